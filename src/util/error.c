@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/error.h"
+
+/* Out of memory while reporting an error: keep a static message rather than lose the code. */
+static char oom_msg[] = "out of memory";
+
+static void free_msg(char *msg)
+{
+        if (msg != oom_msg)
+                free(msg);
+}
+
+int osvif_error_setv(osvif_error_t *err, int code, int errnum, const char *fmt, va_list ap)
+{
+        char *msg = NULL;
+
+        if (!err)
+                return -1;
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = oom_msg;
+        free_msg(err->msg);
+        err->msg = msg;
+        err->code = code;
+        err->errnum = errnum;
+        return -1;
+}
+
+int osvif_error_set(osvif_error_t *err, int code, int errnum, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        osvif_error_setv(err, code, errnum, fmt, ap);
+        va_end(ap);
+        return -1;
+}
+
+int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *fmt, ...)
+{
+        _cleanup_free_ char *head = NULL;
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&head, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                head = NULL;
+        return osvif_error_set(err, code, errnum, "%s: %s", head ? head : "error",
+                               errnum ? strerror(errnum) : "unknown error");
+}
+
+int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
+{
+        _cleanup_free_ char *ctx = NULL;
+        char *msg = NULL;
+        va_list ap;
+        int r;
+
+        if (!err)
+                return -1;
+        va_start(ap, fmt);
+        r = vasprintf(&ctx, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -1; /* keep the inner message: it is the more useful half */
+        if (!osvif_error_is_set(err))
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, 0, "%s", ctx);
+        if (asprintf(&msg, "%s: %s", ctx, err->msg ? err->msg : "error") < 0)
+                return -1;
+        free_msg(err->msg);
+        err->msg = msg;
+        return -1;
+}
+
+void osvif_error_set_details(osvif_error_t *err, const char *details)
+{
+        if (!err)
+                return;
+        free(err->details);
+        err->details = details ? strdup(details) : NULL;
+}
+
+void osvif_error_clear(osvif_error_t *err)
+{
+        if (!err)
+                return;
+        free_msg(err->msg);
+        free(err->details);
+        *err = (osvif_error_t)OSVIF_ERROR_INIT;
+}
+
+void osvif_error_move(osvif_error_t *dst, osvif_error_t *src)
+{
+        osvif_error_clear(dst);
+        *dst = *src;
+        *src = (osvif_error_t)OSVIF_ERROR_INIT;
+}
