@@ -79,6 +79,9 @@ struct osvif_cni_request {
         /* GC: cni.dev/valid-attachments (or the older cni.dev/attachments) */
         struct osvif_cni_attachment *valid_attachments;
         size_t n_valid_attachments;
+
+        /* our environment, for delegated plugins (NULL-terminated) */
+        char **envp;
 };
 
 void osvif_cni_request_free(struct osvif_cni_request *req);
@@ -130,10 +133,25 @@ struct osvif_cni_plugin {
  * their validation, CNI_ARGS, the generic config keys, version negotiation (code 1 for an
  * unsupported cniVersion, for CHECK below 0.4.0 and for GC/STATUS below 1.1.0),
  * prevResult, runtimeConfig and args. On VERSION only CNI_COMMAND and the cniVersion are
- * read. The caller owns *ret.
+ * read. The caller owns *ret (and *ret_tree when not NULL). *ret_version is set even on
+ * failure: the version the error document should carry.
  */
 int osvif_cni_request_parse(char *const *envp, const char *conf, size_t conf_len,
-                            struct osvif_cni_request **ret, cJSON **ret_tree, osvif_error_t *err);
+                            struct osvif_cni_request **ret, cJSON **ret_tree,
+                            enum osvif_cni_version *ret_version, osvif_error_t *err);
+
+/* The environment half of osvif_cni_request_parse(), on a zeroed request. */
+int osvif_cni_request_parse_env(char *const *envp, struct osvif_cni_request *req,
+                                osvif_error_t *err);
+
+/*
+ * CNI_ARGS "K=V;K=V": pairs in order. Unknown keys are an error (code 4) unless
+ * IgnoreUnknown is 1/true; a pair without '=' or an empty key too. The caller owns *ret
+ * (free each key and value, then the array).
+ */
+int osvif_cni_args_parse(const char *s, struct osvif_cni_kv **ret, size_t *ret_n,
+                         osvif_error_t *err);
+void osvif_cni_kv_free(struct osvif_cni_kv *kv, size_t n);
 
 /*
  * Read stdin into a new NUL-terminated buffer, bounded by OSVIF_CNI_MAX_CONFIG.

@@ -27,6 +27,7 @@ static void position_of(const char *buf, size_t off, size_t *line, size_t *col)
 
 cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
 {
+        _cleanup_free_ char *copy = NULL;
         const char *end = NULL;
         size_t line, col, off;
         cJSON *root;
@@ -39,8 +40,20 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                                 line, col);
                 return NULL;
         }
-        /* require_null_terminated=1 makes trailing garbage an error and reports where. */
-        root = cJSON_ParseWithLengthOpts(buf, len, &end, 1);
+        /*
+         * require_null_terminated=1 makes trailing garbage an error and reports where, but
+         * cJSON wants the terminating NUL inside the length it is given: parse a copy.
+         */
+        copy = malloc(len + 1);
+        if (!copy) {
+                osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                return NULL;
+        }
+        memcpy(copy, buf, len);
+        copy[len] = '\0';
+        root = cJSON_ParseWithLengthOpts(copy, len + 1, &end, 1);
+        if (end)
+                end = buf + (end - copy);
         if (!root) {
                 off = end && end >= buf ? (size_t)(end - buf) : 0;
                 if (off > len)

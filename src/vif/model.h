@@ -12,7 +12,7 @@
 #include "util/error.h"
 
 /*
- * The os-vif object model (os_vif/objects/*.py, see shared/reference/os-vif.md §1-4).
+ * The os-vif object model (the os_vif.objects package, see shared/reference/os-vif.md §1-4).
  *
  * Every object starts with `struct osvif_obj`: its class, and two bitmasks over the class's
  * fields (bit i = the i-th field of the class descriptor, see vif/classes.h): `set` (the

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_BRIDGE_H
+#define OSVIF_BRIDGE_H
+
+#include <stdbool.h>
+
+#include "backend/link.h"
+#include "util/error.h"
+
+/*
+ * Linux bridges, shared by VIFBridge, the hybrid plug's qbr and FPBridge.
+ *
+ * Bridges are shared between pods, so callers serialise creation, enslaving and removal of
+ * one bridge with osvif_lock (util/lock.h, key "bridge-<name>"). Creation tolerates EEXIST.
+ */
+
+struct osvif_bridge_opts {
+        const char *name;
+        unsigned mtu;          /* on creation; 0: kernel default */
+        bool os_vif_settings;  /* os-vif's qbr settings: ageing_time 0, disable_ipv6=1,
+                                  arp_ignore=1, arp_announce=2 (os-vif.md §6.1) */
+        const char *alias;     /* owner alias set on creation (per-VIF bridges), or NULL */
+};
+
+/*
+ * Make sure the bridge exists and is up. Returns its ifindex; *ret_created says whether this
+ * call created it (so an undo may remove it). An existing link of another kind by that name
+ * is an error (OSVIF_ERR_EXISTS). accept_ra is turned off on bridges we create, as the
+ * reference bridge plugin does. Sysctls of a new bridge are written in the current netns.
+ */
+int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o, bool *ret_created,
+                        osvif_error_t *err);
+
+/*
+ * Enslave a link to the bridge and bring it up (one request). For a bridge whose MTU is
+ * larger than the port's, the port's MTU decides the kernel's choice: no MTU is forced here.
+ */
+int osvif_bridge_add_port(struct osvif_nl *nl, int bridge_ifindex, int port_ifindex,
+                          osvif_error_t *err);
+
+/* Number of ports enslaved to the bridge (a link dump), or -1. */
+int osvif_bridge_count_ports(struct osvif_nl *nl, int bridge_ifindex, osvif_error_t *err);
+
+/* Delete the bridge if it has no ports. 1 deleted, 0 kept (has ports or gone), -1 error. */
+int osvif_bridge_del_if_empty(struct osvif_nl *nl, const char *name, osvif_error_t *err);
+
+#endif

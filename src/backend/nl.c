@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+
+#include "backend/nl.h"
+#include "util/cleanup.h"
+
+/*
+ * The rtnetlink socket and one request/acknowledge exchange. libnl folds kernel errnos into
+ * its own NLE_* codes and loses some (ENETUNREACH becomes NLE_FAILURE), so the error
+ * callback keeps the kernel's errno and its extended-ack message for our error text.
+ */
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NLMSGERR_ATTR_MSG
+#define NLMSGERR_ATTR_MSG 1
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+#ifndef NLM_F_CAPPED
+#define NLM_F_CAPPED 0x100
+#endif
+
+struct osvif_nl *osvif_nl_open(osvif_error_t *err)
+{
+        struct osvif_nl *nl = calloc(1, sizeof(*nl));
+        int one = 1, r;
+
+        if (!nl) {
+                osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                return NULL;
+        }
+        nl->sk = nl_socket_alloc();
+        if (!nl->sk) {
+                free(nl);
+                osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                return NULL;
+        }
+        r = nl_connect(nl->sk, NETLINK_ROUTE);
+        if (r < 0) {
+                osvif_error_set(err, OSVIF_ERR_NETLINK, osvif_nl_errno(r),
+                                "open rtnetlink socket: %s", nl_geterror(r));
+                osvif_nl_close(nl);
+                return NULL;
+        }
+        /* best effort: older kernels simply do not explain their refusals */
+        (void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+        return nl;
+}
+
+void osvif_nl_close(struct osvif_nl *nl)
+{
+        if (!nl)
+                return;
+        nl_socket_free(nl->sk);
+        free(nl);
+}
+
+int osvif_nl_errno(int nle)
+{
+        switch (nle < 0 ? -nle : nle) {
+        case 0:
+                return 0;
+        case NLE_EXIST:
+                return EEXIST;
+        case NLE_OBJ_NOTFOUND:
+                return ENODEV;
+        case NLE_NOMEM:
+                return ENOMEM;
+        case NLE_PERM:
+                return EPERM;
+        case NLE_BUSY:
+                return EBUSY;
+        case NLE_INVAL:
+                return EINVAL;
+        case NLE_RANGE:
+                return ERANGE;
+        case NLE_OPNOTSUPP:
+                return EOPNOTSUPP;
+        case NLE_AF_NOSUPPORT:
+                return EAFNOSUPPORT;
+        case NLE_AGAIN:
+                return EAGAIN;
+        case NLE_NODEV:
+                return ENODEV;
+        case NLE_NOADDR:
+                return EADDRNOTAVAIL;
+        case NLE_MSGSIZE:
+                return EMSGSIZE;
+        default:
+                return EIO;
+        }
+}
+
+/* Kernel errno and extended-ack message of the last failed request. */
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+        struct osvif_nl *nl = arg;
+        struct nlmsghdr *h = (struct nlmsghdr *)e - 1;
+        size_t off = sizeof(*h) + sizeof(*e);
+
+        nl->kernel_errno = -e->error;
+        nl->ext_msg[0] = '\0';
+        if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+                return NL_STOP;
+        /* the echoed request follows the error unless the kernel capped it */
+        if (!(h->nlmsg_flags & NLM_F_CAPPED))
+                off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
+        while (off + sizeof(struct nlattr) <= h->nlmsg_len) {
+                struct nlattr *a = (struct nlattr *)((char *)h + off);
+
+                if (a->nla_len < sizeof(*a) || off + a->nla_len > h->nlmsg_len)
+                        break;
+                if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+                        size_t len = a->nla_len - sizeof(*a);
+
+                        if (len >= sizeof(nl->ext_msg))
+                                len = sizeof(nl->ext_msg) - 1;
+                        memcpy(nl->ext_msg, (char *)a + sizeof(*a), len);
+                        nl->ext_msg[len] = '\0';
+                        break;
+                }
+                off += NLA_ALIGN(a->nla_len);
+        }
+        return NL_STOP;
+}
+
+int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg)
+{
+        int r;
+
+        nl->kernel_errno = 0;
+        nl->ext_msg[0] = '\0';
+        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, error_cb, nl);
+        r = nl_send_auto(nl->sk, msg);
+        if (r >= 0)
+                r = nl_wait_for_ack(nl->sk);
+        if (r >= 0 && nl->kernel_errno == 0)
+                return 0;
+        return -(nl->kernel_errno ? nl->kernel_errno : osvif_nl_errno(r));
+}
+
+int osvif_nl_error(struct osvif_nl *nl, int errnum, osvif_error_t *err, const char *fmt, ...)
+{
+        _cleanup_free_ char *what = NULL;
+        int code = errnum == EEXIST ? OSVIF_ERR_EXISTS
+                   : errnum == ENODEV || errnum == ENOENT ? OSVIF_ERR_NOT_FOUND
+                                                          : OSVIF_ERR_NETLINK;
+        char reason[256];
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&what, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                what = NULL;
+        /* strerror's capital first letter, lowered to match our messages */
+        snprintf(reason, sizeof(reason), "%s", strerror(errnum));
+        if (reason[0] >= 'A' && reason[0] <= 'Z')
+                reason[0] = (char)(reason[0] - 'A' + 'a');
+        if (nl && nl->ext_msg[0])
+                return osvif_error_set(err, code, errnum, "%s: %s (%s)", what ? what : "netlink",
+                                       reason, nl->ext_msg);
+        return osvif_error_set(err, code, errnum, "%s: %s", what ? what : "netlink", reason);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_NL_H
+#define OSVIF_NL_H
+
+#include <stdarg.h>
+
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "backend/link.h"
+#include "util/error.h"
+
+/* Internal to the link backend: the socket and one acknowledged request. */
+
+struct osvif_nl {
+        struct nl_sock *sk;
+        int kernel_errno;   /* errno of the last refused request */
+        char ext_msg[200];  /* the kernel's extended-ack explanation, if any */
+};
+
+/* Send msg, wait for the kernel's acknowledgement. 0, or -errno as the kernel said it. */
+int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg);
+
+/*
+ * Set *err for a refused request: code from errnum (EEXIST -> OSVIF_ERR_EXISTS, ENODEV and
+ * ENOENT -> OSVIF_ERR_NOT_FOUND, else OSVIF_ERR_NETLINK), message "<what>: <reason>" with
+ * the kernel's extended-ack text when it gave one. Returns -1.
+ */
+int osvif_nl_error(struct osvif_nl *nl, int errnum, osvif_error_t *err, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+static inline void osvif_nlmsg_freep(struct nl_msg **m)
+{
+        if (*m)
+                nlmsg_free(*m);
+}
+#define _cleanup_nlmsg_ __attribute__((cleanup(osvif_nlmsg_freep)))
+
+#endif

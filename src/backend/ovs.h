@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_OVS_H
+#define OSVIF_OVS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/error.h"
+
+/*
+ * Open vSwitch over OVSDB (RFC 7047 JSON-RPC), with no ovs-vsctl and no IDL: a connection,
+ * `transact`, and the port operations os-vif's ovs plugin performs (os-vif.md §6.1).
+ *
+ * Errors: an unreachable server (connect refused, no socket, timeout while connecting) is
+ * OSVIF_CNI_ERR_TRY_AGAIN (11) so runtimes retry; a transaction OVSDB refuses is
+ * OSVIF_ERR_OVSDB with the server's error and details; a port ovs-vswitchd does not realize
+ * in time (or realizes with an Interface `error`) is OSVIF_ERR_OVS_PORT.
+ */
+
+struct osvif_ovsdb;
+
+#define OSVIF_OVSDB_DEFAULT "unix:/run/openvswitch/db.sock"
+#define OSVIF_OVSDB_FALLBACK "unix:/var/run/openvswitch/db.sock"
+
+/*
+ * Connect to "unix:<path>" or "tcp:<host>:<port>" ("tcp:[v6]:port" too), bounded by
+ * timeout_ms. `target` NULL means the default, then the fallback path.
+ */
+int osvif_ovsdb_connect(const char *target, int timeout_ms, struct osvif_ovsdb **ret,
+                        osvif_error_t *err);
+void osvif_ovsdb_close(struct osvif_ovsdb *db); /* NULL-safe */
+static inline void osvif_ovsdb_closep(struct osvif_ovsdb **db)
+{
+        osvif_ovsdb_close(*db);
+}
+#define _cleanup_ovsdb_ __attribute__((cleanup(osvif_ovsdb_closep)))
+
+/*
+ * One "transact" on database Open_vSwitch. `ops` (a JSON array of operations) is consumed.
+ * Waits for the reply, answering the server's "echo" requests meanwhile, up to timeout_ms.
+ * On success returns the reply's result array (owned by the caller). When any operation
+ * failed (an error object in the result, or fewer results than operations) it returns NULL
+ * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details.
+ */
+cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
+                            osvif_error_t *err);
+
+/* Who owns a port: stored in the Port's and Interface's external_ids. */
+struct osvif_ovs_owner {
+        const char *network;
+        const char *container_id;
+        const char *ifname;
+};
+
+#define OSVIF_OVS_EXTID_NETWORK "osvif-network"
+#define OSVIF_OVS_EXTID_CONTAINER "osvif-container-id"
+#define OSVIF_OVS_EXTID_IFNAME "osvif-ifname"
+
+struct osvif_ovs_port_spec {
+        const char *bridge;
+        const char *datapath_type; /* set when the bridge is created; NULL: OVS default */
+        const char *port;          /* Port and Interface name */
+        const char *iface_type;    /* NULL: system; "dpdkvhostuser", "dpdkvhostuserclient", ... */
+        /* os-vif's Interface external_ids */
+        const char *iface_id;      /* profile.interface_id */
+        const char *attached_mac;  /* vif.address */
+        const char *vm_uuid;       /* the container id */
+        struct osvif_ovs_owner owner;
+        int tag;                   /* access VLAN 0..4095, -1: none */
+        bool isolate;              /* os-vif's isolate_vif: tag 4095, vlan_mode trunk, trunks [4095] */
+        unsigned mtu_request;      /* 0: not set */
+        const char *vhost_server_path; /* options:vhost-server-path, or NULL */
+};
+
+/*
+ * Add the Port and its Interface to the bridge in one transaction; the bridge is created
+ * (with datapath_type) when missing, like os-vif's `add-br --may-exist`. An existing port of
+ * that name is OSVIF_ERR_EXISTS.
+ */
+int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                       int timeout_ms, osvif_error_t *err);
+
+/*
+ * Wait until ovs-vswitchd has realized the interface: ofport assigned (> 0) and no `error`.
+ * Bounded by timeout_ms. Returns the ofport, or -1 with OSVIF_ERR_OVS_PORT (naming the
+ * Interface error when there is one).
+ */
+int osvif_ovs_wait_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
+                        osvif_error_t *err);
+
+/* Remove a port (and its interfaces) by name from whatever bridge holds it; idempotent. */
+int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
+                       osvif_error_t *err);
+
+/* What CHECK and GC read back. Strings point into storage owned by the info. */
+struct osvif_ovs_port_info {
+        char *bridge;
+        char *port;
+        int tag;             /* -1: none */
+        int ofport;          /* -1: none/failed */
+        char *error;         /* Interface error, or NULL */
+        cJSON *external_ids; /* Interface external_ids as a JSON object {key: value} */
+};
+void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info);
+
+/* Read one port by name: 1 found, 0 not found, -1 error. */
+int osvif_ovs_get_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
+                       struct osvif_ovs_port_info *ret, osvif_error_t *err);
+
+/*
+ * Every port whose external_ids carry our owner keys for `owner.network` (and, when set,
+ * container_id and ifname). fn is called once per port; returns the number of ports, or -1.
+ */
+int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
+                            int timeout_ms,
+                            int (*fn)(const struct osvif_ovs_port_info *port, void *userdata),
+                            void *userdata, osvif_error_t *err);
+
+/* Delete every port owned by `owner` (all three keys) in one transaction. Idempotent. */
+int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
+                        int timeout_ms, osvif_error_t *err);
+
+/* Quick liveness probe for STATUS: ["Open_vSwitch"] from list_dbs. 0, or -1 (code 11). */
+int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err);
+
+#endif

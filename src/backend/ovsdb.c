@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend/ovs.h"
+#include "backend/ovsdb.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+
+/*
+ * An OVSDB client (RFC 7047): one connection, JSON-RPC requests with ids, the server's
+ * "echo" answered while we wait, every wait bounded by a deadline. Messages are JSON
+ * objects back to back on the stream; each is cut out by tracking nesting outside strings,
+ * then parsed strictly.
+ */
+
+#define READ_CHUNK 65536
+#define MAX_MESSAGE (64 * 1024 * 1024)
+
+static long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int oom(osvif_error_t *err)
+{
+        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+}
+
+/* "unix:/path", "tcp:host:port", "tcp:[v6]:port" */
+static int open_socket(const char *target, int *ret_family, struct sockaddr_storage *ss,
+                       socklen_t *len)
+{
+        if (strncmp(target, "unix:", 5) == 0) {
+                struct sockaddr_un *un = (struct sockaddr_un *)ss;
+
+                if (strlen(target + 5) >= sizeof(un->sun_path))
+                        return -ENAMETOOLONG;
+                memset(un, 0, sizeof(*un));
+                un->sun_family = AF_UNIX;
+                strcpy(un->sun_path, target + 5);
+                *len = sizeof(*un);
+                *ret_family = AF_UNIX;
+                return 0;
+        }
+        if (strncmp(target, "tcp:", 4) == 0) {
+                char host[256];
+                const char *h = target + 4, *port;
+                struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+                struct addrinfo *ai = NULL;
+                size_t hl;
+
+                if (*h == '[') {
+                        const char *close_br = strchr(h, ']');
+
+                        if (!close_br || close_br[1] != ':')
+                                return -EINVAL;
+                        hl = (size_t)(close_br - h - 1);
+                        h++;
+                        port = close_br + 2;
+                } else {
+                        port = strrchr(h, ':');
+                        if (!port)
+                                return -EINVAL;
+                        hl = (size_t)(port - h);
+                        port++;
+                }
+                if (hl == 0 || hl >= sizeof(host))
+                        return -EINVAL;
+                memcpy(host, h, hl);
+                host[hl] = '\0';
+                if (getaddrinfo(host, port, &hints, &ai) != 0 || !ai)
+                        return -EHOSTUNREACH;
+                memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+                *len = ai->ai_addrlen;
+                *ret_family = ai->ai_family;
+                freeaddrinfo(ai);
+                return 0;
+        }
+        return -EINVAL;
+}
+
+static int wait_fd(int fd, short events, long deadline)
+{
+        for (;;) {
+                long left = deadline - now_ms();
+                struct pollfd p = { fd, events, 0 };
+                int r;
+
+                if (left <= 0)
+                        return -ETIMEDOUT;
+                r = poll(&p, 1, (int)left);
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0)
+                        return -errno;
+                if (r > 0)
+                        return 0;
+        }
+}
+
+static int connect_one(const char *target, int timeout_ms, int *ret_fd)
+{
+        struct sockaddr_storage ss;
+        _cleanup_close_ int fd = -1;
+        socklen_t len = 0, elen = sizeof(int);
+        int family = 0, r, e = 0;
+
+        r = open_socket(target, &family, &ss, &len);
+        if (r < 0)
+                return r;
+        fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+                if (errno != EINPROGRESS && errno != EAGAIN)
+                        return -errno;
+                r = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+                if (r < 0)
+                        return r;
+                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
+                        return -errno;
+                if (e)
+                        return -e;
+        }
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int osvif_ovsdb_connect(const char *target, int timeout_ms, struct osvif_ovsdb **ret,
+                        osvif_error_t *err)
+{
+        const char *tried = target ? target : OSVIF_OVSDB_DEFAULT;
+        struct osvif_ovsdb *db;
+        int fd = -1, r;
+
+        r = connect_one(tried, timeout_ms, &fd);
+        /* os-vif's and ovs-vsctl's other usual place, when no target was configured */
+        if (r < 0 && !target) {
+                int r2 = connect_one(OSVIF_OVSDB_FALLBACK, timeout_ms, &fd);
+
+                if (r2 == 0)
+                        r = 0;
+        }
+        if (r < 0) {
+                if (r == -EINVAL || r == -ENAMETOOLONG)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, -r,
+                                               "ovsdb: \"%s\" is not a usable target", tried);
+                return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, -r,
+                                             "connect to ovsdb \"%s\"", tried);
+        }
+        db = calloc(1, sizeof(*db));
+        if (!db) {
+                close(fd);
+                return oom(err);
+        }
+        db->fd = fd;
+        db->target = strdup(tried);
+        *ret = db;
+        return 0;
+}
+
+void osvif_ovsdb_close(struct osvif_ovsdb *db)
+{
+        if (!db)
+                return;
+        if (db->fd >= 0)
+                close(db->fd);
+        free(db->buf);
+        free(db->target);
+        free(db);
+}
+
+static int send_json(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+{
+        _cleanup_free_ char *s = cJSON_PrintUnformatted(msg);
+        size_t len, off = 0;
+
+        if (!s)
+                return oom(err);
+        len = strlen(s);
+        while (off < len) {
+                ssize_t n = send(db->fd, s + off, len - off, MSG_NOSIGNAL);
+
+                if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+                        int r = wait_fd(db->fd, POLLOUT, deadline);
+
+                        if (r < 0)
+                                return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, -r,
+                                                             "send to ovsdb \"%s\"", db->target);
+                        continue;
+                }
+                if (n < 0)
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, errno,
+                                                     "send to ovsdb \"%s\"", db->target);
+                off += (size_t)n;
+        }
+        return 0;
+}
+
+/* Length of the first complete JSON object in buf, 0 when not complete yet, -1 if garbage. */
+static ssize_t frame(const char *buf, size_t len)
+{
+        int depth = 0;
+        bool in_string = false, escaped = false, started = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = buf[i];
+
+                if (in_string) {
+                        if (escaped)
+                                escaped = false;
+                        else if (c == '\\')
+                                escaped = true;
+                        else if (c == '"')
+                                in_string = false;
+                        continue;
+                }
+                if (!started && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+                        continue;
+                if (!started && c != '{')
+                        return -1;
+                started = true;
+                if (c == '"')
+                        in_string = true;
+                else if (c == '{' || c == '[')
+                        depth++;
+                else if ((c == '}' || c == ']') && --depth == 0)
+                        return (ssize_t)(i + 1);
+        }
+        return 0;
+}
+
+/* The next message from the server, waiting until deadline. */
+static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+{
+        for (;;) {
+                ssize_t n = frame(db->buf, db->len);
+
+                if (n < 0) {
+                        osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO,
+                                        "ovsdb \"%s\" sent something that is not JSON-RPC",
+                                        db->target);
+                        return NULL;
+                }
+                if (n > 0) {
+                        cJSON *msg = osvif_json_parse(db->buf, (size_t)n, err);
+
+                        memmove(db->buf, db->buf + n, db->len - (size_t)n);
+                        db->len -= (size_t)n;
+                        if (!msg)
+                                err->code = OSVIF_ERR_OVSDB;
+                        return msg;
+                }
+                if (osvif_ovsdb_fill(db, deadline, err) < 0)
+                        return NULL;
+        }
+}
+
+int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+{
+        ssize_t r;
+        int w;
+
+        if (db->cap - db->len < READ_CHUNK) {
+                size_t ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
+                char *nb;
+
+                if (ncap > MAX_MESSAGE)
+                        return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
+                                               "ovsdb \"%s\": reply too large", db->target);
+                nb = realloc(db->buf, ncap);
+                if (!nb)
+                        return oom(err);
+                db->buf = nb;
+                db->cap = ncap;
+        }
+        for (;;) {
+                r = recv(db->fd, db->buf + db->len, db->cap - db->len, 0);
+                if (r > 0) {
+                        db->len += (size_t)r;
+                        return 0;
+                }
+                if (r == 0)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, ECONNRESET,
+                                               "ovsdb \"%s\" closed the connection", db->target);
+                if (errno != EAGAIN && errno != EINTR)
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, errno,
+                                                     "read from ovsdb \"%s\"", db->target);
+                w = wait_fd(db->fd, POLLIN, deadline);
+                if (w < 0)
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, -w,
+                                                     "wait for ovsdb \"%s\"", db->target);
+        }
+}
+
+static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *reply = cJSON_CreateObject();
+        cJSON *params = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "params"), 1);
+
+        if (!reply || osvif_json_add_item(reply, "result", params ? params : cJSON_CreateArray()) < 0 ||
+            osvif_json_add_item(reply, "error", cJSON_CreateNull()) < 0 ||
+            osvif_json_add_item(reply, "id",
+                                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1)) < 0)
+                return oom(err);
+        return send_json(db, reply, deadline, err);
+}
+
+cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *params, int timeout_ms,
+                        osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *req = cJSON_CreateObject();
+        long deadline = now_ms() + timeout_ms;
+        double id = (double)++db->next_id;
+
+        if (!req)
+                cJSON_Delete(params);
+        if (!req || osvif_json_add_string(req, "method", method) < 0 ||
+            osvif_json_add_item(req, "params", params) < 0 ||
+            osvif_json_add_item(req, "id", cJSON_CreateNumber(id)) < 0) {
+                oom(err);
+                return NULL;
+        }
+        if (send_json(db, req, deadline, err) < 0)
+                return NULL;
+        for (;;) {
+                _cleanup_cjson_ cJSON *msg = recv_json(db, deadline, err);
+                const cJSON *mid, *m, *e;
+
+                if (!msg)
+                        return NULL;
+                m = cJSON_GetObjectItemCaseSensitive(msg, "method");
+                if (cJSON_IsString(m) && strcmp(m->valuestring, "echo") == 0) {
+                        if (answer_echo(db, msg, deadline, err) < 0)
+                                return NULL;
+                        continue;
+                }
+                mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
+                if (!cJSON_IsNumber(mid) || mid->valuedouble != id)
+                        continue; /* a notification, or a reply to somebody else's id */
+                e = cJSON_GetObjectItemCaseSensitive(msg, "error");
+                if (e && !cJSON_IsNull(e)) {
+                        _cleanup_free_ char *r = osvif_json_repr(e);
+
+                        osvif_error_set(err, OSVIF_ERR_OVSDB, 0, "ovsdb \"%s\": %s failed: %s",
+                                        db->target, method, r ? r : "?");
+                        return NULL;
+                }
+                return cJSON_DetachItemFromObjectCaseSensitive(msg, "result");
+        }
+}
+
+/* The failed operation of a transact result: its index and the error object, or -1. */
+static int first_failure(const cJSON *result, const cJSON **ret)
+{
+        const cJSON *it;
+        int i = 0;
+
+        cJSON_ArrayForEach(it, result) {
+                const cJSON *e = cJSON_GetObjectItemCaseSensitive(it, "error");
+
+                if (cJSON_IsString(e)) {
+                        *ret = it;
+                        return i;
+                }
+                i++;
+        }
+        return -1;
+}
+
+cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
+                            osvif_error_t *err)
+{
+        cJSON *params = cJSON_CreateArray();
+        _cleanup_cjson_ cJSON *result = NULL;
+        const cJSON *failed = NULL;
+        int n_ops = cJSON_GetArraySize(ops), i;
+
+        if (!params || osvif_json_append(params, cJSON_CreateString("Open_vSwitch")) < 0) {
+                cJSON_Delete(params);
+                cJSON_Delete(ops);
+                oom(err);
+                return NULL;
+        }
+        /* move the operations into params, after the database name */
+        while (cJSON_GetArraySize(ops) > 0)
+                cJSON_AddItemToArray(params, cJSON_DetachItemFromArray(ops, 0));
+        cJSON_Delete(ops);
+        result = osvif_ovsdb_call(db, "transact", params, timeout_ms, err);
+        if (!result)
+                return NULL;
+        if (!cJSON_IsArray(result)) {
+                osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO, "ovsdb \"%s\": transact: no result array",
+                                db->target);
+                return NULL;
+        }
+        i = first_failure(result, &failed);
+        if (i >= 0) {
+                const cJSON *e = cJSON_GetObjectItemCaseSensitive(failed, "error");
+                const cJSON *d = cJSON_GetObjectItemCaseSensitive(failed, "details");
+
+                osvif_error_set(err, OSVIF_ERR_OVSDB, 0, "ovsdb transaction failed at %s %d: %s%s%s",
+                                i < n_ops ? "operation" : "commit after operation", i,
+                                e->valuestring, cJSON_IsString(d) ? ": " : "",
+                                cJSON_IsString(d) ? d->valuestring : "");
+                return NULL;
+        }
+        return TAKE_PTR(result);
+}
+
+int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *dbs = osvif_ovsdb_call(db, "list_dbs", cJSON_CreateArray(), timeout_ms,
+                                                      err);
+        const cJSON *it;
+
+        if (!dbs)
+                return -1;
+        cJSON_ArrayForEach(it, dbs)
+                if (cJSON_IsString(it) && strcmp(it->valuestring, "Open_vSwitch") == 0)
+                        return 0;
+        return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, 0,
+                               "ovsdb \"%s\" serves no Open_vSwitch database", db->target);
+}

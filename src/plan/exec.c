@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/netns.h"
+#include "plan/steps.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
+
+static const struct osvif_step_ops *ops_of(enum osvif_step_kind kind)
+{
+        static const struct osvif_step_ops *const table[OSVIF_STEP_KIND_COUNT] = {
+                [OSVIF_STEP_IPAM] = &osvif_step_ipam_ops,
+                [OSVIF_STEP_BRIDGE] = &osvif_step_bridge_ops,
+                [OSVIF_STEP_VETH] = &osvif_step_veth_ops,
+                [OSVIF_STEP_HOST_VETH] = &osvif_step_host_veth_ops,
+                [OSVIF_STEP_ENSLAVE] = &osvif_step_enslave_ops,
+                [OSVIF_STEP_OVS_PORT] = &osvif_step_ovs_port_ops,
+                [OSVIF_STEP_POD_LINK] = &osvif_step_pod_link_ops,
+                [OSVIF_STEP_POD_L3] = &osvif_step_pod_l3_ops,
+                [OSVIF_STEP_ANNOUNCE] = &osvif_step_announce_ops,
+        };
+
+        return kind < OSVIF_STEP_KIND_COUNT ? table[kind] : NULL;
+}
+
+static void exec_fini(struct osvif_exec *x)
+{
+        osvif_lock_release(&x->lock);
+        osvif_ovsdb_close(x->ovsdb);
+        osvif_nl_close(x->pod_nl);
+        osvif_nl_close(x->host_nl);
+        if (x->pod_ns >= 0)
+                close(x->pod_ns);
+        if (x->host_ns >= 0)
+                close(x->host_ns);
+        osvif_cni_result_free(x->l3);
+        memset(x, 0, sizeof(*x));
+        x->host_ns = x->pod_ns = -1;
+}
+
+/*
+ * Open what every verb needs: our own namespace, a netlink socket in it, and the pod's
+ * namespace. `need_pod`: ADD and CHECK cannot do without it; DEL goes on without one.
+ */
+static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_pod,
+                     osvif_error_t *err)
+{
+        const char *netns = plan->req->netns;
+
+        memset(x, 0, sizeof(*x));
+        x->plan = plan;
+        x->host_ns = x->pod_ns = -1;
+        x->lock = (struct osvif_lock)OSVIF_LOCK_INIT;
+        x->host_ns = osvif_netns_open_current(err);
+        if (x->host_ns < 0)
+                return -1;
+        x->host_nl = osvif_nl_open(err);
+        if (!x->host_nl)
+                return -1;
+        if (netns && *netns) {
+                x->pod_ns = osvif_netns_open(netns, err);
+                if (x->pod_ns == -ENOENT) {
+                        x->pod_ns = -1;
+                        if (need_pod)
+                                return osvif_error_set(err, OSVIF_ERR_NETNS, ENOENT,
+                                                       "open netns \"%s\": no such file or directory",
+                                                       netns);
+                } else if (x->pod_ns < 0) {
+                        return -1;
+                } else if (osvif_netns_same(x->pod_ns, x->host_ns)) {
+                        return osvif_error_set(err, OSVIF_ERR_NETNS, 0,
+                                               "CNI_NETNS \"%s\" is the plugin's own network "
+                                               "namespace, not a pod's",
+                                               netns);
+                }
+        } else if (need_pod) {
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0,
+                                       "CNI_NETNS: missing");
+        }
+        return 0;
+}
+
+struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        if (x->pod_nl)
+                return x->pod_nl;
+        if (x->pod_ns < 0) {
+                osvif_error_set(err, OSVIF_ERR_NETNS, 0, "no pod network namespace");
+                return NULL;
+        }
+        if (osvif_netns_enter(x->pod_ns, err) < 0)
+                return NULL;
+        /* a netlink socket stays bound to the namespace it was opened in */
+        x->pod_nl = osvif_nl_open(err);
+        if (osvif_netns_enter(x->host_ns, &ignored) < 0) {
+                /* we cannot return to our namespace: nothing else is safe to do */
+                osvif_error_move(err, &ignored);
+                osvif_nl_close(x->pod_nl);
+                x->pod_nl = NULL;
+                return NULL;
+        }
+        return x->pod_nl;
+}
+
+int osvif_exec_in_pod(struct osvif_exec *x,
+                      int (*fn)(struct osvif_exec *x, void *data, osvif_error_t *err), void *data,
+                      osvif_error_t *err)
+{
+        osvif_error_t back = OSVIF_ERROR_INIT;
+        int r;
+
+        if (x->pod_ns < 0)
+                return osvif_error_set(err, OSVIF_ERR_NETNS, 0, "no pod network namespace");
+        if (osvif_netns_enter(x->pod_ns, err) < 0)
+                return -1;
+        r = fn(x, data, err);
+        if (osvif_netns_enter(x->host_ns, &back) < 0) {
+                osvif_error_move(err, &back);
+                return -1;
+        }
+        return r;
+}
+
+struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err)
+{
+        if (!x->ovsdb &&
+            osvif_ovsdb_connect(x->plan->conf->ovsdb, x->plan->conf->ovsdb_timeout_ms, &x->ovsdb,
+                                err) < 0)
+                return NULL;
+        return x->ovsdb;
+}
+
+int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                          struct osvif_link_info *ret, osvif_error_t *err)
+{
+        int r;
+
+        if (!name || !*name)
+                return 0;
+        r = osvif_link_get(nl, name, 0, ret, err);
+        if (r <= 0)
+                return r;
+        return strcmp(ret->alias, x->plan->owner) == 0 ? 1 : 0;
+}
+
+static int fault_step(void)
+{
+        const char *s = getenv("OSVIF_FAULT_STEP");
+        char *end;
+        long n;
+
+        if (!s || !*s)
+                return -1;
+        n = strtol(s, &end, 10);
+        return *end || n < 0 ? -1 : (int)n;
+}
+
+static void undo_from(struct osvif_exec *x, size_t n)
+{
+        while (n-- > 0) {
+                const struct osvif_step_ops *ops = ops_of(x->plan->steps[n].kind);
+
+                log_debug("undo step %zu (%s)", n, osvif_step_kind_name(x->plan->steps[n].kind));
+                if (ops && ops->undo)
+                        ops->undo(x, &x->plan->steps[n], n);
+        }
+}
+
+static int apply_all(struct osvif_exec *x, osvif_error_t *err)
+{
+        int fault = fault_step();
+
+        for (size_t i = 0; i < x->plan->n_steps; i++) {
+                const struct osvif_step *s = &x->plan->steps[i];
+                const struct osvif_step_ops *ops = ops_of(s->kind);
+
+                log_debug("apply step %zu (%s)", i, osvif_step_kind_name(s->kind));
+                if ((int)i == fault)
+                        osvif_error_set(err, OSVIF_ERR_INTERNAL, 0,
+                                        "fault injected before step %zu (%s)", i,
+                                        osvif_step_kind_name(s->kind));
+                else if (!ops || !ops->apply)
+                        osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0, "step %s is not available",
+                                        osvif_step_kind_name(s->kind));
+                else if (ops->apply(x, s, i, err) >= 0)
+                        continue;
+                undo_from(x, i);
+                return -1;
+        }
+        return 0;
+}
+
+static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        char mac[OSVIF_MAC_STRLEN];
+        int idx;
+
+        if (p->host_ifname[0] && x->host_ifindex > 0 &&
+            osvif_cni_result_add_interface(r, p->host_ifname, osvif_mac_format(x->host_mac, mac),
+                                           NULL, err) < 0)
+                return -1;
+        idx = osvif_cni_result_add_interface(r, p->pod_ifname, osvif_mac_format(x->pod_mac, mac),
+                                             p->req->netns, err);
+        if (idx < 0)
+                return -1;
+        r->interfaces[idx].mtu = (int)x->pod_mtu;
+        if (x->socket_path[0] && !(r->interfaces[idx].socket_path = strdup(x->socket_path)))
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        if (x->pci_id[0] && !(r->interfaces[idx].pci_id = strdup(x->pci_id)))
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        return idx;
+}
+
+/* prevResult (if any) passed through, with our interfaces, addresses, routes and DNS added. */
+static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osvif_error_t *err)
+{
+        const struct osvif_cni_request *req = x->plan->req;
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
+        const struct osvif_cni_result *l3 = x->l3;
+        int pod;
+
+        r = req->prev_result ? osvif_cni_result_copy(req->prev_result)
+                             : osvif_cni_result_new(req->version);
+        if (!r)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        r->version = req->version;
+        pod = add_interfaces(x, r, err);
+        if (pod < 0)
+                return -1;
+        for (size_t i = 0; l3 && i < l3->n_ips; i++)
+                if (osvif_cni_result_add_ip(r, &l3->ips[i].address, &l3->ips[i].gateway, pod,
+                                            err) < 0)
+                        return -1;
+        for (size_t i = 0; l3 && i < l3->n_routes; i++)
+                if (osvif_cni_result_add_route(r, &l3->routes[i], err) < 0)
+                        return -1;
+        if (l3 && osvif_cni_result_merge_dns(r, &l3->dns, err) < 0)
+                return -1;
+        *ret = TAKE_PTR(r);
+        return 0;
+}
+
+int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif_error_t *err)
+{
+        struct osvif_exec x;
+        int r = -1;
+
+        if (exec_init(&x, plan, true, err) < 0)
+                goto out;
+        if (plan->l3) {
+                x.l3 = osvif_cni_result_copy(plan->l3);
+                if (!x.l3) {
+                        osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                        goto out;
+                }
+        }
+        if (apply_all(&x, err) < 0)
+                goto out;
+        if (build_result(&x, ret, err) < 0) {
+                undo_from(&x, plan->n_steps);
+                goto out;
+        }
+        r = 0;
+out:
+        exec_fini(&x);
+        return r;
+}
+
+int osvif_exec_check(struct osvif_plan *plan, osvif_error_t *err)
+{
+        struct osvif_exec x;
+        int r = -1;
+
+        if (exec_init(&x, plan, true, err) < 0)
+                goto out;
+        for (size_t i = 0; i < plan->n_steps; i++) {
+                const struct osvif_step_ops *ops = ops_of(plan->steps[i].kind);
+
+                if (ops && ops->check && ops->check(&x, &plan->steps[i], i, err) < 0)
+                        goto out;
+        }
+        r = 0;
+out:
+        exec_fini(&x);
+        return r;
+}
+
+int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err)
+{
+        osvif_error_t first = OSVIF_ERROR_INIT;
+        struct osvif_exec x;
+
+        if (exec_init(&x, plan, false, err) < 0) {
+                exec_fini(&x);
+                return -1;
+        }
+        /* every step is tried; the first failure is what the runtime hears about */
+        for (size_t i = plan->n_steps; i-- > 0;) {
+                const struct osvif_step_ops *ops = ops_of(plan->steps[i].kind);
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                if (!ops || !ops->teardown || ops->teardown(&x, &plan->steps[i], i, &e) >= 0)
+                        continue;
+                log_debug("teardown of step %zu (%s) failed: %s", i,
+                          osvif_step_kind_name(plan->steps[i].kind), e.msg);
+                if (!osvif_error_is_set(&first))
+                        osvif_error_move(&first, &e);
+                osvif_error_clear(&e);
+        }
+        exec_fini(&x);
+        if (osvif_error_is_set(&first)) {
+                osvif_error_move(err, &first);
+                return -1;
+        }
+        return 0;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_EXEC_H
+#define OSVIF_EXEC_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "backend/link.h"
+#include "backend/ovs.h"
+#include "cni/result.h"
+#include "plan/plan.h"
+#include "util/error.h"
+#include "util/lock.h"
+
+/*
+ * The executor: carries a plan out on the host and in the pod's network namespace.
+ *
+ * ADD applies the steps in order; when one fails, the steps already applied are undone in
+ * reverse and the host is as it was before. CHECK verifies every step against the host and
+ * prevResult. DEL tears every step down in reverse, by owner, continuing past errors, and
+ * succeeds when things are already gone (no netns, no prevResult, repeated DEL).
+ *
+ * Fault injection for the robustness tests: with OSVIF_FAULT_STEP=<n> in the environment,
+ * ADD fails just before applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every
+ * undo path can be exercised against the real kernel.
+ */
+
+/* Runtime state shared by the steps of one invocation. */
+struct osvif_exec {
+        struct osvif_plan *plan;
+
+        int host_ns;                 /* the namespace we were started in */
+        int pod_ns;                  /* -1 when there is no netns (DEL) */
+        struct osvif_nl *host_nl;
+        struct osvif_nl *pod_nl;     /* opened lazily, inside the pod namespace */
+        struct osvif_ovsdb *ovsdb;   /* connected lazily */
+        struct osvif_lock lock;      /* held around shared-bridge changes */
+
+        struct osvif_cni_result *l3; /* what POD_L3 configures: IPAM's, else the plan's */
+        bool ipam_done;
+
+        int bridge_ifindex;
+        unsigned bridge_mtu;
+        int host_ifindex;            /* host end of the pod link */
+        uint8_t host_mac[6];
+        int pod_ifindex;             /* in the pod namespace */
+        uint8_t pod_mac[6];
+        unsigned pod_mtu;
+        char socket_path[108];       /* vhost-user: for the result */
+        char pci_id[16];             /* host device: for the result */
+
+        /* per step: whether ADD created what undo must remove */
+        bool created[OSVIF_PLAN_MAX_STEPS];
+        int ifindex[OSVIF_PLAN_MAX_STEPS];
+};
+
+/*
+ * ADD. On success *ret is the CNI result (prevResult, if any, with our interfaces, IPs,
+ * routes and DNS added). On failure the host is left as it was found.
+ */
+int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif_error_t *err);
+
+/* CHECK against the host and req->prev_result. OSVIF_ERR_CHECK naming what is wrong. */
+int osvif_exec_check(struct osvif_plan *plan, osvif_error_t *err);
+
+/* DEL. Idempotent; the first error is reported after every step has been tried. */
+int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err);
+
+/*
+ * GC helpers: every attachment (containerID, ifname) of `network` that owns something on
+ * the host (links by alias, OVS ports by external_ids). fn is called once per attachment.
+ */
+int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
+                                  int (*fn)(const char *container_id, const char *ifname,
+                                            void *userdata),
+                                  void *userdata, osvif_error_t *err);
+
+/* STATUS: 0 when an ADD with this config could be served, else code 50 with the reason. */
+int osvif_exec_status(const struct osvif_cni_request *req, const struct osvif_conf *conf,
+                      osvif_error_t *err);
+
+#endif

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_PLAN_H
+#define OSVIF_PLAN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "cni/request.h"
+#include "cni/result.h"
+#include "conf.h"
+#include "util/error.h"
+#include "vif/model.h"
+
+/*
+ * VIF type x port profile -> an ordered plan of backend steps (DESIGN.md, "The mapping").
+ *
+ * A plan is data: built from the request, the plugin config and the VIF without touching
+ * the host, printable (osvif_plan_to_json) for a dry run, and then carried out by the
+ * executor (plan/exec.h): ADD applies the steps in order and undoes the completed ones in
+ * reverse when one fails; CHECK verifies each step; DEL tears each step down in reverse,
+ * idempotently and by owner, without needing the pod netns or prevResult.
+ *
+ * A plan borrows the request, config and VIF it was built from; they must outlive it.
+ */
+
+#define OSVIF_PLAN_MAX_STEPS 16
+#define OSVIF_OVS_NAME_MAX 64
+
+enum osvif_step_kind {
+        OSVIF_STEP_IPAM,         /* delegated IPAM: ADD fills the L3 config; undo/teardown: DEL */
+        OSVIF_STEP_BRIDGE,       /* ensure a Linux bridge (shared, or per-VIF like qbr) */
+        OSVIF_STEP_VETH,         /* veth: host end on the host, pod end created in the pod netns */
+        OSVIF_STEP_HOST_VETH,    /* veth with both ends on the host (hybrid plug qvb/qvo) */
+        OSVIF_STEP_ENSLAVE,      /* host link into a Linux bridge, up */
+        OSVIF_STEP_OVS_PORT,     /* OVS Port+Interface in one transaction, then wait for ofport */
+        OSVIF_STEP_MACVLAN,      /* macvlan/macvtap on the device at dev_address, in the pod */
+        OSVIF_STEP_PORT_PROFILE, /* IFLA_PORT_* 802.1Qbg/802.1Qbh association */
+        OSVIF_STEP_VHOSTUSER,    /* vhost-user socket and the pod placeholder carrying the IP */
+        OSVIF_STEP_HOSTDEV,      /* SR-IOV VF: PF-side MAC/VLAN, hand the VF netdev to the pod */
+        OSVIF_STEP_POD_LINK,     /* pod side: rename to CNI_IFNAME, sysctls, up */
+        OSVIF_STEP_POD_L3,       /* pod side: addresses and routes */
+        OSVIF_STEP_ANNOUNCE,     /* gratuitous ARP / unsolicited neighbour advertisement */
+        OSVIF_STEP_KIND_COUNT,
+};
+
+struct osvif_step {
+        enum osvif_step_kind kind;
+        union {
+                struct {
+                        char name[IF_NAMESIZE];
+                        bool owned;           /* per-VIF (qbr): carries the owner, removed on DEL */
+                        bool os_vif_settings; /* ageing 0, disable_ipv6, arp_ignore/announce */
+                        unsigned mtu;         /* on creation, 0: kernel default */
+                } bridge;
+                struct {
+                        char host[IF_NAMESIZE];
+                        bool host_up;  /* bring the host end up here (no ENSLAVE/OVS step) */
+                } veth;
+                struct {
+                        char a[IF_NAMESIZE]; /* qvb: goes on the Linux bridge */
+                        char b[IF_NAMESIZE]; /* qvo: becomes the OVS port */
+                        unsigned mtu;
+                } host_veth;
+                struct {
+                        char link[IF_NAMESIZE];
+                        char bridge[IF_NAMESIZE];
+                } enslave;
+                struct {
+                        char bridge[OSVIF_OVS_NAME_MAX];
+                        char port[IF_NAMESIZE];
+                        char datapath_type[16]; /* "" : OVS default */
+                        char iface_type[24];    /* "" : system */
+                        int tag;                /* -1: none */
+                        bool isolate;
+                        unsigned mtu_request;
+                        const char *vhost_server_path; /* borrowed from the VIF, or NULL */
+                } ovs_port;
+                struct {
+                        char parent_pci[16];
+                        enum osvif_direct_mode mode;
+                        bool macvtap;
+                } macvlan;
+                struct {
+                        enum osvif_profile_type type; /* 802.1Qbg or 802.1Qbh */
+                } port_profile;
+                struct {
+                        const char *socket_path; /* borrowed */
+                        bool server;             /* OVS (the switch) is the server */
+                } vhostuser;
+                struct {
+                        char vf_pci[16];
+                        bool netdev; /* dev_type ethernet: a VF netdev goes to the pod */
+                } hostdev;
+        } u;
+};
+
+struct osvif_plan {
+        const struct osvif_cni_request *req;
+        const struct osvif_conf *conf;
+        const struct osvif_vif *vif;
+
+        /* "osvif <network> <containerID> <ifname>": the owner of everything ADD creates */
+        char owner[256];
+
+        char pod_ifname[IF_NAMESIZE];
+        char pod_tmpname[IF_NAMESIZE]; /* the pod end's name until POD_LINK renames it */
+        char host_ifname[IF_NAMESIZE]; /* host end of the pod's link, "" when none */
+        bool has_mac;
+        uint8_t mac[6];  /* pod interface MAC (vif.address or the mac capability) */
+        unsigned mtu;    /* network.mtu; 0: the bridge's, else the kernel default */
+        bool dad;        /* keep IPv6 DAD (config "enableDad") */
+
+        /* L3 when no IPAM is configured: vif.network.subnets (or the ips capability) */
+        struct osvif_cni_result *l3;
+
+        struct osvif_step steps[OSVIF_PLAN_MAX_STEPS];
+        size_t n_steps;
+};
+
+/*
+ * Build the plan for the request's VIF. Refuses (OSVIF_ERR_UNSUPPORTED, naming the VIF type
+ * and profile) what this build cannot serve yet. The caller owns *ret.
+ */
+int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_conf *conf,
+                     const struct osvif_vif *vif, struct osvif_plan **ret, osvif_error_t *err);
+
+/*
+ * The plan DEL and GC use when the VIF is not known: tear down, by owner, everything any
+ * plan could have created (host links, OVS ports, the pod interface), plus IPAM when
+ * `with_ipam` (DEL; GC forwards GC to IPAM instead).
+ */
+int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osvif_conf *conf,
+                           const char *container_id, const char *ifname, bool with_ipam,
+                           struct osvif_plan **ret, osvif_error_t *err);
+
+/*
+ * The L3 configuration os-vif's network describes, as a CNI result: each subnet's fixed IPs
+ * with the subnet's prefix and gateway, its routes, a default route per family via the first
+ * gateway (unless a route to the default destination is listed), and the subnets' DNS
+ * servers. The `ips` capability replaces the addresses (taking prefix and gateway from the
+ * subnet that contains each). *ret is NULL-free: an empty result for an L2-only VIF.
+ */
+int osvif_plan_l3_from_vif(const struct osvif_plan *p, struct osvif_cni_result **ret,
+                           osvif_error_t *err);
+
+void osvif_plan_free(struct osvif_plan *plan); /* NULL-safe */
+static inline void osvif_plan_freep(struct osvif_plan **p)
+{
+        osvif_plan_free(*p);
+}
+#define _cleanup_plan_ __attribute__((cleanup(osvif_plan_freep)))
+
+const char *osvif_step_kind_name(enum osvif_step_kind k);
+
+/* A description of the plan for people (`osvif plan`). New tree, or NULL on ENOMEM. */
+cJSON *osvif_plan_to_json(const struct osvif_plan *plan);
+
+/*
+ * Owner strings. The alias is "osvif <network> <containerID> <ifname>" (none of the three
+ * may contain a space, by CNI's validation rules). Returns 0, or -1 with code 7 when it does
+ * not fit IFALIASZ.
+ */
+int osvif_owner_format(const char *network, const char *container_id, const char *ifname,
+                       char buf[256], osvif_error_t *err);
+/* Split an alias of ours: 1 when it is ours (pointers into buf are written), else 0. */
+int osvif_owner_parse(char *buf, char **network, char **container_id, char **ifname);
+
+#endif

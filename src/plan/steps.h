@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_STEPS_H
+#define OSVIF_STEPS_H
+
+#include "plan/exec.h"
+
+/*
+ * One vtable per step kind (plan/steps_*.c); the executor (plan/exec.c) alone decides the
+ * order and when to undo. `i` is the step's index in the plan, for per-step state in
+ * struct osvif_exec. apply/check/teardown return 0 or -1 with *err; undo is best effort
+ * and must not fail loudly: it runs on the way out of a failed ADD.
+ */
+struct osvif_step_ops {
+        int (*apply)(struct osvif_exec *x, const struct osvif_step *s, size_t i, osvif_error_t *err);
+        void (*undo)(struct osvif_exec *x, const struct osvif_step *s, size_t i);
+        int (*check)(struct osvif_exec *x, const struct osvif_step *s, size_t i, osvif_error_t *err);
+        int (*teardown)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err);
+};
+
+extern const struct osvif_step_ops osvif_step_ipam_ops;
+extern const struct osvif_step_ops osvif_step_bridge_ops;
+extern const struct osvif_step_ops osvif_step_veth_ops;
+extern const struct osvif_step_ops osvif_step_host_veth_ops;
+extern const struct osvif_step_ops osvif_step_enslave_ops;
+extern const struct osvif_step_ops osvif_step_ovs_port_ops;
+extern const struct osvif_step_ops osvif_step_pod_link_ops;
+extern const struct osvif_step_ops osvif_step_pod_l3_ops;
+extern const struct osvif_step_ops osvif_step_announce_ops;
+
+/* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
+struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);
+/* Run fn inside the pod namespace and come back. */
+int osvif_exec_in_pod(struct osvif_exec *x, int (*fn)(struct osvif_exec *x, void *data, osvif_error_t *err),
+                      void *data, osvif_error_t *err);
+/* The OVSDB connection, opened on first use. */
+struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err);
+
+/* Link helpers shared by the steps: look up by name and check that the alias is ours. */
+int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                          struct osvif_link_info *ret, osvif_error_t *err);
+
+#endif

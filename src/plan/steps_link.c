@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend/bridge.h"
+#include "plan/steps.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Host-side Linux bridge, veth and enslaving steps. Pod-side steps are in steps_pod.c. */
+
+#define BRIDGE_LOCK_TIMEOUT_MS 30000
+
+static int lock_bridge(struct osvif_exec *x, const char *name, osvif_error_t *err)
+{
+        char key[64];
+
+        if (x->lock.fd >= 0)
+                return 0;
+        snprintf(key, sizeof(key), "bridge-%s", name);
+        return osvif_lock_take(&x->lock, key, BRIDGE_LOCK_TIMEOUT_MS, err);
+}
+
+/* ---- BRIDGE ---- */
+
+static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
+{
+        struct osvif_bridge_opts o = {
+                .name = s->u.bridge.name,
+                .mtu = s->u.bridge.mtu,
+                .os_vif_settings = s->u.bridge.os_vif_settings,
+                .alias = s->u.bridge.owned ? x->plan->owner : NULL,
+        };
+        struct osvif_link_info info;
+        bool created = false;
+        int ifindex;
+
+        /* a shared bridge stays locked until our port is on it (see ENSLAVE) */
+        if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, err) < 0)
+                return -1;
+        ifindex = osvif_bridge_ensure(x->host_nl, &o, &created, err);
+        if (ifindex < 0)
+                goto fail;
+        x->created[i] = created;
+        x->ifindex[i] = x->bridge_ifindex = ifindex;
+        if (osvif_link_get(x->host_nl, NULL, ifindex, &info, err) <= 0) {
+                if (!osvif_error_is_set(err))
+                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                        "bridge \"%s\" vanished", s->u.bridge.name);
+                goto fail;
+        }
+        x->bridge_mtu = info.mtu;
+        return 0;
+fail:
+        if (created) {
+                osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+                osvif_bridge_del_if_empty(x->host_nl, s->u.bridge.name, &ignored);
+                osvif_error_clear(&ignored);
+        }
+        osvif_lock_release(&x->lock);
+        return -1;
+}
+
+static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        /* only what this ADD created, and only once no other pod has joined it */
+        if (x->created[i] &&
+            (s->u.bridge.owned || lock_bridge(x, s->u.bridge.name, &ignored) >= 0))
+                osvif_bridge_del_if_empty(x->host_nl, s->u.bridge.name, &ignored);
+        osvif_lock_release(&x->lock);
+        osvif_error_clear(&ignored);
+}
+
+static int bridge_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_link_get(x->host_nl, s->u.bridge.name, 0, &info, err);
+
+        if (r < 0)
+                return -1;
+        if (r == 0 || strcmp(info.kind, "bridge") != 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "bridge \"%s\" is missing",
+                                       s->u.bridge.name);
+        if (s->u.bridge.owned && strcmp(info.alias, x->plan->owner) != 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "bridge \"%s\" does not belong to this attachment",
+                                       s->u.bridge.name);
+        x->bridge_ifindex = info.ifindex;
+        return 0;
+}
+
+static int del_owned_link(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                          osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_exec_find_owned(x, nl, name, &info, err);
+
+        if (r <= 0)
+                return r;
+        return osvif_link_del(nl, info.ifindex, err);
+}
+
+static int bridge_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        /* shared bridges outlive their pods, as with the reference bridge plugin */
+        if (!s->u.bridge.owned)
+                return 0;
+        return del_owned_link(x, x->host_nl, s->u.bridge.name, err);
+}
+
+const struct osvif_step_ops osvif_step_bridge_ops = {
+        .apply = bridge_apply,
+        .undo = bridge_undo,
+        .check = bridge_check,
+        .teardown = bridge_teardown,
+};
+
+/* ---- VETH: host end here, pod end created directly in the pod namespace ---- */
+
+static unsigned veth_mtu(const struct osvif_exec *x)
+{
+        return x->plan->mtu ? x->plan->mtu : x->bridge_mtu;
+}
+
+static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                      osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_veth_opts o = { 0 };
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        int ifindex;
+
+        /* chosen here rather than read back: the result needs both MACs */
+        if (osvif_mac_random(x->host_mac) < 0)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
+        if (p->has_mac)
+                memcpy(x->pod_mac, p->mac, 6);
+        else if (osvif_mac_random(x->pod_mac) < 0)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
+        o.name = s->u.veth.host;
+        o.peer_name = p->pod_tmpname;
+        o.peer_netns_fd = x->pod_ns;
+        o.mac = x->host_mac;
+        o.peer_mac = x->pod_mac;
+        o.mtu = veth_mtu(x);
+        ifindex = osvif_link_add_veth(x->host_nl, &o, err);
+        if (ifindex < 0)
+                return -1;
+        c.alias = p->owner;
+        c.up = s->u.veth.host_up ? 1 : -1;
+        if (osvif_link_change(x->host_nl, ifindex, &c, err) < 0) {
+                osvif_link_del(x->host_nl, ifindex, &ignored);
+                osvif_error_clear(&ignored);
+                return -1;
+        }
+        x->ifindex[i] = x->host_ifindex = ifindex;
+        x->created[i] = true;
+        x->pod_mtu = o.mtu;
+        return 0;
+}
+
+static void veth_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        /* deleting one end deletes the pair, wherever the other end lives */
+        if (x->created[i])
+                osvif_link_del(x->host_nl, x->ifindex[i], &ignored);
+        osvif_error_clear(&ignored);
+}
+
+static int veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                      osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_exec_find_owned(x, x->host_nl, s->u.veth.host, &info, err);
+
+        if (r < 0)
+                return -1;
+        if (r == 0 || strcmp(info.kind, "veth") != 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "host interface \"%s\" of this attachment is missing",
+                                       s->u.veth.host);
+        if (s->u.veth.host_up && !(info.flags & IFF_UP))
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "host interface \"%s\" is down",
+                                       s->u.veth.host);
+        x->host_ifindex = info.ifindex;
+        return 0;
+}
+
+struct sweep {
+        struct osvif_exec *x;
+        int ifindex[64];
+        size_t n;
+};
+
+static int collect_owned(const struct osvif_link_info *link, void *data)
+{
+        struct sweep *sw = data;
+
+        if (strcmp(link->alias, sw->x->plan->owner) == 0 && sw->n < ARRAY_SIZE(sw->ifindex))
+                sw->ifindex[sw->n++] = link->ifindex;
+        return 0;
+}
+
+/* Without a name (DEL without a VIF, GC): every host link that carries our owner. */
+static int sweep_links(struct osvif_exec *x, osvif_error_t *err)
+{
+        struct sweep sw = { .x = x };
+
+        if (osvif_link_foreach(x->host_nl, collect_owned, &sw, err) < 0)
+                return -1;
+        for (size_t k = 0; k < sw.n; k++)
+                if (osvif_link_del(x->host_nl, sw.ifindex[k], err) < 0)
+                        return -1;
+        return 0;
+}
+
+static int veth_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
+{
+        if (!s->u.veth.host[0])
+                return sweep_links(x, err);
+        return del_owned_link(x, x->host_nl, s->u.veth.host, err);
+}
+
+const struct osvif_step_ops osvif_step_veth_ops = {
+        .apply = veth_apply,
+        .undo = veth_undo,
+        .check = veth_check,
+        .teardown = veth_teardown,
+};
+
+/* ---- HOST_VETH: qvb/qvo of the hybrid plug, both on the host ---- */
+
+static int host_veth_up(struct osvif_exec *x, int ifindex, osvif_error_t *err)
+{
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+
+        /* os-vif sets both ends up and promiscuous */
+        c.alias = x->plan->owner;
+        c.up = 1;
+        c.promisc = 1;
+        return osvif_link_change(x->host_nl, ifindex, &c, err);
+}
+
+static int host_veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        struct osvif_veth_opts o = { 0 };
+        struct osvif_link_info peer;
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        int ifindex;
+
+        o.name = s->u.host_veth.a;
+        o.peer_name = s->u.host_veth.b;
+        o.peer_netns_fd = -1;
+        o.mtu = s->u.host_veth.mtu;
+        ifindex = osvif_link_add_veth(x->host_nl, &o, err);
+        if (ifindex < 0)
+                return -1;
+        x->ifindex[i] = ifindex;
+        x->created[i] = true;
+        if (host_veth_up(x, ifindex, err) < 0 ||
+            osvif_link_get(x->host_nl, s->u.host_veth.b, 0, &peer, err) <= 0 ||
+            host_veth_up(x, peer.ifindex, err) < 0) {
+                if (!osvif_error_is_set(err))
+                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                        "veth peer \"%s\" vanished", s->u.host_veth.b);
+                osvif_link_del(x->host_nl, ifindex, &ignored);
+                osvif_error_clear(&ignored);
+                x->created[i] = false;
+                return -1;
+        }
+        return 0;
+}
+
+static int host_veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        const char *names[2] = { s->u.host_veth.a, s->u.host_veth.b };
+
+        for (size_t k = 0; k < 2; k++) {
+                struct osvif_link_info info;
+                int r = osvif_exec_find_owned(x, x->host_nl, names[k], &info, err);
+
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "host interface \"%s\" of this attachment is "
+                                               "missing",
+                                               names[k]);
+        }
+        return 0;
+}
+
+static int host_veth_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                              osvif_error_t *err)
+{
+        if (del_owned_link(x, x->host_nl, s->u.host_veth.a, err) < 0)
+                return -1;
+        /* normally gone with its peer; a half-deleted pair from an old failure is not */
+        return del_owned_link(x, x->host_nl, s->u.host_veth.b, err);
+}
+
+const struct osvif_step_ops osvif_step_host_veth_ops = {
+        .apply = host_veth_apply,
+        .undo = veth_undo,
+        .check = host_veth_check,
+        .teardown = host_veth_teardown,
+};
+
+/* ---- ENSLAVE ---- */
+
+static int lookup_ifindex(struct osvif_exec *x, const char *name, osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_link_get(x->host_nl, name, 0, &info, err);
+
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                       "interface \"%s\" not found", name);
+        return r < 0 ? -1 : info.ifindex;
+}
+
+static int enslave_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
+{
+        int link, bridge, r;
+
+        link = lookup_ifindex(x, s->u.enslave.link, err);
+        bridge = link < 0 ? -1 : lookup_ifindex(x, s->u.enslave.bridge, err);
+        if (bridge < 0)
+                return -1;
+        r = osvif_bridge_add_port(x->host_nl, bridge, link, err);
+        if (r < 0)
+                return osvif_error_wrap(err, "add \"%s\" to bridge \"%s\"", s->u.enslave.link,
+                                        s->u.enslave.bridge);
+        /* our port is on the shared bridge: others may now use (and not delete) it */
+        osvif_lock_release(&x->lock);
+        return 0;
+}
+
+static int enslave_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int bridge = lookup_ifindex(x, s->u.enslave.bridge, err);
+        int r = bridge < 0 ? -1 : osvif_link_get(x->host_nl, s->u.enslave.link, 0, &info, err);
+
+        if (r < 0)
+                return -1;
+        if (r == 0 || info.master != bridge)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "interface \"%s\" is not on bridge \"%s\"",
+                                       s->u.enslave.link, s->u.enslave.bridge);
+        return 0;
+}
+
+const struct osvif_step_ops osvif_step_enslave_ops = {
+        .apply = enslave_apply,
+        .check = enslave_check,
+};

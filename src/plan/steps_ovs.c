@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "plan/steps.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* OVS_PORT: the port os-vif's ovs plugin creates, in one OVSDB transaction. */
+
+static const char *iface_id(const struct osvif_plan *p)
+{
+        const struct osvif_port_profile *pp = p->vif ? p->vif->port_profile : NULL;
+
+        if (pp && pp->interface_id)
+                return pp->interface_id;
+        return p->vif ? p->vif->id : NULL;
+}
+
+static struct osvif_ovs_owner owner_of(const struct osvif_plan *p)
+{
+        return (struct osvif_ovs_owner){ p->req->name, p->req->container_id, p->pod_ifname };
+}
+
+static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        char mac[OSVIF_MAC_STRLEN];
+        struct osvif_ovs_port_spec spec = {
+                .bridge = s->u.ovs_port.bridge,
+                .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type : NULL,
+                .port = s->u.ovs_port.port,
+                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
+                .iface_id = iface_id(p),
+                .attached_mac = osvif_mac_format(x->pod_mac, mac),
+                .vm_uuid = p->req->container_id,
+                .owner = owner_of(p),
+                .tag = s->u.ovs_port.tag,
+                .isolate = s->u.ovs_port.isolate,
+                .mtu_request = s->u.ovs_port.mtu_request,
+                .vhost_server_path = s->u.ovs_port.vhost_server_path,
+        };
+
+        if (!db)
+                return -1;
+        if (osvif_ovs_add_port(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0)
+                return -1;
+        x->created[i] = true;
+        if (osvif_ovs_wait_port(db, spec.port, p->conf->ovs_port_timeout_ms, err) < 0) {
+                osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, &ignored);
+                osvif_error_clear(&ignored);
+                x->created[i] = false;
+                return -1;
+        }
+        return 0;
+}
+
+static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        struct osvif_ovsdb *db;
+
+        if (!x->created[i])
+                return;
+        db = osvif_exec_ovsdb(x, &ignored);
+        if (db)
+                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms,
+                                   &ignored);
+        osvif_error_clear(&ignored);
+}
+
+static const char *extid(const cJSON *ids, const char *key)
+{
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(ids, key);
+
+        return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+        return a && b && strcmp(a, b) == 0;
+}
+
+static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_ovs_port_info info = { 0 };
+        struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
+        const char *port = s->u.ovs_port.port;
+        int r = db ? osvif_ovs_get_port(db, port, p->conf->ovsdb_timeout_ms, &info, err) : -1;
+
+        if (r <= 0) {
+                osvif_ovs_port_info_clear(&info);
+                return r < 0 ? -1
+                             : osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is missing",
+                                               port);
+        }
+        if (!str_eq(info.bridge, s->u.ovs_port.bridge))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is on bridge \"%s\", not \"%s\"",
+                                port, info.bridge ? info.bridge : "", s->u.ovs_port.bridge);
+        else if (!str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_CONTAINER), p->req->container_id) ||
+                 !str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_IFNAME), p->pod_ifname))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" does not belong to this attachment", port);
+        else if (iface_id(p) && !str_eq(extid(info.external_ids, "iface-id"), iface_id(p)))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has iface-id \"%s\", not \"%s\"", port,
+                                extid(info.external_ids, "iface-id") ?: "", iface_id(p));
+        else if (!s->u.ovs_port.isolate && info.tag != s->u.ovs_port.tag)
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" has VLAN tag %d, not %d",
+                                port, info.tag, s->u.ovs_port.tag);
+        else if (info.error || info.ofport <= 0)
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s", port,
+                                info.error ? info.error : "no ofport");
+        else
+                r = 0;
+        osvif_ovs_port_info_clear(&info);
+        return r == 0 ? 0 : -1;
+}
+
+/* Without OVS on this host there is nothing of ours in it: the sweep goes on. */
+static bool ovsdb_absent(const struct osvif_conf *conf)
+{
+        struct stat st;
+
+        if (conf->ovsdb)
+                return strncmp(conf->ovsdb, "unix:", 5) == 0 && stat(conf->ovsdb + 5, &st) < 0;
+        return stat(OSVIF_OVSDB_DEFAULT + 5, &st) < 0 && stat(OSVIF_OVSDB_FALLBACK + 5, &st) < 0;
+}
+
+static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                             osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_ovs_owner owner = owner_of(p);
+        struct osvif_ovsdb *db;
+
+        if (!s->u.ovs_port.port[0] && ovsdb_absent(p->conf))
+                return 0;
+        db = osvif_exec_ovsdb(x, err);
+        if (!db)
+                return -1;
+        /* by owner, not by name: a name can be reused, our external_ids cannot */
+        return osvif_ovs_del_owned(db, &owner, p->conf->ovsdb_timeout_ms, err);
+}
+
+const struct osvif_step_ops osvif_step_ovs_port_ops = {
+        .apply = ovs_port_apply,
+        .undo = ovs_port_undo,
+        .check = ovs_port_check,
+        .teardown = ovs_port_teardown,
+};

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/steps.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+/* Pod-side steps: the interface's final name and state, its addresses and routes. */
+
+/* ---- POD_LINK ---- */
+
+static int pod_sysctls(struct osvif_exec *x, void *data, osvif_error_t *err)
+{
+        const char *name = data;
+
+        /*
+         * DAD would hold our IPv6 addresses "tentative" for seconds; arp_notify makes later
+         * MAC changes announce themselves, as the reference bridge plugin sets it.
+         */
+        if (!x->plan->dad && osvif_sysctl_dev_set("ipv6", "accept_dad", name, "0", err) < 0)
+                return -1;
+        return osvif_sysctl_dev_set("ipv4", "arp_notify", name, "1", err);
+}
+
+static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        struct osvif_plan *p = x->plan;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_link_info info;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+        int r;
+
+        if (!nl)
+                return -1;
+        r = osvif_link_get(nl, p->pod_tmpname, 0, &info, err);
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                       "pod interface \"%s\" vanished from \"%s\"", p->pod_tmpname,
+                                       p->req->netns);
+        if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, p->pod_tmpname, err) < 0)
+                return -1;
+        c.name = p->pod_ifname;
+        c.alias = p->owner;
+        c.up = 1;
+        if (osvif_link_change(nl, info.ifindex, &c, err) < 0) {
+                if (err->errnum == EEXIST)
+                        return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                               "interface \"%s\" already exists in \"%s\"",
+                                               p->pod_ifname, p->req->netns);
+                return -1;
+        }
+        x->pod_ifindex = info.ifindex;
+        return 0;
+}
+
+/* The interface's entry in prevResult: name and sandbox match. -1 when absent. */
+static int prev_interface(const struct osvif_exec *x)
+{
+        const struct osvif_cni_result *prev = x->plan->req->prev_result;
+
+        for (size_t k = 0; prev && k < prev->n_interfaces; k++) {
+                const struct osvif_cni_interface *in = &prev->interfaces[k];
+
+                if (in->name && strcmp(in->name, x->plan->pod_ifname) == 0 && in->sandbox &&
+                    x->plan->req->netns && strcmp(in->sandbox, x->plan->req->netns) == 0)
+                        return (int)k;
+        }
+        return -1;
+}
+
+static int pod_link_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        const struct osvif_cni_result *prev = x->plan->req->prev_result;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+        struct osvif_link_info info;
+        int r, k = prev_interface(x);
+        char mac[OSVIF_MAC_STRLEN];
+
+        if (!nl)
+                return -1;
+        if (prev && k < 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "prevResult has no interface \"%s\" in \"%s\"",
+                                       x->plan->pod_ifname, x->plan->req->netns);
+        r = osvif_link_get(nl, x->plan->pod_ifname, 0, &info, err);
+        if (r < 0)
+                return -1;
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "interface \"%s\" is missing from \"%s\"",
+                                       x->plan->pod_ifname, x->plan->req->netns);
+        if (!(info.flags & IFF_UP))
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "interface \"%s\" is down",
+                                       x->plan->pod_ifname);
+        osvif_mac_format(info.mac, mac);
+        if (k >= 0 && prev->interfaces[k].mac && strcasecmp(prev->interfaces[k].mac, mac) != 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "interface \"%s\" has MAC %s, prevResult says %s",
+                                       x->plan->pod_ifname, mac, prev->interfaces[k].mac);
+        x->pod_ifindex = info.ifindex;
+        return 0;
+}
+
+static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                             osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        struct osvif_nl *nl;
+        int r;
+
+        /* a veth's pod end is gone with its host end; anything else of ours goes here */
+        if (x->pod_ns < 0)
+                return 0;
+        nl = osvif_exec_pod_nl(x, err);
+        if (!nl)
+                return -1;
+        r = osvif_exec_find_owned(x, nl, x->plan->pod_ifname, &info, err);
+        if (r <= 0)
+                return r;
+        return osvif_link_del(nl, info.ifindex, err);
+}
+
+const struct osvif_step_ops osvif_step_pod_link_ops = {
+        .apply = pod_link_apply,
+        .check = pod_link_check,
+        .teardown = pod_link_teardown,
+};
+
+/* ---- POD_L3 ---- */
+
+static int pod_l3_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
+{
+        const struct osvif_cni_result *l3 = x->l3;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+
+        if (!nl)
+                return -1;
+        for (size_t k = 0; l3 && k < l3->n_ips; k++)
+                if (osvif_addr_add(nl, x->pod_ifindex, &l3->ips[k].address, !x->plan->dad, err) < 0)
+                        return -1;
+        for (size_t k = 0; l3 && k < l3->n_routes; k++) {
+                const struct osvif_cni_route *cr = &l3->routes[k];
+                struct osvif_route_spec r = {
+                        .dst = cr->dst,
+                        .gw = cr->gw,
+                        .ifindex = x->pod_ifindex,
+                        .mtu = (unsigned)cr->mtu,
+                        .advmss = (unsigned)cr->advmss,
+                        .priority = (unsigned)cr->priority,
+                        .table = cr->has_table ? cr->table : 0,
+                        .scope = cr->has_scope ? cr->scope : -1,
+                };
+
+                if (osvif_route_add(nl, &r, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
+{
+        const struct osvif_cni_result *prev = x->plan->req->prev_result;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+        int k = prev_interface(x);
+        char buf[OSVIF_IPNET_STRLEN];
+
+        if (!nl)
+                return -1;
+        for (size_t j = 0; prev && j < prev->n_ips; j++) {
+                int r;
+
+                if (prev->ips[j].interface != k)
+                        continue;
+                r = osvif_addr_exists(nl, x->pod_ifindex, &prev->ips[j].address, err);
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "address %s is missing from \"%s\"",
+                                               osvif_ipnet_format(&prev->ips[j].address, buf),
+                                               x->plan->pod_ifname);
+        }
+        return 0;
+}
+
+const struct osvif_step_ops osvif_step_pod_l3_ops = {
+        .apply = pod_l3_apply,
+        .check = pod_l3_check,
+};
+
+/* ---- ANNOUNCE ---- */
+
+static int announce(struct osvif_exec *x, void *data, osvif_error_t *err)
+{
+        const struct osvif_cni_result *l3 = x->l3;
+        _cleanup_free_ struct osvif_ipnet *addrs = NULL;
+
+        if (!l3 || l3->n_ips == 0)
+                return 0;
+        addrs = calloc(l3->n_ips, sizeof(*addrs));
+        if (!addrs)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        for (size_t k = 0; k < l3->n_ips; k++)
+                addrs[k] = l3->ips[k].address;
+        return osvif_link_announce(x->pod_ifindex, x->pod_mac, addrs, l3->n_ips, err);
+}
+
+static int announce_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        osvif_error_t e = OSVIF_ERROR_INIT;
+
+        /* neighbours learn us on first traffic anyway: a lost announcement is not fatal */
+        if (osvif_exec_in_pod(x, announce, NULL, &e) < 0)
+                log_debug("announce addresses of \"%s\": %s", x->plan->pod_ifname, e.msg);
+        osvif_error_clear(&e);
+        return 0;
+}
+
+const struct osvif_step_ops osvif_step_announce_ops = {
+        .apply = announce_apply,
+};

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/lock.h"
+
+/*
+ * flock() on a file that is unlinked on release, so that nothing stays behind. A waiter
+ * that wins the lock on a file already unlinked by the previous holder sees that the path
+ * no longer names its inode and starts over on the new file.
+ */
+
+const char *osvif_run_dir(void)
+{
+        const char *d = getenv("OSVIF_RUN_DIR");
+
+        return d && *d ? d : OSVIF_DEFAULT_RUN_DIR;
+}
+
+const char *osvif_state_dir(void)
+{
+        const char *d = getenv("OSVIF_STATE_DIR");
+
+        return d && *d ? d : OSVIF_DEFAULT_STATE_DIR;
+}
+
+static int mkdir_p(const char *dir, mode_t mode)
+{
+        char buf[512];
+
+        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
+                return -ENAMETOOLONG;
+        for (char *p = buf + 1; *p; p++) {
+                if (*p != '/')
+                        continue;
+                *p = '\0';
+                if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                *p = '/';
+        }
+        if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static char *lock_path(const char *key)
+{
+        char *p = NULL, safe[200];
+        size_t j = 0;
+
+        for (size_t i = 0; key[i] && j + 4 < sizeof(safe); i++) {
+                unsigned char c = (unsigned char)key[i];
+
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == ':' || c == '-')
+                        safe[j++] = (char)c;
+                else
+                        j += (size_t)snprintf(safe + j, sizeof(safe) - j, "%%%02x", c);
+        }
+        safe[j] = '\0';
+        if (asprintf(&p, "%s/%s.lock", osvif_run_dir(), safe) < 0)
+                return NULL;
+        return p;
+}
+
+static long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 locked the live file, 0 locked a stale (unlinked) one, -errno on failure. */
+static int try_once(const char *path, int *ret_fd, bool *would_block)
+{
+        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        struct stat a, b;
+
+        *would_block = false;
+        if (fd < 0)
+                return -errno;
+        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                *would_block = errno == EWOULDBLOCK;
+                return *would_block ? 0 : -errno;
+        }
+        if (fstat(fd, &a) < 0)
+                return -errno;
+        if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+                return 0;
+        *ret_fd = TAKE_FD(fd);
+        return 1;
+}
+
+int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err)
+{
+        _cleanup_free_ char *path = lock_path(key);
+        long deadline = now_ms() + timeout_ms;
+        useconds_t pause = 200;
+        int r;
+
+        if (!path)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        r = mkdir_p(osvif_run_dir(), 0700);
+        if (r < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create run directory \"%s\"",
+                                             osvif_run_dir());
+        for (;;) {
+                bool would_block;
+                int fd = -1;
+
+                r = try_once(path, &fd, &would_block);
+                if (r < 0)
+                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "lock \"%s\"", path);
+                if (r > 0) {
+                        lock->fd = fd;
+                        lock->path = TAKE_PTR(path);
+                        return 0;
+                }
+                if (would_block && now_ms() >= deadline)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, EWOULDBLOCK,
+                                               "lock \"%s\": still held after %d ms", path,
+                                               timeout_ms);
+                /* short sleeps: the locks we take are held for a few netlink requests */
+                if (would_block) {
+                        usleep(pause);
+                        if (pause < 20000)
+                                pause *= 2;
+                }
+        }
+}
+
+void osvif_lock_release(struct osvif_lock *lock)
+{
+        if (!lock || lock->fd < 0) {
+                if (lock) {
+                        free(lock->path);
+                        lock->path = NULL;
+                }
+                return;
+        }
+        /* unlink while still holding it: whoever waits on this inode will retry */
+        if (lock->path)
+                unlink(lock->path);
+        close(lock->fd);
+        lock->fd = -1;
+        free(lock->path);
+        lock->path = NULL;
+}

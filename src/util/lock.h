@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef OSVIF_LOCK_H
+#define OSVIF_LOCK_H
+
+#include "util/error.h"
+
+/*
+ * Named inter-process locks under the run directory (OSVIF_RUN_DIR, default /run/osvif):
+ * one file per key, flock()ed exclusively. The file is removed when the lock is released,
+ * so nothing is left behind; a waiter that wakes up holding a lock on an unlinked file
+ * retries on the new one.
+ */
+
+struct osvif_lock {
+        int fd;
+        char *path;
+};
+
+#define OSVIF_LOCK_INIT { -1, NULL }
+
+/* The run directory: $OSVIF_RUN_DIR or OSVIF_DEFAULT_RUN_DIR. */
+const char *osvif_run_dir(void);
+/* The state directory: $OSVIF_STATE_DIR or OSVIF_DEFAULT_STATE_DIR. */
+const char *osvif_state_dir(void);
+
+/*
+ * Take the lock named `key` (characters [A-Za-z0-9_.:-] only; others are escaped), waiting
+ * up to timeout_ms. The run directory is created (0700) if needed. Errors:
+ * OSVIF_CNI_ERR_TRY_AGAIN on timeout, OSVIF_ERR_STATE otherwise.
+ */
+int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err);
+
+/* Release: unlink the file, then close. NULL-safe and idempotent. */
+void osvif_lock_release(struct osvif_lock *lock);
+
+static inline void osvif_lock_releasep(struct osvif_lock *lock)
+{
+        osvif_lock_release(lock);
+}
+#define _cleanup_lock_ __attribute__((cleanup(osvif_lock_releasep)))
+
+#endif

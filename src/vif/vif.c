@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "vif/classes.h"
+
+/* The VIF entry points: either form in, validated; names of types and enums. */
+
+const char *osvif_vif_type_name(enum osvif_vif_type t)
+{
+        static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
+                "VIFGeneric", "VIFBridge", "VIFOpenVSwitch", "VIFDirect",
+                "VIFVHostUser", "VIFHostDevice", "VIFNestedDPDK",
+        };
+
+        return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
+}
+
+const char *osvif_vif_type_short_name(enum osvif_vif_type t)
+{
+        static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
+                "generic", "bridge", "ovs", "direct", "vhostuser", "hostdev", "nested_dpdk",
+        };
+
+        return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
+}
+
+static const char *const profile_names[OSVIF_PROFILE_TYPE_COUNT][2] = {
+        [OSVIF_PROFILE_NONE] = { "none", "none" },
+        [OSVIF_PROFILE_BASE] = { "VIFPortProfileBase", "base" },
+        [OSVIF_PROFILE_OPENVSWITCH] = { "VIFPortProfileOpenVSwitch", "openvswitch" },
+        [OSVIF_PROFILE_FP_OPENVSWITCH] = { "VIFPortProfileFPOpenVSwitch", "fp_openvswitch" },
+        [OSVIF_PROFILE_OVS_REPRESENTOR] = { "VIFPortProfileOVSRepresentor", "ovs_representor" },
+        [OSVIF_PROFILE_FP_BRIDGE] = { "VIFPortProfileFPBridge", "fp_bridge" },
+        [OSVIF_PROFILE_FP_TAP] = { "VIFPortProfileFPTap", "fp_tap" },
+        [OSVIF_PROFILE_8021QBG] = { "VIFPortProfile8021Qbg", "8021qbg" },
+        [OSVIF_PROFILE_8021QBH] = { "VIFPortProfile8021Qbh", "8021qbh" },
+        [OSVIF_PROFILE_K8S_DPDK] = { "VIFPortProfileK8sDPDK", "k8s_dpdk" },
+};
+
+const char *osvif_profile_type_name(enum osvif_profile_type t)
+{
+        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][0] : "unknown";
+}
+
+const char *osvif_profile_type_short_name(enum osvif_profile_type t)
+{
+        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][1] : "unknown";
+}
+
+const char *osvif_direct_mode_name(enum osvif_direct_mode m)
+{
+        static const char *const n[] = { "vepa", "passthrough", "bridge" };
+
+        return (unsigned)m < ARRAY_SIZE(n) ? n[m] : "unknown";
+}
+
+const char *osvif_vhostuser_mode_name(enum osvif_vhostuser_mode m)
+{
+        return m == OSVIF_VHOSTUSER_CLIENT ? "client" : "server";
+}
+
+const char *osvif_hostdev_type_name(enum osvif_hostdev_type t)
+{
+        return t == OSVIF_HOSTDEV_ETHERNET ? "ethernet" : "generic";
+}
+
+/*
+ * `plugin` is required by os-vif but means nothing to us; in the native form it may be left
+ * out and is then what os-vif would pick for the VIF: its ovs plugin for everything it
+ * serves, linux_bridge for a plain VIFBridge, noop otherwise.
+ */
+static const char *default_plugin(const struct osvif_vif *vif)
+{
+        enum osvif_profile_type p = vif->port_profile ? vif->port_profile->type : OSVIF_PROFILE_NONE;
+        bool ovs_profile = p == OSVIF_PROFILE_OPENVSWITCH || p == OSVIF_PROFILE_FP_OPENVSWITCH ||
+                           p == OSVIF_PROFILE_OVS_REPRESENTOR;
+
+        switch (vif->type) {
+        case OSVIF_VIF_OPENVSWITCH:
+                return "ovs";
+        case OSVIF_VIF_BRIDGE:
+                return ovs_profile ? "ovs" : "linux_bridge";
+        case OSVIF_VIF_VHOSTUSER:
+        case OSVIF_VIF_HOSTDEVICE:
+                return ovs_profile ? "ovs" : "noop";
+        default:
+                return "noop";
+        }
+}
+
+static int finish(struct osvif_obj *o, const char *path, bool native, struct osvif_vif **ret,
+                  osvif_error_t *err)
+{
+        struct osvif_vif *vif = (struct osvif_vif *)o;
+        size_t i;
+
+        if (native && !osvif_obj_is_set(o, "plugin") && osvif_class_field(o->cls, "plugin", &i)) {
+                vif->plugin = strdup(default_plugin(vif));
+                if (!vif->plugin) {
+                        osvif_obj_free(o);
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                }
+                o->set |= 1ULL << i;
+        }
+        if (osvif_vif_validate(vif, path, err) < 0) {
+                osvif_obj_free(o);
+                return -1;
+        }
+        *ret = vif;
+        return 0;
+}
+
+int osvif_vif_from_native(const cJSON *j, const char *path, struct osvif_vif **ret,
+                          osvif_error_t *err)
+{
+        struct osvif_obj *o = NULL;
+
+        if (osvif_obj_from_native(j, path, &osvif_class_vif_base, &o, err) < 0)
+                return -1;
+        return finish(o, path, true, ret, err);
+}
+
+int osvif_vif_from_primitive(const cJSON *j, const char *path, struct osvif_vif **ret,
+                             osvif_error_t *err)
+{
+        struct osvif_vif *vif = NULL;
+
+        if (osvif_vif_parse_primitive(j, path, &vif, err) < 0)
+                return -1;
+        return finish(&vif->obj, path, false, ret, err);
+}
+
+int osvif_vif_from_json(const cJSON *j, const char *path, struct osvif_vif **ret,
+                        osvif_error_t *err)
+{
+        if (cJSON_IsObject(j) && cJSON_HasObjectItem(j, "versioned_object.name"))
+                return osvif_vif_from_primitive(j, path, ret, err);
+        return osvif_vif_from_native(j, path, ret, err);
+}
+
+cJSON *osvif_vif_to_native(const struct osvif_vif *vif, osvif_error_t *err)
+{
+        return osvif_obj_to_native(&vif->obj, err);
+}
