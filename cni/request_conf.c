@@ -301,7 +301,7 @@ int osvif_cni_request_parse(char *const *envp, const char *conf, size_t conf_len
                 req->conf_raw[conf_len] = '\0';
                 req->conf_len = conf_len;
                 tree = osvif_json_parse(conf, conf_len, err);
-                r = tree ? parse_conf(tree, req, err) : -1;
+                r = tree ? parse_conf(tree, req, err) : osvif_error_wrap(err, "decode config");
         }
         /* an error document carries the config's version once it is known */
         if (ret_version)

@@ -109,7 +109,7 @@ static int vif_from_value(const cJSON *v, const char *path, struct osvif_vif **r
                 inner = osvif_json_parse(v->valuestring, strlen(v->valuestring), err);
                 if (!inner) {
                         err->code = OSVIF_CNI_ERR_INVALID_CONFIG;
-                        return osvif_error_wrap(err, "%s", path);
+                        return osvif_error_wrap(err, "%s: a string that is not a JSON VIF", path);
                 }
                 v = inner;
         }
@@ -142,7 +142,7 @@ static int vif_from_annotation(const struct osvif_cni_request *req, const char *
         doc = osvif_json_parse(value, strlen(value), err);
         if (!doc) {
                 err->code = OSVIF_CNI_ERR_INVALID_CONFIG;
-                return osvif_error_wrap(err, "%s", path);
+                return osvif_error_wrap(err, "%s: not JSON", path);
         }
         if (!cJSON_IsObject(doc))
                 return vif_from_value(doc, path, ret, err);

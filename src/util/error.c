@@ -43,6 +43,7 @@ int osvif_error_set(osvif_error_t *err, int code, int errnum, const char *fmt, .
 int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *fmt, ...)
 {
         _cleanup_free_ char *head = NULL;
+        char reason[128];
         va_list ap;
         int r;
 
@@ -51,8 +52,11 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
         va_end(ap);
         if (r < 0)
                 head = NULL;
-        return osvif_error_set(err, code, errnum, "%s: %s", head ? head : "error",
-                               errnum ? strerror(errnum) : "unknown error");
+        /* strerror() capitalises; our messages are lower case throughout */
+        snprintf(reason, sizeof(reason), "%s", errnum ? strerror(errnum) : "unknown error");
+        if (reason[0] >= 'A' && reason[0] <= 'Z')
+                reason[0] = (char)(reason[0] - 'A' + 'a');
+        return osvif_error_set(err, code, errnum, "%s: %s", head ? head : "error", reason);
 }
 
 int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)

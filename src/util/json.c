@@ -36,7 +36,7 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                 off = (size_t)((const char *)memchr(buf, '\0', len) - buf);
                 position_of(buf, off, &line, &col);
                 osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0,
-                                "decode config: NUL byte at offset %zu (line %zu, column %zu)", off,
+                                "NUL byte at offset %zu (line %zu, column %zu)", off,
                                 line, col);
                 return NULL;
         }
@@ -60,10 +60,10 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                         off = len;
                 position_of(buf, off, &line, &col);
                 if (len == 0 || strspn(buf, " \t\r\n") == len)
-                        osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "decode config: empty input");
+                        osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "empty input, not JSON");
                 else
                         osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0,
-                                        "decode config: invalid JSON at offset %zu (line %zu, column %zu)",
+                                        "invalid JSON at offset %zu (line %zu, column %zu)",
                                         off, line, col);
                 return NULL;
         }

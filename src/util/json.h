@@ -24,7 +24,8 @@
 /*
  * Parse exactly one JSON document from buf[0..len). Trailing non-space garbage, NUL bytes
  * and nesting deeper than cJSON's limit are errors. On error: OSVIF_CNI_ERR_DECODE with the
- * byte offset, line and column, and NULL is returned. The caller owns the tree.
+ * byte offset, line and column ("invalid JSON at offset 12 (line 2, column 3)"), and NULL is
+ * returned; callers say what was being decoded. The caller owns the tree.
  */
 cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err);
 

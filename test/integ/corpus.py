@@ -85,7 +85,7 @@ def run_case(path):
     for k in before:
         if before[k] != after[k]:
             problems.append("%s changed: %r -> %r" % (k, before[k], after[k]))
-    return problems
+    return problems, "%s %s" % (doc.get("code"), doc.get("msg"))
 
 
 def main(corpus):
@@ -93,8 +93,8 @@ def main(corpus):
     cases = sorted(f for f in os.listdir(corpus) if f.endswith(".json"))
     failed = 0
     for name in cases:
-        problems = run_case(os.path.join(corpus, name))
-        print("%s %s" % ("not ok" if problems else "ok", name))
+        problems, got = run_case(os.path.join(corpus, name))
+        print("%s %s: %s" % ("not ok" if problems else "ok", name, got))
         for pr in problems:
             print("    " + pr)
         failed += bool(problems)

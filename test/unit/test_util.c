@@ -26,7 +26,7 @@ Test(error, set_errno_appends_strerror)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         osvif_error_set_errno(&err, 101, EEXIST, "add veth \"%s\"", "tap1");
-        cr_assert_str_eq(err.msg, "add veth \"tap1\": File exists");
+        cr_assert_str_eq(err.msg, "add veth \"tap1\": file exists");
         cr_assert_eq(err.errnum, EEXIST);
         osvif_error_clear(&err);
 }
