@@ -351,8 +351,13 @@ int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
         if (find_plugin(req, type, &path, err) < 0)
                 return -1;
         status = run_once(path, type, req, verb, req->conf_raw, req->conf_len, &out, err);
+        /*
+         * An older plugin refuses our version with code 1; one that predates GC and STATUS
+         * does not even know the command (skel answers code 4). Either way its VERSION
+         * answer says what to do.
+         */
         if (status > 0 && plugin_error(type, status, out, err) < 0 &&
-            err->code == OSVIF_CNI_ERR_INCOMPATIBLE_VERSION)
+            (err->code == OSVIF_CNI_ERR_INCOMPATIBLE_VERSION || verb_needs_v110(verb)))
                 status = retry_older(path, type, req, verb, &version, &out, &skipped, err);
         else if (status > 0)
                 return -1;

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "cni/request.h"
+#include "conf.h"
+#include "helpers.h"
+#include "plan/plan.h"
+#include "util/cleanup.h"
+
+/* The mapping and the per-pod VIF sources, checked on the plan alone: no kernel involved. */
+
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
+
+#define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
+
+struct fixture {
+        struct osvif_cni_request *req;
+        struct osvif_conf *conf;
+        struct osvif_plan *plan;
+};
+
+static void fixture_free(struct fixture *f)
+{
+        osvif_plan_free(f->plan);
+        osvif_conf_free(f->conf);
+        osvif_cni_request_free(f->req);
+}
+
+/* Parse a request for `verb` with `conf` as stdin, the config, and build its plan. */
+static int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
+{
+        char cmd[32];
+        char *env[] = { cmd, "CNI_CONTAINERID=ctr1", "CNI_NETNS=/run/netns/p", "CNI_IFNAME=eth0",
+                        "CNI_PATH=/usr/lib/cni", NULL };
+        enum osvif_cni_version v;
+        cJSON *tree = NULL;
+
+        memset(f, 0, sizeof(*f));
+        snprintf(cmd, sizeof(cmd), "CNI_COMMAND=%s", verb);
+        if (osvif_cni_request_parse(env, conf, strlen(conf), &f->req, &tree, &v, err) < 0)
+                return -1;
+        f->conf = osvif_conf_parse(tree, f->req, err);
+        cJSON_Delete(tree);
+        if (!f->conf)
+                return -1;
+        return f->conf->vif ? osvif_plan_build(f->req, f->conf, f->conf->vif, &f->plan, err) : 0;
+}
+
+static void build_ok(const char *conf, struct fixture *f)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(build("ADD", conf, f, &err), 0, "%s: %s", conf, err.msg);
+}
+
+#define NET(vif, extra) "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\",\"vif\":" vif extra "}"
+
+static void assert_steps(const struct osvif_plan *p, const enum osvif_step_kind *want, size_t n)
+{
+        cr_assert_eq(p->n_steps, n, "%zu steps, want %zu", p->n_steps, n);
+        for (size_t i = 0; i < n; i++)
+                cr_assert_eq(p->steps[i].kind, want[i], "step %zu is %s, want %s", i,
+                             osvif_step_kind_name(p->steps[i].kind), osvif_step_kind_name(want[i]));
+}
+
+Test(plan, generic_is_a_bare_veth)
+{
+        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
+                                                     OSVIF_STEP_POD_L3, OSVIF_STEP_ANNOUNCE };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"generic\",\"vif_name\":\"tapgen0\"}", ""), &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        cr_assert_str_eq(f.plan->steps[0].u.veth.host, "tapgen0");
+        cr_assert(f.plan->steps[0].u.veth.host_up, "nothing else brings an unattached host end up");
+        cr_assert_str_eq(f.plan->owner, "osvif net ctr1 eth0");
+        fixture_free(&f);
+}
+
+Test(plan, bridge_with_ipam_enslaves_the_host_end)
+{
+        static const enum osvif_step_kind want[] = {
+                OSVIF_STEP_IPAM, OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH, OSVIF_STEP_ENSLAVE,
+                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3, OSVIF_STEP_ANNOUNCE,
+        };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"bridge\",\"bridge_name\":\"br0\",\"network\":{\"mtu\":1400}}",
+                     ",\"ipam\":{\"type\":\"host-local\"}"),
+                 &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        cr_assert_str_eq(f.plan->steps[1].u.bridge.name, "br0");
+        cr_assert_not(f.plan->steps[1].u.bridge.owned, "a named bridge is shared");
+        cr_assert_eq(f.plan->steps[1].u.bridge.mtu, 1400);
+        cr_assert_eq(f.plan->mtu, 1400);
+        cr_assert_str_eq(f.plan->steps[3].u.enslave.bridge, "br0");
+        cr_assert_str_eq(f.plan->steps[3].u.enslave.link, f.plan->host_ifname);
+        cr_assert_null(f.plan->l3, "IPAM decides L3");
+        fixture_free(&f);
+}
+
+Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
+{
+        static const enum osvif_step_kind want[] = {
+                OSVIF_STEP_BRIDGE, OSVIF_STEP_HOST_VETH, OSVIF_STEP_ENSLAVE, OSVIF_STEP_OVS_PORT,
+                OSVIF_STEP_VETH, OSVIF_STEP_ENSLAVE, OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+                OSVIF_STEP_ANNOUNCE,
+        };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
+                     "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}",
+                     ",\"args\":{\"cni\":{\"vif\":{\"type\":\"bridge\",\"id\":\"" UUID "\","
+                     "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
+                     "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}}}"),
+                 &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        /* a per-pod VIF with an id: os-vif's names */
+        cr_assert_str_eq(f.plan->steps[0].u.bridge.name, "qbr3f2a9c6e-1b");
+        cr_assert(f.plan->steps[0].u.bridge.owned);
+        cr_assert(f.plan->steps[0].u.bridge.os_vif_settings);
+        cr_assert_str_eq(f.plan->steps[1].u.host_veth.a, "qvb3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.host_veth.b, "qvo3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[3].u.ovs_port.port, "qvo3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[3].u.ovs_port.bridge, "br-int");
+        cr_assert_eq(f.plan->steps[3].u.ovs_port.tag, 7);
+        cr_assert_str_eq(f.plan->host_ifname, "tap3f2a9c6e-1b");
+        fixture_free(&f);
+}
+
+Test(plan, ovs_port_takes_bridge_vlan_mtu_and_profile)
+{
+        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_OVS_PORT,
+                                                     OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+                                                     OSVIF_STEP_ANNOUNCE };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":1450},"
+                     "\"port_profile\":{\"type\":\"openvswitch\",\"datapath_type\":\"netdev\"}}",
+                     ",\"isolateVif\":true"),
+                 &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        cr_assert_str_eq(f.plan->steps[1].u.ovs_port.bridge, "br-int", "network.bridge when bridge_name is absent");
+        cr_assert_eq(f.plan->steps[1].u.ovs_port.tag, 100);
+        cr_assert_eq(f.plan->steps[1].u.ovs_port.mtu_request, 1450);
+        cr_assert_str_eq(f.plan->steps[1].u.ovs_port.datapath_type, "netdev");
+        cr_assert(f.plan->steps[1].u.ovs_port.isolate);
+        cr_assert_str_eq(f.plan->steps[1].u.ovs_port.port, f.plan->host_ifname);
+        fixture_free(&f);
+}
+
+Test(plan, refuses_what_this_version_cannot_plug)
+{
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":\"vepa\"}", ""),
+                           &f, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_UNSUPPORTED);
+        cr_assert(strstr(err.msg, "VIFDirect"), "%s", err.msg);
+        osvif_error_clear(&err);
+        fixture_free(&f);
+}
+
+Test(plan, host_names_per_attachment_for_a_shared_vif)
+{
+        struct fixture a, b;
+        char *conf = NET("{\"type\":\"bridge\",\"id\":\"" UUID "\",\"bridge_name\":\"br0\"}", "");
+        char *env[] = { "CNI_COMMAND=ADD", "CNI_CONTAINERID=ctr2", "CNI_NETNS=/run/netns/q", "CNI_IFNAME=eth0", NULL };
+        enum osvif_cni_version v;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        cJSON *tree = NULL;
+
+        build_ok(conf, &a);
+        /* the same config for another pod must not give the same host name */
+        memset(&b, 0, sizeof(b));
+        cr_assert_eq(osvif_cni_request_parse(env, conf, strlen(conf), &b.req, &tree, &v, &err), 0);
+        b.conf = osvif_conf_parse(tree, b.req, &err);
+        cJSON_Delete(tree);
+        cr_assert_eq(osvif_plan_build(b.req, b.conf, b.conf->vif, &b.plan, &err), 0, "%s", err.msg);
+        cr_assert_str_neq(a.plan->host_ifname, b.plan->host_ifname);
+        cr_assert(strncmp(a.plan->host_ifname, "tap", 3) == 0);
+        cr_assert_str_neq(a.plan->host_ifname, "tap3f2a9c6e-1b", "not the shared VIF's id");
+        fixture_free(&a);
+        fixture_free(&b);
+}
+
+Test(plan, l3_from_the_os_vif_network)
+{
+        struct fixture f;
+        const struct osvif_cni_result *l3;
+        char buf[OSVIF_IPNET_STRLEN];
+
+        build_ok(NET("{\"type\":\"generic\",\"network\":{\"subnets\":["
+                     "{\"cidr\":\"10.0.0.0/24\",\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"],\"dns\":[\"10.0.0.2\"],"
+                     "\"routes\":[{\"cidr\":\"192.0.2.7/24\",\"gateway\":\"10.0.0.9\"}]},"
+                     "{\"cidr\":\"fd00::/64\",\"gateway\":\"fd00::1\",\"ips\":[\"fd00::5\"],\"dns\":[\"10.0.0.2\",\"fd00::53\"]}]}}",
+                     ""),
+                 &f);
+        l3 = f.plan->l3;
+        cr_assert_not_null(l3);
+        cr_assert_eq(l3->n_ips, 2);
+        cr_assert_str_eq(osvif_ipnet_format(&l3->ips[0].address, buf), "10.0.0.5/24", "the subnet's prefix");
+        cr_assert_str_eq(osvif_ip_format(&l3->ips[0].gateway, buf), "10.0.0.1");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->ips[1].address, buf), "fd00::5/64");
+        cr_assert_eq(l3->n_routes, 3, "the listed route, then a default route per family");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->routes[0].dst, buf), "192.0.2.0/24", "a network, host bits cleared");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->routes[1].dst, buf), "0.0.0.0/0");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->routes[2].dst, buf), "::/0");
+        cr_assert_str_eq(l3->dns.nameservers[0], "10.0.0.2");
+        cr_assert_str_eq(l3->dns.nameservers[1], "fd00::53", "no duplicates");
+        cr_assert_null(l3->dns.nameservers[2]);
+        fixture_free(&f);
+}
+
+Test(plan, ips_capability_replaces_fixed_ips)
+{
+        struct fixture f;
+        char buf[OSVIF_IPNET_STRLEN];
+
+        build_ok(NET("{\"type\":\"generic\",\"network\":{\"subnets\":[{\"cidr\":\"10.0.0.0/24\","
+                     "\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"]}]}}",
+                     ",\"runtimeConfig\":{\"ips\":[\"10.0.0.77\"],\"mac\":\"02:aa:bb:cc:dd:ee\"}"),
+                 &f);
+        cr_assert_eq(f.plan->l3->n_ips, 1);
+        cr_assert_str_eq(osvif_ipnet_format(&f.plan->l3->ips[0].address, buf), "10.0.0.77/24");
+        cr_assert_eq(f.plan->l3->ips[0].gateway.family, AF_INET);
+        cr_assert(f.plan->has_mac);
+        cr_assert_eq(f.plan->mac[5], 0xee);
+        fixture_free(&f);
+}
+
+Test(plan, owner_strings_round_trip)
+{
+        char buf[256], copy[256];
+        char *n, *c, *i;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_owner_format("net", "abc", "eth0", buf, &err), 0);
+        strcpy(copy, buf);
+        cr_assert_eq(osvif_owner_parse(copy, &n, &c, &i), 1);
+        cr_assert_str_eq(n, "net");
+        cr_assert_str_eq(c, "abc");
+        cr_assert_str_eq(i, "eth0");
+        strcpy(copy, "something else");
+        cr_assert_eq(osvif_owner_parse(copy, &n, &c, &i), 0);
+        strcpy(copy, "osvif a b");
+        cr_assert_eq(osvif_owner_parse(copy, &n, &c, &i), 0);
+}
+
+Test(plan, describes_itself)
+{
+        struct fixture f;
+        _cleanup_cjson_ cJSON *j = NULL;
+
+        build_ok(NET("{\"type\":\"bridge\",\"bridge_name\":\"br9\"}", ""), &f);
+        j = osvif_plan_to_json(f.plan);
+        cr_assert_not_null(j);
+        cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), 0), "name")->valuestring,
+                         "br9");
+        fixture_free(&f);
+}
+
+/* ---- where the VIF comes from ---- */
+
+static const char *vif_name_of(const char *verb, const char *conf)
+{
+        static char name[32];
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(build(verb, conf, &f, &err), 0, "%s", err.msg);
+        snprintf(name, sizeof(name), "%s", f.conf->vif && f.conf->vif->vif_name ? f.conf->vif->vif_name : "-");
+        fixture_free(&f);
+        return name;
+}
+
+#define ANN(value) ",\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":{\"osvif.openstack.org/vif\":" value "}}"
+
+Test(conf, args_win_over_annotation_which_wins_over_config)
+{
+        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}", "")), "fromconf");
+        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
+                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"fromann\\\"}\""))),
+                         "fromann");
+        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
+                                                ",\"args\":{\"cni\":{\"vif\":{\"type\":\"generic\",\"vif_name\":\"fromargs\"}}}"
+                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"fromann\\\"}\""))),
+                         "fromargs");
+}
+
+Test(conf, annotation_may_map_interfaces_to_vifs)
+{
+        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
+                                                ANN("\"{\\\"eth0\\\":{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"mine\\\"},"
+                                                    "\\\"net1\\\":{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"other\\\"}}\""))),
+                         "mine");
+        /* no entry for eth0: the config's VIF */
+        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
+                                                ANN("\"{\\\"net1\\\":{\\\"type\\\":\\\"generic\\\"}}\""))),
+                         "fromconf");
+        cr_assert_str_eq(vif_name_of("ADD", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
+                                            "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
+                                            "{\"x/y\":\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"custom\\\"}\"}}}"),
+                         "custom");
+}
+
+Test(conf, del_needs_no_vif_but_add_does)
+{
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_str_eq(vif_name_of("DEL", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}"), "-");
+        cr_assert_eq(build("ADD", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}", &f, &err), -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+        cr_assert(strncmp(err.msg, "vif: missing", 12) == 0, "%s", err.msg);
+        osvif_error_clear(&err);
+        fixture_free(&f);
+}
+
+Test(conf, reads_our_options)
+{
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"generic\"}", ",\"ovsdb\":\"tcp:127.0.0.1:6640\",\"ovsdbTimeout\":1234,"
+                                               "\"ovsPortTimeout\":999,\"enableDad\":true,\"logLevel\":\"debug\""),
+                 &f);
+        cr_assert_str_eq(f.conf->ovsdb, "tcp:127.0.0.1:6640");
+        cr_assert_eq(f.conf->ovsdb_timeout_ms, 1234);
+        cr_assert_eq(f.conf->ovs_port_timeout_ms, 999);
+        cr_assert(f.conf->enable_dad);
+        cr_assert(f.plan->dad);
+        cr_assert_eq(f.conf->log_level, 3);
+        fixture_free(&f);
+}
