@@ -9,6 +9,14 @@
 static int check_existing(struct osvif_nl *nl, const char *name, osvif_error_t *err)
 {
         struct osvif_link_info info;
+
+        return osvif_bridge_lookup(nl, name, &info, err);
+}
+
+int osvif_bridge_lookup(struct osvif_nl *nl, const char *name, struct osvif_link_info *ret,
+                        osvif_error_t *err)
+{
+        struct osvif_link_info info;
         int r = osvif_link_get(nl, name, 0, &info, err);
 
         if (r < 0)
@@ -19,6 +27,8 @@ static int check_existing(struct osvif_nl *nl, const char *name, osvif_error_t *
                 return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
                                        "bridge \"%s\": a %s link of that name exists", name,
                                        info.kind[0] ? info.kind : "non-bridge");
+        if (ret)
+                *ret = info;
         return info.ifindex;
 }
 
@@ -47,13 +57,14 @@ static int configure_new(struct osvif_nl *nl, int ifindex, const struct osvif_br
         return osvif_link_change(nl, ifindex, &c, err);
 }
 
-int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o, bool *ret_created,
-                        osvif_error_t *err)
+int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
+                        struct osvif_bridge_changes *ret, osvif_error_t *err)
 {
         struct osvif_bridge_create b = { o->name, o->mtu, o->os_vif_settings };
         struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
         osvif_error_t ignored = OSVIF_ERROR_INIT;
-        int ifindex = check_existing(nl, o->name, err);
+        struct osvif_link_info info = { 0 };
+        int ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
 
         if (ifindex < 0)
                 return -1;
@@ -65,19 +76,24 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o, 
                                 osvif_error_clear(&ignored);
                                 return -1;
                         }
-                        *ret_created = true;
+                        ret->created = true;
+                        ret->brought_up = false;
                         return ifindex;
                 }
                 /* someone else created it between our look and our create: use theirs */
                 if (ifindex != -EEXIST)
                         return -1;
-                ifindex = check_existing(nl, o->name, err);
+                ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
                 if (ifindex <= 0)
                         return ifindex < 0 ? -1
                                            : osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                                              "bridge \"%s\" vanished", o->name);
         }
-        *ret_created = false;
+        ret->created = false;
+        ret->brought_up = !(info.flags & IFF_UP);
+        memcpy(ret->mac, info.mac, 6);
+        if (!ret->brought_up)
+                return ifindex;
         up.up = 1;
         return osvif_link_change(nl, ifindex, &up, err) < 0 ? -1 : ifindex;
 }

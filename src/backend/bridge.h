@@ -3,6 +3,7 @@
 #define OSVIF_BRIDGE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "backend/link.h"
 #include "util/error.h"
@@ -22,14 +23,21 @@ struct osvif_bridge_opts {
         const char *alias;     /* owner alias set on creation (per-VIF bridges), or NULL */
 };
 
+/* What osvif_bridge_ensure() changed, so that an undo can put it back. */
+struct osvif_bridge_changes {
+        bool created;    /* the bridge did not exist */
+        bool brought_up; /* it existed, but was down */
+        uint8_t mac[6];  /* its MAC before: a bridge whose last port leaves may change it */
+};
+
 /*
- * Make sure the bridge exists and is up. Returns its ifindex; *ret_created says whether this
- * call created it (so an undo may remove it). An existing link of another kind by that name
+ * Make sure the bridge exists and is up. Returns its ifindex; *ret says what this call
+ * changed (so an undo may remove the bridge or set it down again). An existing link of another kind by that name
  * is an error (OSVIF_ERR_EXISTS). accept_ra is turned off on bridges we create, as the
  * reference bridge plugin does. Sysctls of a new bridge are written in the current netns.
  */
-int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o, bool *ret_created,
-                        osvif_error_t *err);
+int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
+                        struct osvif_bridge_changes *ret, osvif_error_t *err);
 
 /*
  * Enslave a link to the bridge and bring it up (one request). For a bridge whose MTU is
@@ -37,6 +45,13 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o, 
  */
 int osvif_bridge_add_port(struct osvif_nl *nl, int bridge_ifindex, int port_ifindex,
                           osvif_error_t *err);
+
+/*
+ * A bridge by name: its ifindex with *ret filled (ret may be NULL), 0 when there is no link of
+ * that name, -1 when the name belongs to a link of another kind (OSVIF_ERR_EXISTS) or on error.
+ */
+int osvif_bridge_lookup(struct osvif_nl *nl, const char *name, struct osvif_link_info *ret,
+                        osvif_error_t *err);
 
 /* Number of ports enslaved to the bridge (a link dump), or -1. */
 int osvif_bridge_count_ports(struct osvif_nl *nl, int bridge_ifindex, osvif_error_t *err);

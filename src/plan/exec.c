@@ -224,6 +224,7 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
         const struct osvif_cni_request *req = x->plan->req;
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         const struct osvif_cni_result *l3 = x->l3;
+        _cleanup_cjson_ cJSON *probe = NULL;
         int pod;
 
         r = req->prev_result ? osvif_cni_result_copy(req->prev_result)
@@ -242,6 +243,11 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
                 if (osvif_cni_result_add_route(r, &l3->routes[i], err) < 0)
                         return -1;
         if (l3 && osvif_cni_result_merge_dns(r, &l3->dns, err) < 0)
+                return -1;
+        /* a result the request's version cannot express (no address for 0.1/0.2) fails now,
+         * while the ADD can still be undone, not after it has been reported done */
+        probe = osvif_cni_result_to_json(r, req->version, err);
+        if (!probe)
                 return -1;
         *ret = TAKE_PTR(r);
         return 0;

@@ -41,6 +41,8 @@ struct osvif_exec {
 
         int bridge_ifindex;
         unsigned bridge_mtu;
+        bool bridge_brought_up;      /* an existing bridge was down until this ADD */
+        uint8_t bridge_mac[6];       /* an existing bridge's MAC before this ADD */
         int host_ifindex;            /* host end of the pod link */
         uint8_t host_mac[6];
         int pod_ifindex;             /* in the pod namespace */

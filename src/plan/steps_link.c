@@ -24,6 +24,8 @@ static int lock_bridge(struct osvif_exec *x, const char *name, osvif_error_t *er
 
 /* ---- BRIDGE ---- */
 
+static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i);
+
 static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err)
 {
@@ -33,17 +35,19 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
                 .os_vif_settings = s->u.bridge.os_vif_settings,
                 .alias = s->u.bridge.owned ? x->plan->owner : NULL,
         };
+        struct osvif_bridge_changes changes = { 0 };
         struct osvif_link_info info;
-        bool created = false;
         int ifindex;
 
         /* a shared bridge stays locked until our port is on it (see ENSLAVE) */
         if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, err) < 0)
                 return -1;
-        ifindex = osvif_bridge_ensure(x->host_nl, &o, &created, err);
+        ifindex = osvif_bridge_ensure(x->host_nl, &o, &changes, err);
         if (ifindex < 0)
                 goto fail;
-        x->created[i] = created;
+        x->created[i] = changes.created;
+        x->bridge_brought_up = changes.brought_up;
+        memcpy(x->bridge_mac, changes.mac, 6);
         x->ifindex[i] = x->bridge_ifindex = ifindex;
         if (osvif_link_get(x->host_nl, NULL, ifindex, &info, err) <= 0) {
                 if (!osvif_error_is_set(err))
@@ -54,24 +58,39 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         x->bridge_mtu = info.mtu;
         return 0;
 fail:
-        if (created) {
-                osvif_error_t ignored = OSVIF_ERROR_INIT;
-
-                osvif_bridge_del_if_empty(x->host_nl, s->u.bridge.name, &ignored);
-                osvif_error_clear(&ignored);
-        }
-        osvif_lock_release(&x->lock);
+        bridge_undo(x, s, i);
         return -1;
 }
 
+/*
+ * Only what this ADD changed, and only while no other pod uses the bridge: remove it if we
+ * created it; else set it down again if we brought it up, and give it back the MAC it had
+ * (the kernel takes a bridge's MAC from its ports when none was set, and our port has left).
+ */
 static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
         osvif_error_t ignored = OSVIF_ERROR_INIT;
+        struct osvif_link_info info;
 
-        /* only what this ADD created, and only once no other pod has joined it */
-        if (x->created[i] &&
-            (s->u.bridge.owned || lock_bridge(x, s->u.bridge.name, &ignored) >= 0))
+        if (x->bridge_ifindex <= 0)
+                goto out;
+        if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, &ignored) < 0)
+                goto out;
+        if (x->created[i]) {
                 osvif_bridge_del_if_empty(x->host_nl, s->u.bridge.name, &ignored);
+                goto out;
+        }
+        if (osvif_bridge_count_ports(x->host_nl, x->bridge_ifindex, &ignored) != 0 ||
+            osvif_link_get(x->host_nl, NULL, x->bridge_ifindex, &info, &ignored) <= 0)
+                goto out;
+        if (x->bridge_brought_up)
+                c.up = 0;
+        if (memcmp(info.mac, x->bridge_mac, 6) != 0)
+                c.mac = x->bridge_mac;
+        if (c.up == 0 || c.mac)
+                osvif_link_change(x->host_nl, x->bridge_ifindex, &c, &ignored);
+out:
         osvif_lock_release(&x->lock);
         osvif_error_clear(&ignored);
 }

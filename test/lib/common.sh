@@ -72,3 +72,58 @@ cni() {
         CNI_COMMAND="$1" CNI_NETNS="$2" CNI_IFNAME="$3" CNI_CONTAINERID="$4" \
                 CNI_PATH="${CNI_PATH:-/usr/lib/cni}" "$OSVIF_BIN"
 }
+
+# Read a value from JSON on stdin with a Python expression over `d`: json_get 'd["ips"][0]["address"]'
+json_get() {
+        /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); v=eval(sys.argv[1]); print(v if not isinstance(v,(dict,list)) else json.dumps(v))' "$1"
+}
+
+# Everything a test must find unchanged after a failed or undone operation: links (name,
+# kind, master, alias, state) and addresses in this namespace and in each netns given, and the
+# files under osvif's run and state directories and any extra directories named.
+#   snapshot [--netns NAME]... [--dir DIR]...
+snapshot() {
+        local ns=() dirs=("$OSVIF_RUN_DIR" "$OSVIF_STATE_DIR")
+        while [ $# -gt 0 ]; do
+                case "$1" in
+                --netns) ns+=("$2"); shift 2 ;;
+                --dir) dirs+=("$2"); shift 2 ;;
+                *) fail "snapshot: unknown argument $1" ;;
+                esac
+        done
+        for n in "" "${ns[@]}"; do
+                echo "== netns ${n:-host}"
+                # carrier and operational state settle asynchronously (linkwatch): compare
+                # what was configured, not what the kernel has got round to reporting
+                ip ${n:+-n "$n"} -o link show | sed -E 's/^[0-9]+: //; s/ qdisc [^ ]+//; s/ qlen [0-9]+//;
+                        s/link-netnsid [0-9]+//; s/NO-CARRIER,//; s/,LOWER_UP//; s/,M-DOWN//; s/ state [A-Z]+//' | sort
+                ip ${n:+-n "$n"} -o addr show | awk '{print $2, $3, $4}' | grep -v ' fe80::' | sort
+                ip ${n:+-n "$n"} route show table all 2>/dev/null | grep -v -E '^(local|broadcast|multicast|fe80)|proto kernel' | sort
+        done
+        for d in "${dirs[@]}"; do
+                echo "== dir $d"
+                [ -d "$d" ] && (cd "$d" && find . -mindepth 1 | sort)
+        done
+        return 0
+}
+
+# assert_same_snapshot BEFORE AFTER CONTEXT: fail with a diff when they differ.
+assert_same_snapshot() {
+        if [ "$1" != "$2" ]; then
+                diff <(echo "$1") <(echo "$2") >&2 || true
+                fail "$3: the host changed"
+        fi
+}
+
+# expect_error CODE OUTPUT CONTEXT: OUTPUT is exactly one CNI error document with CODE.
+expect_error() {
+        local got
+        got=$(printf '%s' "$2" | /usr/bin/python3 -c '
+import json, sys
+s = sys.stdin.read()
+d, end = json.JSONDecoder().raw_decode(s.lstrip())
+assert not s.lstrip()[end:].strip(), "more than one document"
+assert set(d) <= {"cniVersion", "code", "msg", "details"}, d
+print(d["code"])') || fail "$3: stdout is not one CNI error document: $2"
+        [ "$got" = "$1" ] || fail "$3: code $got, expected $1: $2"
+}

@@ -1,0 +1,73 @@
+#!/bin/bash
+# VIFBridge end to end through the real binary: two pods on one Linux bridge with addresses
+# from the os-vif network (per-pod VIFs in args.cni.vif), what ADD set up on both sides, ping,
+# CHECK (and a CHECK that must fail), DEL, and nothing left.
+. "${OSVIF_SRCDIR:?}/test/lib/common.sh"
+require_root
+require_cmd ip ping /usr/bin/python3
+isolate "$0" "$@"
+
+make_netns pod1
+make_netns pod2
+
+conf() { # conf ID IP
+        cat <<JSON
+{"cniVersion":"1.1.0","name":"bnet","type":"osvif",
+ "vif":{"type":"bridge","bridge_name":"brtest","network":{"mtu":1400}},
+ "args":{"cni":{"vif":{"type":"bridge","id":"$1","bridge_name":"brtest","address":"02:00:00:00:00:$(printf %02x "${2##*.}")",
+   "network":{"mtu":1400,"subnets":[{"cidr":"10.20.0.0/24","gateway":"10.20.0.1","ips":["$2"],"dns":["10.20.0.53"],
+     "routes":[{"cidr":"192.0.2.0/24","gateway":"10.20.0.254"}]}]}}}}}
+JSON
+}
+ID1=a1111111-2222-4333-8444-555555555501
+ID2=b2222222-2222-4333-8444-555555555502
+
+out=$(conf $ID1 10.20.0.5 | cni ADD /run/netns/pod1 eth0 pod1ctr) || fail "ADD pod1: $out"
+echo "$out" | json_get 'd' >/dev/null
+[ "$(echo "$out" | json_get 'd["interfaces"][0]["name"]')" = "tapa1111111-22" ] || fail "host end named from the VIF id: $out"
+[ "$(echo "$out" | json_get 'd["interfaces"][1]["sandbox"]')" = /run/netns/pod1 ] || fail "pod interface sandbox: $out"
+[ "$(echo "$out" | json_get 'd["interfaces"][1]["mac"]')" = 02:00:00:00:00:05 ] || fail "MAC from vif.address: $out"
+[ "$(echo "$out" | json_get 'd["interfaces"][1]["mtu"]')" = 1400 ] || fail "MTU in the 1.1.0 result: $out"
+[ "$(echo "$out" | json_get 'd["ips"][0]["address"]')" = 10.20.0.5/24 ] || fail "address: $out"
+[ "$(echo "$out" | json_get 'd["ips"][0]["interface"]')" = 1 ] || fail "ip points at the pod interface: $out"
+[ "$(echo "$out" | json_get 'd["dns"]["nameservers"][0]')" = 10.20.0.53 ] || fail "dns: $out"
+PREV1="$out"
+out=$(conf $ID2 10.20.0.6 | cni ADD /run/netns/pod2 eth0 pod2ctr) || fail "ADD pod2: $out"
+
+# host side: on the bridge, up, owned
+ip -o link show tapa1111111-22 | grep -q "master brtest" || fail "host end not on brtest"
+ip -o link show tapa1111111-22 | grep -q "state UP" || fail "host end not up"
+ip -d link show tapa1111111-22 | grep -q "alias osvif bnet pod1ctr eth0" || fail "host end lacks its owner alias"
+[ "$(cat /sys/class/net/brtest/mtu 2>/dev/null || ip -o link show brtest | sed -E 's/.*mtu ([0-9]+).*/\1/')" = 1400 ] || fail "bridge MTU"
+# pod side
+ip -n pod1 -o addr show eth0 | grep -q "inet 10.20.0.5/24" || fail "pod1 address"
+ip -n pod1 route | grep -q "default via 10.20.0.1 dev eth0" || fail "pod1 default route"
+ip -n pod1 route | grep -q "192.0.2.0/24 via 10.20.0.254 dev eth0" || fail "pod1 subnet route"
+[ "$(ip netns exec pod1 cat /proc/sys/net/ipv4/conf/eth0/arp_notify)" = 1 ] || fail "arp_notify"
+if [ -e /proc/sys/net/ipv6 ]; then
+        [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ] || fail "accept_dad"
+fi
+ip -n pod1 -o link show eth0 | grep -q "mtu 1400" || fail "pod MTU"
+
+ip netns exec pod1 ping -c 2 -W 2 10.20.0.6 >/dev/null || fail "pod1 cannot reach pod2"
+
+# CHECK against prevResult, then with the address gone
+check_conf=$(conf $ID1 10.20.0.5 | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$PREV1")
+out=$(echo "$check_conf" | cni CHECK /run/netns/pod1 eth0 pod1ctr) || fail "CHECK pod1: $out"
+ip -n pod1 addr del 10.20.0.5/24 dev eth0
+out=$(echo "$check_conf" | cni CHECK /run/netns/pod1 eth0 pod1ctr) && fail "CHECK passed without the address"
+expect_error 109 "$out" "CHECK without the address"
+echo "$out" | grep -q "10.20.0.5/24" || fail "CHECK names the missing address: $out"
+
+# DEL, twice each; the shared bridge stays, nothing of ours does
+for pod in pod1 pod2; do
+        for i in 1 2; do
+                out=$(conf $ID1 10.20.0.5 | cni DEL /run/netns/$pod eth0 ${pod}ctr) || fail "DEL $pod ($i): $out"
+                [ -z "$out" ] || fail "DEL prints nothing: $out"
+        done
+done
+[ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left on the host"
+[ -z "$(ip -n pod1 -o link show eth0 2>/dev/null)" ] || fail "pod1 eth0 left"
+ip link show brtest >/dev/null || fail "the shared bridge is kept"
+[ -z "$(ls -A "$OSVIF_RUN_DIR" 2>/dev/null)" ] || fail "files left in the run dir: $(ls -A "$OSVIF_RUN_DIR")"
+echo "bridge: ok"
