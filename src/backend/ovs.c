@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/ovs.h"
 #include "backend/ovsdb.h"
@@ -429,22 +430,85 @@ static cJSON *uuid_set(const cJSON *rows)
         return pair("set", list);
 }
 
-/* Remove the selected Port rows from every bridge; the rows and their Interfaces go with it. */
-static int delete_ports(struct osvif_ovsdb *db, const cJSON *rows, int timeout_ms,
+static const cJSON *select_rows(struct osvif_ovsdb *db, const char *table, cJSON *where,
+                                const char *const *cols, int timeout_ms, cJSON **ret_res,
+                                osvif_error_t *err);
+
+/* Open_vSwitch next_cfg += 1, and read it back: ovs-vswitchd reports cur_cfg when applied. */
+static int append_bump_cfg(cJSON *ops)
+{
+        static const char *const cols[] = { "next_cfg", NULL };
+        cJSON *m = op("mutate", "Open_vSwitch");
+        int r = osvif_json_add_item(m, "where", cJSON_CreateArray()) |
+                osvif_json_add_item(m, "mutations", mutation("next_cfg", "+=", cJSON_CreateNumber(1)));
+
+        if (r < 0) {
+                cJSON_Delete(m);
+                return r;
+        }
+        return osvif_json_append(ops, m) |
+               osvif_json_append(ops, select_op("Open_vSwitch", cJSON_CreateArray(), cols));
+}
+
+static long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait, bounded, until ovs-vswitchd has applied configuration `cfg` (cur_cfg >= cfg), as
+ * ovs-vsctl does after a change: only then may the devices of deleted ports go away without
+ * ovs-vswitchd tripping over them. A daemon that does not catch up in time is not an error:
+ * the rows are gone, which is what DEL promises.
+ */
+static void sync_vswitchd(struct osvif_ovsdb *db, int cfg, int timeout_ms)
+{
+        static const char *const cols[] = { "cur_cfg", NULL };
+        struct timespec pause = { 0, 500000 };
+        long deadline = now_ms() + timeout_ms;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        while (now_ms() < deadline) {
+                _cleanup_cjson_ cJSON *res = NULL;
+                const cJSON *rows = select_rows(db, "Open_vSwitch", cJSON_CreateArray(), cols,
+                                                timeout_ms, &res, &err);
+
+                if (!rows || opt_int(cJSON_GetArrayItem(rows, 0), "cur_cfg", 0) >= cfg)
+                        break;
+                nanosleep(&pause, NULL);
+        }
+        osvif_error_clear(&err);
+}
+
+/*
+ * Remove the selected Port rows from every bridge; the rows and their Interfaces go with it.
+ * sync_ms > 0 then waits up to that long for ovs-vswitchd to let go of the devices.
+ */
+static int delete_ports(struct osvif_ovsdb *db, const cJSON *rows, int timeout_ms, int sync_ms,
                         osvif_error_t *err)
 {
         cJSON *ops;
         _cleanup_cjson_ cJSON *res = NULL;
+        const cJSON *cfg_row;
 
         if (cJSON_GetArraySize(rows) == 0)
                 return 0;
         ops = cJSON_CreateArray();
-        if (osvif_json_append(ops, mutate_bridge_ports(NULL, "delete", uuid_set(rows))) < 0) {
+        if ((osvif_json_append(ops, mutate_bridge_ports(NULL, "delete", uuid_set(rows))) |
+             append_bump_cfg(ops)) < 0) {
                 cJSON_Delete(ops);
                 return oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
-        return res ? 0 : -1;
+        if (!res)
+                return -1;
+        cfg_row = cJSON_GetArrayItem(rows_of(res, 2), 0);
+        if (sync_ms > 0)
+                sync_vswitchd(db, opt_int(cfg_row, "next_cfg", 0), sync_ms);
+        return 0;
 }
 
 /* One select; returns its rows (owned by *ret_res). */
@@ -463,7 +527,7 @@ static const cJSON *select_rows(struct osvif_ovsdb *db, const char *table, cJSON
         return *ret_res ? rows_of(*ret_res, 0) : NULL;
 }
 
-int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
+int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms, int sync_ms,
                        osvif_error_t *err)
 {
         static const char *const cols[] = { "_uuid", NULL };
@@ -473,7 +537,7 @@ int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
 
         if (!rows)
                 return -1;
-        return delete_ports(db, rows, timeout_ms, err);
+        return delete_ports(db, rows, timeout_ms, sync_ms, err);
 }
 
 /* [["external_ids", "includes", ["map", owner keys]]] */
@@ -493,15 +557,20 @@ static cJSON *where_owner(const struct osvif_ovs_owner *owner)
 }
 
 int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
-                        int timeout_ms, osvif_error_t *err)
+                        int timeout_ms, int sync_ms, osvif_error_t *err)
 {
+        /* all three keys, always: a partial owner would match other attachments' ports */
+        if (!owner->network || !owner->container_id || !owner->ifname)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL,
+                                       "delete OVS ports: incomplete owner");
         static const char *const cols[] = { "_uuid", NULL };
         _cleanup_cjson_ cJSON *res = NULL;
-        const cJSON *rows = select_rows(db, "Port", where_owner(owner), cols, timeout_ms, &res, err);
+        const cJSON *rows;
 
+        rows = select_rows(db, "Port", where_owner(owner), cols, timeout_ms, &res, err);
         if (!rows)
                 return -1;
-        return delete_ports(db, rows, timeout_ms, err);
+        return delete_ports(db, rows, timeout_ms, sync_ms, err);
 }
 
 void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info)

@@ -90,8 +90,14 @@ int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec 
 int osvif_ovs_wait_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
                         osvif_error_t *err);
 
-/* Remove a port (and its interfaces) by name from whatever bridge holds it; idempotent. */
-int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
+/*
+ * Remove a port (and its interfaces) by name from whatever bridge holds it; idempotent.
+ * With sync_ms > 0, then wait up to that long for ovs-vswitchd to apply the change (as
+ * ovs-vsctl does), so that the port's device can be deleted next without ovs-vswitchd
+ * tripping over it; a daemon that does not catch up in time is not an error. 0: no wait
+ * (rollback, where ovs-vswitchd may be the very thing that failed).
+ */
+int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms, int sync_ms,
                        osvif_error_t *err);
 
 /* What CHECK and GC read back. Strings point into storage owned by the info. */
@@ -118,9 +124,10 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
                             int (*fn)(const struct osvif_ovs_port_info *port, void *userdata),
                             void *userdata, osvif_error_t *err);
 
-/* Delete every port owned by `owner` (all three keys) in one transaction. Idempotent. */
+/* Delete every port owned by `owner` (all three keys) in one transaction. Idempotent.
+ * sync_ms as for osvif_ovs_del_port(). */
 int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
-                        int timeout_ms, osvif_error_t *err);
+                        int timeout_ms, int sync_ms, osvif_error_t *err);
 
 /* Quick liveness probe for STATUS: ["Open_vSwitch"] from list_dbs. 0, or -1 (code 11). */
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err);

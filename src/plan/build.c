@@ -175,13 +175,21 @@ static int add_rows(struct osvif_plan *p, osvif_error_t *err)
                                prof ? osvif_profile_type_name(prof) : "none");
 }
 
+/*
+ * The pod interface's MAC: the mac capability, else vif.address, else one chosen now, so that
+ * every step knows it from the start (the hybrid plug writes it into OVS as attached-mac
+ * before the pod's veth exists).
+ */
 static int pick_mac(struct osvif_plan *p, osvif_error_t *err)
 {
         const char *mac = p->req->mac ? p->req->mac : p->vif->address;
         const char *what = p->req->mac ? "runtimeConfig.mac" : "vif.address";
 
-        if (!mac)
+        if (!mac) {
+                if (osvif_mac_random(p->mac) < 0)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
                 return 0;
+        }
         if (osvif_mac_parse(mac, p->mac) < 0)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                        "%s: \"%s\" is not a MAC address", what, mac);
@@ -200,6 +208,7 @@ static int plan_common(struct osvif_plan *p, osvif_error_t *err)
                                err) < 0)
                 return -1;
         copy_name(p->pod_ifname, sizeof(p->pod_ifname), p->req->ifname);
+        p->container_id = p->req->container_id;
         /* a fresh name inside the pod: it only has to differ from what the pod already has */
         if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
                 rnd = (uint32_t)getpid();
@@ -250,12 +259,17 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         if (osvif_owner_format(req->name, container_id, ifname, p->owner, err) < 0)
                 return -1;
         copy_name(p->pod_ifname, sizeof(p->pod_ifname), ifname);
+        p->container_id = container_id;
         if (with_ipam && req->ipam_type)
                 push(p, OSVIF_STEP_IPAM);
-        /* empty names: tear down whatever carries the owner */
+        /*
+         * Empty names: tear down whatever carries the owner. Torn down in reverse: OVS ports
+         * before the links they use, host links (a veth takes its pod end along) before
+         * what may remain in the pod.
+         */
+        push(p, OSVIF_STEP_POD_LINK);
         push(p, OSVIF_STEP_VETH);
         push(p, OSVIF_STEP_OVS_PORT)->u.ovs_port.tag = -1;
-        push(p, OSVIF_STEP_POD_LINK);
         *ret = TAKE_PTR(p);
         return 0;
 }

@@ -105,12 +105,13 @@ struct osvif_plan {
 
         /* "osvif <network> <containerID> <ifname>": the owner of everything ADD creates */
         char owner[256];
+        const char *container_id; /* of the attachment (GC: not the request's, it has none) */
 
         char pod_ifname[IF_NAMESIZE];
         char pod_tmpname[IF_NAMESIZE]; /* the pod end's name until POD_LINK renames it */
         char host_ifname[IF_NAMESIZE]; /* host end of the pod's link, "" when none */
-        bool has_mac;
-        uint8_t mac[6];  /* pod interface MAC (vif.address or the mac capability) */
+        bool has_mac;    /* mac came from vif.address or the mac capability */
+        uint8_t mac[6];  /* pod interface MAC; chosen at random when not given */
         unsigned mtu;    /* network.mtu; 0: the bridge's, else the kernel default */
         bool dad;        /* keep IPv6 DAD (config "enableDad") */
 

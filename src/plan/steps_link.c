@@ -160,10 +160,7 @@ static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i
         /* chosen here rather than read back: the result needs both MACs */
         if (osvif_mac_random(x->host_mac) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
-        if (p->has_mac)
-                memcpy(x->pod_mac, p->mac, 6);
-        else if (osvif_mac_random(x->pod_mac) < 0)
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
+        memcpy(x->pod_mac, p->mac, 6);
         o.name = s->u.veth.host;
         o.peer_name = p->pod_tmpname;
         o.peer_netns_fd = x->pod_ns;

@@ -9,6 +9,9 @@
 
 /* OVS_PORT: the port os-vif's ovs plugin creates, in one OVSDB transaction. */
 
+/* How long DEL lets ovs-vswitchd take to release a port before its device is deleted. */
+#define OVS_SYNC_MS 1000
+
 static const char *iface_id(const struct osvif_plan *p)
 {
         const struct osvif_port_profile *pp = p->vif ? p->vif->port_profile : NULL;
@@ -20,7 +23,7 @@ static const char *iface_id(const struct osvif_plan *p)
 
 static struct osvif_ovs_owner owner_of(const struct osvif_plan *p)
 {
-        return (struct osvif_ovs_owner){ p->req->name, p->req->container_id, p->pod_ifname };
+        return (struct osvif_ovs_owner){ p->req->name, p->container_id, p->pod_ifname };
 }
 
 static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
@@ -36,8 +39,8 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .port = s->u.ovs_port.port,
                 .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
                 .iface_id = iface_id(p),
-                .attached_mac = osvif_mac_format(x->pod_mac, mac),
-                .vm_uuid = p->req->container_id,
+                .attached_mac = osvif_mac_format(p->mac, mac),
+                .vm_uuid = p->container_id,
                 .owner = owner_of(p),
                 .tag = s->u.ovs_port.tag,
                 .isolate = s->u.ovs_port.isolate,
@@ -51,7 +54,7 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 return -1;
         x->created[i] = true;
         if (osvif_ovs_wait_port(db, spec.port, p->conf->ovs_port_timeout_ms, err) < 0) {
-                osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, &ignored);
+                osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, 0, &ignored);
                 osvif_error_clear(&ignored);
                 x->created[i] = false;
                 return -1;
@@ -68,7 +71,7 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
         if (db)
-                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms,
+                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms, 0,
                                    &ignored);
         osvif_error_clear(&ignored);
 }
@@ -103,7 +106,7 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         if (!str_eq(info.bridge, s->u.ovs_port.bridge))
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is on bridge \"%s\", not \"%s\"",
                                 port, info.bridge ? info.bridge : "", s->u.ovs_port.bridge);
-        else if (!str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_CONTAINER), p->req->container_id) ||
+        else if (!str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_CONTAINER), p->container_id) ||
                  !str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_IFNAME), p->pod_ifname))
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0,
                                 "OVS port \"%s\" does not belong to this attachment", port);
@@ -146,7 +149,7 @@ static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         if (!db)
                 return -1;
         /* by owner, not by name: a name can be reused, our external_ids cannot */
-        return osvif_ovs_del_owned(db, &owner, p->conf->ovsdb_timeout_ms, err);
+        return osvif_ovs_del_owned(db, &owner, p->conf->ovsdb_timeout_ms, OVS_SYNC_MS, err);
 }
 
 const struct osvif_step_ops osvif_step_ovs_port_ops = {

@@ -11,6 +11,14 @@
 
 /* ---- POD_LINK ---- */
 
+static bool plan_has(const struct osvif_plan *p, enum osvif_step_kind kind)
+{
+        for (size_t i = 0; i < p->n_steps; i++)
+                if (p->steps[i].kind == kind)
+                        return true;
+        return false;
+}
+
 static int pod_sysctls(struct osvif_exec *x, void *data, osvif_error_t *err)
 {
         const char *name = data;
@@ -112,8 +120,12 @@ static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         struct osvif_nl *nl;
         int r;
 
-        /* a veth's pod end is gone with its host end; anything else of ours goes here */
-        if (x->pod_ns < 0)
+        /*
+         * A veth's pod end goes with its host end (the VETH step, after OVS has let go of
+         * it); what else of ours is in the pod goes here. Without a VIF (a sweep) there is
+         * no telling: whatever of ours is left.
+         */
+        if (x->pod_ns < 0 || (x->plan->vif && plan_has(x->plan, OSVIF_STEP_VETH)))
                 return 0;
         nl = osvif_exec_pod_nl(x, err);
         if (!nl)

@@ -1,0 +1,87 @@
+#!/bin/bash
+# VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd
+# (userspace datapath) started for this test in its own netns: the port as os-vif writes it,
+# VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
+. "${OSVIF_SRCDIR:?}/test/lib/common.sh"
+. "$OSVIF_SRCDIR/test/lib/ovs.sh"
+require_root
+require_cmd ip ping /usr/bin/python3
+isolate "$0" "$@"
+ovs_start
+
+UUID1=0a2b3c4d-0000-4000-8000-000000000001
+UUID2=1b2c3d4e-0000-4000-8000-000000000002
+UUID3=2c3d4e5f-0000-4000-8000-000000000003
+UUID4=3d4e5f60-0000-4000-8000-000000000004
+# ovs VIF for one pod: ovs_conf VIF_ID IP TAG [extra top-level keys]
+ovs_conf() {
+        cat <<JSON
+{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
+ "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
+   "bridge_name":"br-int",
+   "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"netdev"},
+   "network":{"bridge":"br-int","vlan":$3,"mtu":1450,"subnets":[{"cidr":"10.80.0.0/24","ips":["$2"]}]}}}}}
+JSON
+}
+extid() { ovs_vsctl get Interface "$1" "external_ids:$2" | tr -d '"'; }
+
+for p in p1 p2 p3; do make_netns $p; done
+out=$(ovs_conf $UUID1 10.80.0.1 100 | cni ADD /run/netns/p1 eth0 ctr1) || fail "ADD p1: $out"
+port=tap0a2b3c4d-00
+[ "$(echo "$out" | json_get 'd["interfaces"][0]["name"]')" = $port ] || fail "host end is tap + id: $out"
+ovs_vsctl br-exists br-int || fail "br-int was not created"
+[ "$(ovs_vsctl get Bridge br-int datapath_type)" = netdev ] || fail "bridge datapath_type"
+[ "$(ovs_vsctl port-to-br $port)" = br-int ] || fail "port not on br-int"
+[ "$(extid $port iface-id)" = $UUID1 ] || fail "iface-id"
+[ "$(extid $port iface-status)" = active ] || fail "iface-status"
+[ "$(extid $port attached-mac)" = fa:16:3e:00:00:01 ] || fail "attached-mac"
+[ "$(extid $port vm-uuid)" = ctr1 ] || fail "vm-uuid"
+[ "$(extid $port osvif-network)" = onet ] || fail "owner network"
+[ "$(extid $port osvif-container-id)" = ctr1 ] || fail "owner container"
+[ "$(ovs_vsctl get Port $port tag)" = 100 ] || fail "tag"
+[ "$(ovs_vsctl get Interface $port mtu_request)" = 1450 ] || fail "mtu_request"
+[ "$(ovs_vsctl get Interface $port ofport)" -gt 0 ] || fail "no ofport"
+ip -n p1 -o link show eth0 | grep -q "mtu 1450" || fail "pod MTU"
+PREV1=$out
+
+ovs_conf $UUID2 10.80.0.2 100 | cni ADD /run/netns/p2 eth0 ctr2 >/dev/null || fail "ADD p2"
+ovs_conf $UUID3 10.80.0.3 200 | cni ADD /run/netns/p3 eth0 ctr3 >/dev/null || fail "ADD p3"
+ip netns exec p1 ping -c 2 -W 2 10.80.0.2 >/dev/null || fail "p1 cannot reach p2 on VLAN 100"
+ip netns exec p1 ping -c 2 -W 1 10.80.0.3 >/dev/null 2>&1 && fail "p1 (VLAN 100) reached p3 (VLAN 200)"
+
+# CHECK: as added, then with the tag changed behind our back, then with the port gone
+with_prev() { /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$1"; }
+ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/p1 eth0 ctr1 || fail "CHECK p1"
+ovs_vsctl set Port $port tag=300
+out=$(ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/p1 eth0 ctr1) && fail "CHECK passed with tag 300"
+expect_error 109 "$out" "CHECK with a changed tag"
+ovs_vsctl set Port $port tag=100
+
+# isolate_vif: the dead VLAN, trunked, until an agent sets the tag
+make_netns p4
+ovs_conf $UUID4 10.80.0.4 100 '"isolateVif":true' | cni ADD /run/netns/p4 eth0 ctr4 >/dev/null || fail "ADD isolated"
+iport=tap3d4e5f60-00
+[ "$(ovs_vsctl get Port $iport tag)" = 4095 ] || fail "isolated tag"
+[ "$(ovs_vsctl get Port $iport vlan_mode)" = trunk ] || fail "isolated vlan_mode"
+[ "$(ovs_vsctl get Port $iport trunks)" = "[4095]" ] || fail "isolated trunks"
+
+# DEL without netns and without prevResult finds the port by its owner
+ip netns del p4
+ovs_conf $UUID4 10.80.0.4 100 | CNI_COMMAND=DEL CNI_CONTAINERID=ctr4 CNI_IFNAME=eth0 "$OSVIF_BIN" || fail "DEL without netns"
+ovs_vsctl --if-exists get Port $iport name >/dev/null 2>&1 && [ -n "$(ovs_vsctl --if-exists get Port $iport name)" ] && fail "port of ctr4 left"
+ip link show $iport >/dev/null 2>&1 && fail "veth of ctr4 left"
+
+# GC: only ctr2 stays valid on this network
+echo '{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"'"$OVSDB"'","cni.dev/valid-attachments":[{"containerID":"ctr2","ifname":"eth0"}]}' |
+        CNI_COMMAND=GC CNI_PATH=/usr/lib/cni "$OSVIF_BIN" || fail "GC"
+ports=$(ovs_vsctl list-ports br-int | sort | tr '\n' ' ')
+[ "$ports" = "tap1b2c3d4e-00 " ] || fail "after GC the ports are: $ports"
+ip link show $port >/dev/null 2>&1 && fail "GC left ctr1's veth"
+
+# STATUS: reachable, then not
+out=$(echo '{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"'"$OVSDB"'","vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch"}}}' |
+        CNI_COMMAND=STATUS "$OSVIF_BIN") || fail "STATUS with OVS up: $out"
+ovs_conf $UUID2 10.80.0.2 100 | cni DEL /run/netns/p2 eth0 ctr2 || fail "DEL p2"
+[ -z "$(ovs_vsctl list-ports br-int)" ] || fail "ports left: $(ovs_vsctl list-ports br-int)"
+[ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left"
+echo "ovs: ok"
