@@ -59,7 +59,7 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                 if (off > len)
                         off = len;
                 position_of(buf, off, &line, &col);
-                if (len == 0 || strspn(buf, " \t\r\n") == len)
+                if (strspn(copy, " \t\r\n") == len)
                         osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "empty input, not JSON");
                 else
                         osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0,

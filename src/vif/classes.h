@@ -97,7 +97,8 @@ static inline void *osvif_field_ptr(const struct osvif_obj *o, const struct osvi
 }
 static inline size_t *osvif_field_count(const struct osvif_obj *o, const struct osvif_field *f)
 {
-        return (size_t *)((char *)o + f->count_offset);
+        /* the offset comes from offsetof() of a size_t member: aligned */
+        return (size_t *)(void *)((char *)o + f->count_offset);
 }
 
 /*

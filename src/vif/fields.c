@@ -181,8 +181,9 @@ static int parse_int(const cJSON *v, const char *path, int64_t *ret, osvif_error
 {
         if (!cJSON_IsNumber(v))
                 return wrong_type(path, v, "an integer", err);
-        if (v->valuedouble != (double)(int64_t)v->valuedouble || v->valuedouble > 9.0e15 ||
-            v->valuedouble < -9.0e15)
+        /* range first: casting a double outside int64_t's range is undefined */
+        if (!(v->valuedouble <= 9.0e15 && v->valuedouble >= -9.0e15) ||
+            v->valuedouble != (double)(int64_t)v->valuedouble)
                 return invalid(path, v, "is not an integer", err);
         *ret = (int64_t)v->valuedouble;
         return 0;

@@ -82,7 +82,7 @@ struct osvif_obj *osvif_obj_new(const struct osvif_class *cls)
         o->cls = cls;
         /* the `type` member that follows the header in VIFs, profiles and offloads */
         if (cls->type >= 0)
-                *(int *)((char *)o + sizeof(struct osvif_obj)) = cls->type;
+                *(int *)(void *)((char *)o + sizeof(struct osvif_obj)) = cls->type;
         if (cls->init)
                 cls->init(o);
         return o;
