@@ -208,7 +208,8 @@ static int run_once(const char *path, const char *type, const struct osvif_cni_r
 static int plugin_error(const char *type, int status, const char *out, osvif_error_t *err)
 {
         osvif_error_t ignored = OSVIF_ERROR_INIT;
-        _cleanup_cjson_ cJSON *doc = out && *out ? osvif_json_parse(out, strlen(out), &ignored) : NULL;
+        _cleanup_cjson_ cJSON *doc = out && *out ? osvif_json_parse(out, strlen(out), &ignored)
+                                                 : NULL;
         const cJSON *code = cJSON_GetObjectItemCaseSensitive(doc, "code");
         const cJSON *msg = cJSON_GetObjectItemCaseSensitive(doc, "msg");
         const cJSON *details = cJSON_GetObjectItemCaseSensitive(doc, "details");
@@ -340,8 +341,7 @@ static int parse_add_result(const char *type, const char *out, enum osvif_cni_ve
 }
 
 int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
-                       enum osvif_cni_verb verb, struct osvif_cni_result **ret,
-                       osvif_error_t *err)
+                       enum osvif_cni_verb verb, struct osvif_cni_result **ret, osvif_error_t *err)
 {
         _cleanup_free_ char *path = NULL, *out = NULL;
         enum osvif_cni_version version = req->version;

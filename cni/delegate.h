@@ -22,8 +22,7 @@
  * code; a plugin that cannot be found or run gives OSVIF_ERR_IPAM.
  */
 int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
-                       enum osvif_cni_verb verb, struct osvif_cni_result **ret,
-                       osvif_error_t *err);
+                       enum osvif_cni_verb verb, struct osvif_cni_result **ret, osvif_error_t *err);
 
 /* Convenience: the request's own IPAM type, for ADD (a result) and the others (none). */
 int osvif_cni_ipam_add(const struct osvif_cni_request *req, struct osvif_cni_result **ret,

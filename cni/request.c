@@ -15,9 +15,8 @@
  */
 
 static const char *const verb_names[] = {
-        [OSVIF_CNI_ADD] = "ADD",       [OSVIF_CNI_DEL] = "DEL",
-        [OSVIF_CNI_CHECK] = "CHECK",   [OSVIF_CNI_GC] = "GC",
-        [OSVIF_CNI_STATUS] = "STATUS", [OSVIF_CNI_VERSION] = "VERSION",
+        [OSVIF_CNI_ADD] = "ADD", [OSVIF_CNI_DEL] = "DEL",       [OSVIF_CNI_CHECK] = "CHECK",
+        [OSVIF_CNI_GC] = "GC",   [OSVIF_CNI_STATUS] = "STATUS", [OSVIF_CNI_VERSION] = "VERSION",
 };
 
 const char *osvif_cni_verb_string(enum osvif_cni_verb v)
@@ -148,16 +147,17 @@ int osvif_cni_validate_ifname(const char *ifname, const char *what, osvif_error_
         for (const char *p = ifname; *p; p++)
                 if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0,
-                                               "%s: \"%s\" contains '/', ':' or white space",
-                                               what, ifname);
+                                               "%s: \"%s\" contains '/', ':' or white space", what,
+                                               ifname);
         return 0;
 }
 
 /* ---- CNI_ARGS ---- */
 
 static const char *const known_args[] = {
-        "IgnoreUnknown", "IP", "MAC", "K8S_POD_NAMESPACE", "K8S_POD_NAME",
-        "K8S_POD_INFRA_CONTAINER_ID", "K8S_POD_UID", NULL,
+        "IgnoreUnknown",     "IP",           "MAC",
+        "K8S_POD_NAMESPACE", "K8S_POD_NAME", "K8S_POD_INFRA_CONTAINER_ID",
+        "K8S_POD_UID",       NULL,
 };
 
 static int parse_bool_arg(const char *v, bool *ret)
@@ -171,8 +171,7 @@ static int parse_bool_arg(const char *v, bool *ret)
         return 0;
 }
 
-static int push_kv(struct osvif_cni_kv **kv, size_t *n, const char *k, size_t klen,
-                   const char *v)
+static int push_kv(struct osvif_cni_kv **kv, size_t *n, const char *k, size_t klen, const char *v)
 {
         struct osvif_cni_kv *a = realloc(*kv, (*n + 1) * sizeof(**kv));
 
@@ -201,7 +200,8 @@ int osvif_cni_args_parse(const char *s, struct osvif_cni_kv **ret, size_t *ret_n
                 if (!eq || eq == pairs[i]) {
                         osvif_cni_kv_free(kv, n);
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0,
-                                               "CNI_ARGS: \"%s\" is not a KEY=VALUE pair", pairs[i]);
+                                               "CNI_ARGS: \"%s\" is not a KEY=VALUE pair",
+                                               pairs[i]);
                 }
                 if (push_kv(&kv, &n, pairs[i], (size_t)(eq - pairs[i]), eq + 1) < 0) {
                         osvif_cni_kv_free(kv, n);
@@ -308,8 +308,8 @@ int osvif_cni_request_parse_env(char *const *envp, struct osvif_cni_request *req
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         if (check_required(req, path && *path, err) < 0)
                 return -1;
-        if (osvif_cni_args_parse(env_get(envp, "CNI_ARGS"), &req->cni_args, &req->n_cni_args,
-                                 err) < 0)
+        if (osvif_cni_args_parse(env_get(envp, "CNI_ARGS"), &req->cni_args, &req->n_cni_args, err) <
+            0)
                 return -1;
         req->envp = NULL;
         for (size_t i = 0; envp && envp[i]; i++)

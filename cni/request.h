@@ -48,7 +48,7 @@ struct osvif_cni_request {
         char *container_id;
         char *netns;
         char *ifname;
-        char **cni_path; /* CNI_PATH split at ':'; empty vector when unset */
+        char **cni_path;               /* CNI_PATH split at ':'; empty vector when unset */
         struct osvif_cni_kv *cni_args; /* CNI_ARGS, in order */
         size_t n_cni_args;
 
@@ -72,7 +72,7 @@ struct osvif_cni_request {
         char *mac;
         struct osvif_ipnet *ips;
         size_t n_ips;
-        char *device_id; /* runtimeConfig.deviceID */
+        char *device_id;                      /* runtimeConfig.deviceID */
         struct osvif_cni_kv *pod_annotations; /* runtimeConfig["io.kubernetes.cri.pod-annotations"] */
         size_t n_pod_annotations;
 
@@ -117,8 +117,8 @@ struct osvif_cni_plugin {
         void *(*conf_parse)(const cJSON *conf, const struct osvif_cni_request *req,
                             osvif_error_t *err);
         void (*conf_free)(void *conf);
-        int (*add)(const struct osvif_cni_request *req, void *conf,
-                   struct osvif_cni_result **ret, osvif_error_t *err);
+        int (*add)(const struct osvif_cni_request *req, void *conf, struct osvif_cni_result **ret,
+                   osvif_error_t *err);
         int (*del)(const struct osvif_cni_request *req, void *conf, osvif_error_t *err);
         int (*check)(const struct osvif_cni_request *req, void *conf, osvif_error_t *err);
         int (*gc)(const struct osvif_cni_request *req, void *conf, osvif_error_t *err);

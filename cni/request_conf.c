@@ -56,9 +56,10 @@ static int pick_version(const cJSON *tree, struct osvif_cni_request *req, osvif_
 static int check_verb_version(const struct osvif_cni_request *req, osvif_error_t *err)
 {
         if (req->verb == OSVIF_CNI_CHECK && req->version < OSVIF_CNI_V040)
-                return osvif_error_set(err, OSVIF_CNI_ERR_INCOMPATIBLE_VERSION, 0,
-                                       "config version \"%s\" does not allow CHECK (0.4.0 or later)",
-                                       req->cni_version);
+                return osvif_error_set(
+                        err, OSVIF_CNI_ERR_INCOMPATIBLE_VERSION, 0,
+                        "config version \"%s\" does not allow CHECK (0.4.0 or later)",
+                        req->cni_version);
         if ((req->verb == OSVIF_CNI_GC || req->verb == OSVIF_CNI_STATUS) &&
             req->version < OSVIF_CNI_V110)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INCOMPATIBLE_VERSION, 0,
@@ -117,7 +118,8 @@ static int set_mac(const char *mac, const char *what, int code, struct osvif_cni
         if (osvif_mac_parse(mac, b) < 0)
                 return osvif_error_set(err, code, 0, "%s: \"%s\" is not a MAC address", what, mac);
         if (b[0] & 1)
-                return osvif_error_set(err, code, 0, "%s: \"%s\" is a multicast address", what, mac);
+                return osvif_error_set(err, code, 0, "%s: \"%s\" is a multicast address", what,
+                                       mac);
         free(req->mac);
         req->mac = strdup(mac);
         return req->mac ? 0 : oom(err);
@@ -168,7 +170,8 @@ static int parse_annotations(const cJSON *rc, struct osvif_cni_request *req, osv
 
         if (r <= 0)
                 return r;
-        req->pod_annotations = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof(*req->pod_annotations));
+        req->pod_annotations = calloc((size_t)cJSON_GetArraySize(a) + 1,
+                                      sizeof(*req->pod_annotations));
         if (!req->pod_annotations)
                 return oom(err);
         cJSON_ArrayForEach(it, a) {

@@ -90,7 +90,8 @@ OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 {
-        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *c = osvif_cni_result_new(r->version);
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *c = osvif_cni_result_new(
+                r->version);
         bool oom = false;
 
         if (!c)

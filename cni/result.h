@@ -33,7 +33,7 @@ struct osvif_cni_ipconfig {
 
 struct osvif_cni_route {
         struct osvif_ipnet dst;
-        struct osvif_ip gw; /* family 0: none */
+        struct osvif_ip gw;        /* family 0: none */
         int mtu, advmss, priority; /* 0: omitted (1.1.0 only) */
         int table, scope;          /* valid when has_table / has_scope (1.1.0 only) */
         bool has_table, has_scope;
@@ -72,8 +72,7 @@ struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
  * OSVIF_CNI_ERR_INCOMPATIBLE_VERSION for an unknown version. The caller owns *ret.
  */
 int osvif_cni_result_from_json(const cJSON *j, enum osvif_cni_version default_version,
-                               const char *path, struct osvif_cni_result **ret,
-                               osvif_error_t *err);
+                               const char *path, struct osvif_cni_result **ret, osvif_error_t *err);
 
 /*
  * Render r as a result of version `target`, as libcni converts it: 1.x drops nothing;

@@ -100,7 +100,8 @@ static int parse_route(const cJSON *o, const char *path, struct osvif_cni_route 
                        osvif_error_t *err)
 {
         if (!cJSON_IsObject(o))
-                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object", path);
+                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object",
+                                       path);
         if (get_ipnet(o, path, "dst", true, &rt->dst, err) < 0 ||
             get_ip(o, path, "gw", &rt->gw, err) < 0 ||
             get_int(o, path, "mtu", &rt->mtu, NULL, err) < 0 ||
@@ -150,7 +151,8 @@ static int add_interface(const cJSON *it, const char *path, void *data, osvif_er
         int idx;
 
         if (!cJSON_IsObject(it))
-                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object", path);
+                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object",
+                                       path);
         idx = osvif_cni_result_add_interface(res, NULL, NULL, NULL, err);
         if (idx < 0)
                 return -1;
@@ -171,7 +173,8 @@ static int add_ipconfig(const cJSON *it, const char *path, void *data, osvif_err
         int r;
 
         if (!cJSON_IsObject(it))
-                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object", path);
+                return osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "%s: expected an object",
+                                       path);
         if (get_ipnet(it, path, "address", true, &ip.address, err) < 0 ||
             get_ip(it, path, "gateway", &ip.gateway, err) < 0)
                 return -1;
@@ -179,9 +182,11 @@ static int add_ipconfig(const cJSON *it, const char *path, void *data, osvif_err
         if (r < 0)
                 return -1;
         if (r > 0 && ip.interface < 0)
-                return bad_value(path, "interface", cJSON_GetObjectItemCaseSensitive(it, "interface"),
+                return bad_value(path, "interface",
+                                 cJSON_GetObjectItemCaseSensitive(it, "interface"),
                                  "an interface index", err);
-        return osvif_cni_result_add_ip(res, &ip.address, &ip.gateway, ip.interface, err) < 0 ? -1 : 0;
+        return osvif_cni_result_add_ip(res, &ip.address, &ip.gateway, ip.interface, err) < 0 ? -1
+                                                                                             : 0;
 }
 
 /* 0.1.0/0.2.0: {"ip4": {"ip", "gateway", "routes"}, "ip6": {...}, "dns"} */
@@ -204,8 +209,7 @@ static int parse_020_family(const cJSON *j, const char *path, const char *key,
 }
 
 int osvif_cni_result_from_json(const cJSON *j, enum osvif_cni_version default_version,
-                               const char *path, struct osvif_cni_result **ret,
-                               osvif_error_t *err)
+                               const char *path, struct osvif_cni_result **ret, osvif_error_t *err)
 {
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *res = NULL;
         const char *vs = NULL;

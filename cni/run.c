@@ -30,7 +30,8 @@ int osvif_cni_read_config(int fd, char **ret, size_t *ret_len, osvif_error_t *er
                                 ncap = OSVIF_CNI_MAX_CONFIG + 2;
                         nb = realloc(buf, ncap);
                         if (!nb)
-                                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM,
+                                                       "out of memory");
                         buf = nb;
                         cap = ncap;
                 }
@@ -78,7 +79,8 @@ char *osvif_cni_error_json(const osvif_error_t *err, enum osvif_cni_version vers
         if (!o || osvif_json_add_string(o, "cniVersion", osvif_cni_version_string(version)) < 0 ||
             osvif_json_add_int(o, "code", code) < 0 ||
             osvif_json_add_string(o, "msg", err->msg ? err->msg : "unknown error") < 0 ||
-            osvif_json_add_string(o, "details", err->details && *err->details ? err->details : NULL) < 0)
+            osvif_json_add_string(o, "details",
+                                  err->details && *err->details ? err->details : NULL) < 0)
                 return NULL;
         return osvif_json_print(o);
 }
@@ -97,7 +99,8 @@ static int dispatch(const struct osvif_cni_plugin *p, const struct osvif_cni_req
                 if (!doc)
                         return -1;
                 *ret_out = osvif_json_print(doc);
-                return *ret_out ? 0 : osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                return *ret_out ? 0
+                                : osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         case OSVIF_CNI_DEL:
                 return p->del(req, conf, err);
         case OSVIF_CNI_CHECK:
@@ -146,7 +149,8 @@ int osvif_cni_run(const struct osvif_cni_plugin *plugin, char *const *envp, int 
                 return -1;
         if (req->verb == OSVIF_CNI_VERSION) {
                 *ret_out = osvif_cni_version_json(req->version);
-                return *ret_out ? 0 : osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                return *ret_out ? 0
+                                : osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         }
         /* the plugin reads its keys now; no JSON tree lives past this point */
         pconf = plugin->conf_parse(tree, req, err);

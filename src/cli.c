@@ -19,7 +19,8 @@
  */
 
 static const char usage[] =
-        "Usage: osvif                      print name, version and CNI versions (as runtimes never call it)\n"
+        "Usage: osvif                      print name, version and CNI versions (as runtimes never "
+        "call it)\n"
         "       osvif convert [--to primitive|native] [--manifest JSON|@FILE] [FILE|-]\n"
         "                                  an os-vif object from one form to the other\n"
         "       osvif validate [FILE|-]    check a VIF (native or primitive form)\n"
@@ -27,7 +28,8 @@ static const char usage[] =
         "\n"
         "As a CNI plugin, osvif is run by a container runtime with CNI_COMMAND set (ADD, DEL,\n"
         "CHECK, GC, STATUS, VERSION) and the network config on stdin. The config's \"vif\" is an\n"
-        "os-vif VIF in the native form or in os-vif's serialized (primitive) form. See README.md.\n";
+        "os-vif VIF in the native form or in os-vif's serialized (primitive) form. See "
+        "README.md.\n";
 
 static int read_input(const char *file, char **ret, size_t *ret_len)
 {
@@ -151,9 +153,9 @@ static int cmd_convert(int argc, char **argv)
         in = read_json(file);
         o = in ? parse_any(in, &err) : NULL;
         if (o)
-                out = strcmp(to, "native") == 0 ? osvif_obj_to_native(o, &err)
-                                                : osvif_obj_to_primitive(o, mh.json ? &mh.m : NULL,
-                                                                         &err);
+                out = strcmp(to, "native") == 0
+                              ? osvif_obj_to_native(o, &err)
+                              : osvif_obj_to_primitive(o, mh.json ? &mh.m : NULL, &err);
         if (out)
                 rc = print_json(out);
         else if (err.msg)
@@ -179,8 +181,7 @@ static int cmd_validate(int argc, char **argv)
                 osvif_error_clear(&err);
                 return 1;
         }
-        printf("valid: %s%s%s\n", osvif_vif_type_name(vif->type),
-               vif->port_profile ? " with " : "",
+        printf("valid: %s%s%s\n", osvif_vif_type_name(vif->type), vif->port_profile ? " with " : "",
                vif->port_profile ? osvif_profile_type_name(vif->port_profile->type) : "");
         osvif_vif_free(vif);
         return 0;

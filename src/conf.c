@@ -14,12 +14,32 @@
  * but logged so that a typo in one of ours does not go unnoticed.
  */
 static const char *const known_keys[] = {
-        "cniVersion", "cniVersions", "name", "type", "ipam", "dns", "args", "runtimeConfig",
-        "capabilities", "prevResult", "cni.dev/valid-attachments", "cni.dev/attachments",
-        "disableCheck", "disableGC", "loadOnlyInlinedPlugins",
+        "cniVersion",
+        "cniVersions",
+        "name",
+        "type",
+        "ipam",
+        "dns",
+        "args",
+        "runtimeConfig",
+        "capabilities",
+        "prevResult",
+        "cni.dev/valid-attachments",
+        "cni.dev/attachments",
+        "disableCheck",
+        "disableGC",
+        "loadOnlyInlinedPlugins",
         /* ours */
-        "vif", "vifAnnotation", "ovsdb", "ovsdbTimeout", "ovsPortTimeout", "isolateVif",
-        "enableDad", "logFile", "logLevel", NULL,
+        "vif",
+        "vifAnnotation",
+        "ovsdb",
+        "ovsdbTimeout",
+        "ovsPortTimeout",
+        "isolateVif",
+        "enableDad",
+        "logFile",
+        "logLevel",
+        NULL,
 };
 
 const char *osvif_vif_source_name(enum osvif_vif_source s)
@@ -162,7 +182,8 @@ static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, stru
                     osvif_error_t *err)
 {
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(tree, "args");
-        const cJSON *cni = cJSON_IsObject(args) ? cJSON_GetObjectItemCaseSensitive(args, "cni") : NULL;
+        const cJSON *cni = cJSON_IsObject(args) ? cJSON_GetObjectItemCaseSensitive(args, "cni")
+                                                : NULL;
         const cJSON *v = cJSON_IsObject(cni) ? cJSON_GetObjectItemCaseSensitive(cni, "vif") : NULL;
         int r;
 
@@ -172,8 +193,9 @@ static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, stru
                 c->vif_source = OSVIF_VIF_SOURCE_ARGS;
                 return 0;
         }
-        r = vif_from_annotation(req, c->vif_annotation ? c->vif_annotation
-                                                       : OSVIF_DEFAULT_VIF_ANNOTATION,
+        r = vif_from_annotation(req,
+                                c->vif_annotation ? c->vif_annotation
+                                                  : OSVIF_DEFAULT_VIF_ANNOTATION,
                                 &c->vif, err);
         if (r < 0)
                 return -1;
@@ -222,7 +244,8 @@ void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, o
                 osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                 "vif: missing (give it in the config, in args.cni.vif or in "
                                 "the pod annotation \"%s\")",
-                                c->vif_annotation ? c->vif_annotation : OSVIF_DEFAULT_VIF_ANNOTATION);
+                                c->vif_annotation ? c->vif_annotation
+                                                  : OSVIF_DEFAULT_VIF_ANNOTATION);
                 return NULL;
         }
         return TAKE_PTR(c);

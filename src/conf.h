@@ -30,14 +30,14 @@ enum osvif_vif_source {
 struct osvif_conf {
         struct osvif_vif *vif; /* NULL only where the verb does not need one (DEL, GC, STATUS) */
         enum osvif_vif_source vif_source;
-        char *vif_annotation;  /* the annotation key */
-        char *ovsdb;           /* NULL: OSVIF_OVSDB_DEFAULT, then the fallback */
+        char *vif_annotation; /* the annotation key */
+        char *ovsdb;          /* NULL: OSVIF_OVSDB_DEFAULT, then the fallback */
         int ovsdb_timeout_ms;
         int ovs_port_timeout_ms;
-        bool isolate_vif;      /* os-vif's isolate_vif: new OVS ports in VLAN 4095 */
-        bool enable_dad;       /* keep IPv6 duplicate address detection in the pod */
+        bool isolate_vif; /* os-vif's isolate_vif: new OVS ports in VLAN 4095 */
+        bool enable_dad;  /* keep IPv6 duplicate address detection in the pod */
         char *log_file;
-        int log_level;         /* enum osvif_log_level */
+        int log_level; /* enum osvif_log_level */
 };
 
 /*

@@ -38,8 +38,9 @@ static int write_all(int fd, const char *buf, size_t len)
 
 static void print_about(void)
 {
-        fprintf(stderr, "CNI plugin %s version %s\nCNI protocol versions supported:",
-                osvif_plugin.name, osvif_plugin.version);
+        fprintf(stderr,
+                "CNI plugin %s version %s\nCNI protocol versions supported:", osvif_plugin.name,
+                osvif_plugin.version);
         for (int v = 0; v < OSVIF_CNI_V_COUNT; v++)
                 fprintf(stderr, "%s %s", v ? "," : "", osvif_cni_version_string(v));
         fprintf(stderr, "\n%s\nRun \"osvif --help\" for the sub-commands.\n", osvif_plugin.about);

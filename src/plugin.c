@@ -17,12 +17,12 @@ static void setup_logging(const struct osvif_cni_request *req, const struct osvi
         int level = conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_INFO;
 
         /* stderr reaches the runtime's log: keep it to real problems unless asked */
-        osvif_log_setup(conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_WARNING,
-                        conf->log_file, level, req->container_id);
+        osvif_log_setup(conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_WARNING, conf->log_file,
+                        level, req->container_id);
 }
 
-static int handle_add(const struct osvif_cni_request *req, void *c,
-                      struct osvif_cni_result **ret, osvif_error_t *err)
+static int handle_add(const struct osvif_cni_request *req, void *c, struct osvif_cni_result **ret,
+                      osvif_error_t *err)
 {
         struct osvif_conf *conf = c;
         _cleanup_plan_ struct osvif_plan *plan = NULL;

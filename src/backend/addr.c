@@ -34,8 +34,9 @@ int osvif_addr_add(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *a
                 .ifa_prefixlen = addr->prefixlen,
                 .ifa_index = (uint32_t)ifindex,
         };
-        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWADDR,
-                                                              NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWADDR, NLM_F_CREATE |
+                                                                                   NLM_F_EXCL |
+                                                                                   NLM_F_ACK);
         char buf[OSVIF_IPNET_STRLEN];
         int r;
 
@@ -46,7 +47,8 @@ int osvif_addr_add(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *a
                 return oom(err);
         if (addr->ip.family == AF_INET && addr->prefixlen < 31) {
                 struct osvif_ip brd = addr->ip;
-                uint32_t host = addr->prefixlen ? (uint32_t)(0xffffffffu >> addr->prefixlen) : 0xffffffffu;
+                uint32_t host = addr->prefixlen ? (uint32_t)(0xffffffffu >> addr->prefixlen)
+                                                : 0xffffffffu;
 
                 /* `ip addr add ... brd +`: the subnet's broadcast address */
                 for (int i = 0; i < 4; i++)
@@ -130,8 +132,9 @@ static int put_route(struct nl_msg *m, const struct osvif_route_spec *r)
 
 int osvif_route_add(struct osvif_nl *nl, const struct osvif_route_spec *r, osvif_error_t *err)
 {
-        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWROUTE,
-                                                              NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWROUTE, NLM_F_CREATE |
+                                                                                    NLM_F_EXCL |
+                                                                                    NLM_F_ACK);
         char d[OSVIF_IPNET_STRLEN], g[OSVIF_IP_STRLEN];
         int ret;
 
@@ -177,7 +180,7 @@ static void match_route(struct nl_object *o, void *arg)
         if (m->want->dst.prefixlen && !nl_addr_is(dst, &m->want->dst.ip, m->want->dst.prefixlen))
                 return;
         if (m->want->gw.family && (!nh || !nl_addr_is(rtnl_route_nh_get_gateway(nh), &m->want->gw,
-                                                       osvif_ip_maxprefix(m->want->gw.family))))
+                                                      osvif_ip_maxprefix(m->want->gw.family))))
                 return;
         if (m->want->ifindex && (!nh || rtnl_route_nh_get_ifindex(nh) != m->want->ifindex))
                 return;

@@ -21,8 +21,8 @@
  * enters the pod's first.
  */
 
-int osvif_sysctl_dev_set(const char *family, const char *key, const char *ifname,
-                         const char *value, osvif_error_t *err)
+int osvif_sysctl_dev_set(const char *family, const char *key, const char *ifname, const char *value,
+                         osvif_error_t *err)
 {
         char path[256];
         _cleanup_close_ int fd = -1;
@@ -110,7 +110,8 @@ int osvif_link_announce(int ifindex, const uint8_t mac[6], const struct osvif_ip
 
         for (size_t i = 0; i < n_addrs; i++) {
                 const struct osvif_ip *ip = &addrs[i].ip;
-                int r = ip->family == AF_INET ? send_garp(ifindex, mac, ip) : send_na(ifindex, mac, ip);
+                int r = ip->family == AF_INET ? send_garp(ifindex, mac, ip)
+                                              : send_na(ifindex, mac, ip);
 
                 if (r < 0)
                         return osvif_error_set_errno(err, OSVIF_ERR_NETLINK, -r, "announce %s",

@@ -17,10 +17,10 @@
 
 struct osvif_bridge_opts {
         const char *name;
-        unsigned mtu;          /* on creation; 0: kernel default */
-        bool os_vif_settings;  /* os-vif's qbr settings: ageing_time 0, disable_ipv6=1,
+        unsigned mtu;         /* on creation; 0: kernel default */
+        bool os_vif_settings; /* os-vif's qbr settings: ageing_time 0, disable_ipv6=1,
                                   arp_ignore=1, arp_announce=2 (os-vif.md §6.1) */
-        const char *alias;     /* owner alias set on creation (per-VIF bridges), or NULL */
+        const char *alias;    /* owner alias set on creation (per-VIF bridges), or NULL */
 };
 
 /* What osvif_bridge_ensure() changed, so that an undo can put it back. */

@@ -134,12 +134,15 @@ static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
         struct ifinfomsg peer = { .ifi_family = AF_UNSPEC };
         struct nlattr *info, *data, *p;
 
-        if (put_basics(m, o->name, o->mac, o->mtu) < 0 || !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
+        if (put_basics(m, o->name, o->mac, o->mtu) < 0 ||
+            !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "veth") < 0 ||
-            !(data = nla_nest_start(m, IFLA_INFO_DATA)) || !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
+            !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
+            !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
             nlmsg_append(m, &peer, sizeof(peer), NLMSG_ALIGNTO) < 0 ||
             put_basics(m, o->peer_name, o->peer_mac, o->mtu) < 0 ||
-            (o->peer_netns_fd >= 0 && nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)o->peer_netns_fd) < 0))
+            (o->peer_netns_fd >= 0 &&
+             nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)o->peer_netns_fd) < 0))
                 return -1;
         nla_nest_end(m, p);
         nla_nest_end(m, data);
@@ -175,7 +178,8 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
         struct nlattr *li, *data;
         int r;
 
-        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 || !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
+        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 ||
+            !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             (b->ageing_zero && nla_put_u32(m, IFLA_BR_AGEING_TIME, 0) < 0))

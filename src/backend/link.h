@@ -37,14 +37,14 @@ static inline void osvif_nl_closep(struct osvif_nl **nl)
 struct osvif_link_info {
         int ifindex;
         char name[IF_NAMESIZE];
-        char kind[16];     /* "veth", "bridge", "macvlan", "" for none ... */
-        char alias[256];   /* IFLA_IFALIAS, "" when unset */
+        char kind[16];   /* "veth", "bridge", "macvlan", "" for none ... */
+        char alias[256]; /* IFLA_IFALIAS, "" when unset */
         uint8_t mac[6];
         unsigned mtu;
-        unsigned flags;    /* IFF_* */
-        int master;        /* ifindex of the master, 0 when none */
-        int link;          /* IFLA_LINK (veth peer / macvlan parent ifindex), 0 when none */
-        int link_netnsid;  /* IFLA_LINK_NETNSID, -1 when none */
+        unsigned flags;   /* IFF_* */
+        int master;       /* ifindex of the master, 0 when none */
+        int link;         /* IFLA_LINK (veth peer / macvlan parent ifindex), 0 when none */
+        int link_netnsid; /* IFLA_LINK_NETNSID, -1 when none */
         bool oper_up;
 };
 
@@ -65,12 +65,12 @@ int osvif_link_foreach(struct osvif_nl *nl,
 
 /* Options of a new veth pair. */
 struct osvif_veth_opts {
-        const char *name;       /* end in this namespace */
-        const char *peer_name;  /* the other end */
-        int peer_netns_fd;      /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
-        const uint8_t *mac;     /* of `name`, NULL: kernel's choice */
-        const uint8_t *peer_mac;/* of the peer, NULL: kernel's choice */
-        unsigned mtu;           /* both ends, 0: default */
+        const char *name;        /* end in this namespace */
+        const char *peer_name;   /* the other end */
+        int peer_netns_fd;       /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
+        const uint8_t *mac;      /* of `name`, NULL: kernel's choice */
+        const uint8_t *peer_mac; /* of the peer, NULL: kernel's choice */
+        unsigned mtu;            /* both ends, 0: default */
 };
 
 /*
@@ -96,16 +96,19 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
  * the kernel orders them in do_setlink().
  */
 struct osvif_link_change {
-        const char *name;    /* new name, NULL: keep */
-        const uint8_t *mac;  /* NULL: keep */
-        unsigned mtu;        /* 0: keep */
-        int master;          /* ifindex of a bridge to enslave to; 0: keep; -1: release */
-        const char *alias;   /* NULL: keep; "": clear */
-        int up;              /* 1: up, 0: down, -1: keep */
-        int promisc;         /* 1/0, -1: keep */
-        int netns_fd;        /* move to that namespace, -1: stay */
+        const char *name;   /* new name, NULL: keep */
+        const uint8_t *mac; /* NULL: keep */
+        unsigned mtu;       /* 0: keep */
+        int master;         /* ifindex of a bridge to enslave to; 0: keep; -1: release */
+        const char *alias;  /* NULL: keep; "": clear */
+        int up;             /* 1: up, 0: down, -1: keep */
+        int promisc;        /* 1/0, -1: keep */
+        int netns_fd;       /* move to that namespace, -1: stay */
 };
-#define OSVIF_LINK_CHANGE_INIT { NULL, NULL, 0, 0, NULL, -1, -1, -1 }
+#define OSVIF_LINK_CHANGE_INIT                     \
+        {                                          \
+                NULL, NULL, 0, 0, NULL, -1, -1, -1 \
+        }
 int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_change *c,
                       osvif_error_t *err);
 
@@ -122,11 +125,11 @@ int osvif_addr_exists(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet
 /* A route, with the CNI 1.1 attributes. Zero values mean "unset". */
 struct osvif_route_spec {
         struct osvif_ipnet dst;
-        struct osvif_ip gw;  /* family 0: on-link (scope link unless scope is given) */
+        struct osvif_ip gw; /* family 0: on-link (scope link unless scope is given) */
         int ifindex;
         unsigned mtu, advmss, priority;
-        int table;           /* 0: main */
-        int scope;           /* -1: default (universe with a gateway, link without) */
+        int table; /* 0: main */
+        int scope; /* -1: default (universe with a gateway, link without) */
 };
 /* RTM_NEWROUTE with NLM_F_CREATE|NLM_F_EXCL; EEXIST is success. */
 int osvif_route_add(struct osvif_nl *nl, const struct osvif_route_spec *r, osvif_error_t *err);
@@ -139,8 +142,8 @@ int osvif_route_exists(struct osvif_nl *nl, const struct osvif_route_spec *r, os
  * of the process that opens it: enter the pod namespace first. A missing file for ipv6 (IPv6
  * disabled) returns 0. 0, or -1 with *err.
  */
-int osvif_sysctl_dev_set(const char *family, const char *key, const char *ifname,
-                         const char *value, osvif_error_t *err);
+int osvif_sysctl_dev_set(const char *family, const char *key, const char *ifname, const char *value,
+                         osvif_error_t *err);
 
 /*
  * Gratuitous ARP (IPv4) and unsolicited neighbour advertisement (IPv6) for each address,

@@ -27,11 +27,14 @@ int osvif_netns_open(const char *path, osvif_error_t *err)
         if (fd < 0 && errno == ENOENT)
                 return -ENOENT;
         if (fd < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"", path);
+                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
+                                             path);
         /* a bind-mounted namespace lives on nsfs; /proc/<pid>/ns/net is a proc magic link */
         if (fstatfs(fd, &sfs) < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"", path);
-        if ((unsigned long)sfs.f_type != NSFS_MAGIC && (unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
+                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
+                                             path);
+        if ((unsigned long)sfs.f_type != NSFS_MAGIC &&
+            (unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
                 return osvif_error_set(err, OSVIF_ERR_NETNS, EINVAL,
                                        "open netns \"%s\": not a network namespace", path);
         if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)

@@ -152,7 +152,7 @@ int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg)
 int osvif_nl_error(struct osvif_nl *nl, int errnum, osvif_error_t *err, const char *fmt, ...)
 {
         _cleanup_free_ char *what = NULL;
-        int code = errnum == EEXIST ? OSVIF_ERR_EXISTS
+        int code = errnum == EEXIST                       ? OSVIF_ERR_EXISTS
                    : errnum == ENODEV || errnum == ENOENT ? OSVIF_ERR_NOT_FOUND
                                                           : OSVIF_ERR_NETLINK;
         char reason[256];

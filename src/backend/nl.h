@@ -14,8 +14,8 @@
 
 struct osvif_nl {
         struct nl_sock *sk;
-        int kernel_errno;   /* errno of the last refused request */
-        char ext_msg[200];  /* the kernel's extended-ack explanation, if any */
+        int kernel_errno;  /* errno of the last refused request */
+        char ext_msg[200]; /* the kernel's extended-ack explanation, if any */
 };
 
 /* Send msg, wait for the kernel's acknowledgement. 0, or -errno as the kernel said it. */

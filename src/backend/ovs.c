@@ -78,7 +78,8 @@ static cJSON *op(const char *name, const char *table)
 {
         cJSON *o = cJSON_CreateObject();
 
-        if (osvif_json_add_string(o, "op", name) < 0 || osvif_json_add_string(o, "table", table) < 0) {
+        if (osvif_json_add_string(o, "op", name) < 0 ||
+            osvif_json_add_string(o, "table", table) < 0) {
                 cJSON_Delete(o);
                 return NULL;
         }
@@ -113,10 +114,21 @@ static cJSON *insert(const char *table, const char *uuid_name, cJSON *row, int r
 static cJSON *insert_interface(const struct osvif_ovs_port_spec *s)
 {
         const char *kv[] = {
-                "iface-id", s->iface_id, "iface-status", "active", "attached-mac", s->attached_mac,
-                "vm-uuid", s->vm_uuid, OSVIF_OVS_EXTID_NETWORK, s->owner.network,
-                OSVIF_OVS_EXTID_CONTAINER, s->owner.container_id, OSVIF_OVS_EXTID_IFNAME,
-                s->owner.ifname, NULL,
+                "iface-id",
+                s->iface_id,
+                "iface-status",
+                "active",
+                "attached-mac",
+                s->attached_mac,
+                "vm-uuid",
+                s->vm_uuid,
+                OSVIF_OVS_EXTID_NETWORK,
+                s->owner.network,
+                OSVIF_OVS_EXTID_CONTAINER,
+                s->owner.container_id,
+                OSVIF_OVS_EXTID_IFNAME,
+                s->owner.ifname,
+                NULL,
         };
         const char *opts[] = { "vhost-server-path", s->vhost_server_path, NULL };
         cJSON *row = cJSON_CreateObject();
@@ -184,8 +196,8 @@ static cJSON *mutation(const char *column, const char *mutator, cJSON *value)
         cJSON *m = cJSON_CreateArray(), *list = cJSON_CreateArray();
 
         if (osvif_json_append(m, cJSON_CreateString(column)) < 0 ||
-            osvif_json_append(m, cJSON_CreateString(mutator)) < 0 || osvif_json_append(m, value) < 0 ||
-            osvif_json_append(list, m) < 0) {
+            osvif_json_append(m, cJSON_CreateString(mutator)) < 0 ||
+            osvif_json_append(m, value) < 0 || osvif_json_append(list, m) < 0) {
                 cJSON_Delete(list);
                 return NULL;
         }
@@ -206,8 +218,9 @@ static cJSON *set_of(cJSON *item)
 static cJSON *mutate_bridge_ports(const char *bridge, const char *mutator, cJSON *ports)
 {
         cJSON *o = op("mutate", "Bridge");
-        int r = osvif_json_add_item(o, "where", bridge ? where_eq("name", cJSON_CreateString(bridge))
-                                                       : cJSON_CreateArray()) |
+        int r = osvif_json_add_item(o, "where",
+                                    bridge ? where_eq("name", cJSON_CreateString(bridge))
+                                           : cJSON_CreateArray()) |
                 osvif_json_add_item(o, "mutations", mutation("ports", mutator, ports));
 
         if (!o || r < 0) {
@@ -227,9 +240,11 @@ static int append_port_ops(cJSON *ops, const struct osvif_ovs_port_spec *s)
 static cJSON *ops_existing_bridge(const struct osvif_ovs_port_spec *s)
 {
         cJSON *ops = cJSON_CreateArray();
-        int r = ops ? append_port_ops(ops, s) | osvif_json_append(ops, wait_bridge(s->bridge, true)) |
-                              osvif_json_append(ops, mutate_bridge_ports(s->bridge, "insert",
-                                                                         set_of(named_uuid("port"))))
+        int r = ops ? append_port_ops(ops, s) |
+                                osvif_json_append(ops, wait_bridge(s->bridge, true)) |
+                                osvif_json_append(ops,
+                                                  mutate_bridge_ports(s->bridge, "insert",
+                                                                      set_of(named_uuid("port"))))
                     : -ENOMEM;
 
         if (r < 0) {
@@ -246,8 +261,10 @@ static cJSON *ops_existing_bridge(const struct osvif_ovs_port_spec *s)
  */
 static cJSON *ops_new_bridge(const struct osvif_ovs_port_spec *s)
 {
-        cJSON *ops = cJSON_CreateArray(), *iface = cJSON_CreateObject(), *port = cJSON_CreateObject();
-        cJSON *br = cJSON_CreateObject(), *ports = cJSON_CreateArray(), *ovs = op("mutate", "Open_vSwitch");
+        cJSON *ops = cJSON_CreateArray(), *iface = cJSON_CreateObject(),
+              *port = cJSON_CreateObject();
+        cJSON *br = cJSON_CreateObject(), *ports = cJSON_CreateArray(),
+              *ovs = op("mutate", "Open_vSwitch");
         int r = osvif_json_add_string(iface, "name", s->bridge) |
                 osvif_json_add_string(iface, "type", "internal") |
                 osvif_json_add_string(port, "name", s->bridge) |
@@ -390,16 +407,18 @@ int osvif_ovs_wait_port(struct osvif_ovsdb *db, const char *port, int timeout_ms
         /* ovsdb-server holds a `wait` until its condition holds: no polling on our side */
         if (osvif_json_append(ops, wait_ofport(port, timeout_ms)) < 0 ||
             osvif_json_append(ops, select_op("Interface",
-                                             where_eq("name", cJSON_CreateString(port)), cols)) < 0) {
+                                             where_eq("name", cJSON_CreateString(port)), cols)) <
+                    0) {
                 cJSON_Delete(ops);
                 return oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms + 5000, err);
         if (!res) {
                 if (failed_wait(err))
-                        return osvif_error_set(err, OSVIF_ERR_OVS_PORT, ETIMEDOUT,
-                                               "ovs-vswitchd did not realize port \"%s\" within %d ms",
-                                               port, timeout_ms);
+                        return osvif_error_set(
+                                err, OSVIF_ERR_OVS_PORT, ETIMEDOUT,
+                                "ovs-vswitchd did not realize port \"%s\" within %d ms", port,
+                                timeout_ms);
                 return -1;
         }
         row = cJSON_GetArrayItem(rows_of(res, 1), 0);
@@ -440,7 +459,8 @@ static int append_bump_cfg(cJSON *ops)
         static const char *const cols[] = { "next_cfg", NULL };
         cJSON *m = op("mutate", "Open_vSwitch");
         int r = osvif_json_add_item(m, "where", cJSON_CreateArray()) |
-                osvif_json_add_item(m, "mutations", mutation("next_cfg", "+=", cJSON_CreateNumber(1)));
+                osvif_json_add_item(m, "mutations",
+                                    mutation("next_cfg", "+=", cJSON_CreateNumber(1)));
 
         if (r < 0) {
                 cJSON_Delete(m);
@@ -532,8 +552,8 @@ int osvif_ovs_del_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
 {
         static const char *const cols[] = { "_uuid", NULL };
         _cleanup_cjson_ cJSON *res = NULL;
-        const cJSON *rows = select_rows(db, "Port", where_eq("name", cJSON_CreateString(port)), cols,
-                                        timeout_ms, &res, err);
+        const cJSON *rows = select_rows(db, "Port", where_eq("name", cJSON_CreateString(port)),
+                                        cols, timeout_ms, &res, err);
 
         if (!rows)
                 return -1;
@@ -556,8 +576,8 @@ static cJSON *where_owner(const struct osvif_ovs_owner *owner)
         return where;
 }
 
-int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
-                        int timeout_ms, int sync_ms, osvif_error_t *err)
+int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner, int timeout_ms,
+                        int sync_ms, osvif_error_t *err)
 {
         /* all three keys, always: a partial owner would match other attachments' ports */
         if (!owner->network || !owner->container_id || !owner->ifname)
@@ -604,7 +624,8 @@ static bool same_uuid(const cJSON *a, const cJSON *b)
 {
         const cJSON *x = cJSON_GetArrayItem(a, 1), *y = cJSON_GetArrayItem(b, 1);
 
-        return cJSON_IsString(x) && cJSON_IsString(y) && strcmp(x->valuestring, y->valuestring) == 0;
+        return cJSON_IsString(x) && cJSON_IsString(y) &&
+               strcmp(x->valuestring, y->valuestring) == 0;
 }
 
 /* The bridge whose ports hold port_uuid: a bare ["uuid", u] or a ["set", [...]]. */
@@ -641,8 +662,8 @@ static int fill_info(const cJSON *port_row, const cJSON *iface_row, const cJSON 
         ret->tag = opt_int(port_row, "tag", -1);
         ret->ofport = opt_int(iface_row, "ofport", -1);
         ret->error = (s = opt_string(iface_row, "error")) ? strdup(s) : NULL;
-        ret->external_ids = map_to_object(cJSON_GetObjectItemCaseSensitive(iface_row ? iface_row : port_row,
-                                                                           "external_ids"));
+        ret->external_ids = map_to_object(
+                cJSON_GetObjectItemCaseSensitive(iface_row ? iface_row : port_row, "external_ids"));
         return ret->external_ids ? 0 : -ENOMEM;
 }
 

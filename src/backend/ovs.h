@@ -44,8 +44,7 @@ static inline void osvif_ovsdb_closep(struct osvif_ovsdb **db)
  * failed (an error object in the result, or fewer results than operations) it returns NULL
  * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details.
  */
-cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
-                            osvif_error_t *err);
+cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err);
 
 /* Who owns a port: stored in the Port's and Interface's external_ids. */
 struct osvif_ovs_owner {
@@ -64,13 +63,13 @@ struct osvif_ovs_port_spec {
         const char *port;          /* Port and Interface name */
         const char *iface_type;    /* NULL: system; "dpdkvhostuser", "dpdkvhostuserclient", ... */
         /* os-vif's Interface external_ids */
-        const char *iface_id;      /* profile.interface_id */
-        const char *attached_mac;  /* vif.address */
-        const char *vm_uuid;       /* the container id */
+        const char *iface_id;     /* profile.interface_id */
+        const char *attached_mac; /* vif.address */
+        const char *vm_uuid;      /* the container id */
         struct osvif_ovs_owner owner;
-        int tag;                   /* access VLAN 0..4095, -1: none */
-        bool isolate;              /* os-vif's isolate_vif: tag 4095, vlan_mode trunk, trunks [4095] */
-        unsigned mtu_request;      /* 0: not set */
+        int tag;              /* access VLAN 0..4095, -1: none */
+        bool isolate;         /* os-vif's isolate_vif: tag 4095, vlan_mode trunk, trunks [4095] */
+        unsigned mtu_request; /* 0: not set */
         const char *vhost_server_path; /* options:vhost-server-path, or NULL */
 };
 
@@ -126,8 +125,8 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
 
 /* Delete every port owned by `owner` (all three keys) in one transaction. Idempotent.
  * sync_ms as for osvif_ovs_del_port(). */
-int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
-                        int timeout_ms, int sync_ms, osvif_error_t *err);
+int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner, int timeout_ms,
+                        int sync_ms, osvif_error_t *err);
 
 /* Quick liveness probe for STATUS: ["Open_vSwitch"] from list_dbs. 0, or -1 (code 11). */
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err);

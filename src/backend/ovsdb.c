@@ -311,10 +311,12 @@ static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, 
         _cleanup_cjson_ cJSON *reply = cJSON_CreateObject();
         cJSON *params = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "params"), 1);
 
-        if (!reply || osvif_json_add_item(reply, "result", params ? params : cJSON_CreateArray()) < 0 ||
+        if (!reply ||
+            osvif_json_add_item(reply, "result", params ? params : cJSON_CreateArray()) < 0 ||
             osvif_json_add_item(reply, "error", cJSON_CreateNull()) < 0 ||
             osvif_json_add_item(reply, "id",
-                                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1)) < 0)
+                                cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1)) <
+                    0)
                 return oom(err);
         return send_json(db, reply, deadline, err);
 }
@@ -381,8 +383,7 @@ static int first_failure(const cJSON *result, const cJSON **ret)
         return -1;
 }
 
-cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
-                            osvif_error_t *err)
+cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err)
 {
         cJSON *params = cJSON_CreateArray();
         _cleanup_cjson_ cJSON *result = NULL;
@@ -403,8 +404,8 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
         if (!result)
                 return NULL;
         if (!cJSON_IsArray(result)) {
-                osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO, "ovsdb \"%s\": transact: no result array",
-                                db->target);
+                osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO,
+                                "ovsdb \"%s\": transact: no result array", db->target);
                 return NULL;
         }
         i = first_failure(result, &failed);
@@ -412,7 +413,8 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
                 const cJSON *e = cJSON_GetObjectItemCaseSensitive(failed, "error");
                 const cJSON *d = cJSON_GetObjectItemCaseSensitive(failed, "details");
 
-                osvif_error_set(err, OSVIF_ERR_OVSDB, 0, "ovsdb transaction failed at %s %d: %s%s%s",
+                osvif_error_set(err, OSVIF_ERR_OVSDB, 0,
+                                "ovsdb transaction failed at %s %d: %s%s%s",
                                 i < n_ops ? "operation" : "commit after operation", i,
                                 e->valuestring, cJSON_IsString(d) ? ": " : "",
                                 cJSON_IsString(d) ? d->valuestring : "");
@@ -423,8 +425,8 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
 
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err)
 {
-        _cleanup_cjson_ cJSON *dbs = osvif_ovsdb_call(db, "list_dbs", cJSON_CreateArray(), timeout_ms,
-                                                      err);
+        _cleanup_cjson_ cJSON *dbs = osvif_ovsdb_call(db, "list_dbs", cJSON_CreateArray(),
+                                                      timeout_ms, err);
         const cJSON *it;
 
         if (!dbs)

@@ -127,8 +127,8 @@ static int row_bridge_hybrid(struct osvif_plan *p, osvif_error_t *err)
 {
         struct osvif_step *br = push(p, OSVIF_STEP_BRIDGE), *hv;
 
-        device_name(p, "qbr", p->conf->vif_source == OSVIF_VIF_SOURCE_CONFIG ? NULL
-                                                                             : p->vif->bridge_name,
+        device_name(p, "qbr",
+                    p->conf->vif_source == OSVIF_VIF_SOURCE_CONFIG ? NULL : p->vif->bridge_name,
                     br->u.bridge.name);
         br->u.bridge.owned = true;
         br->u.bridge.os_vif_settings = true;
@@ -204,8 +204,8 @@ static int plan_common(struct osvif_plan *p, osvif_error_t *err)
 {
         uint32_t rnd = 0;
 
-        if (osvif_owner_format(p->req->name, p->req->container_id, p->req->ifname, p->owner,
-                               err) < 0)
+        if (osvif_owner_format(p->req->name, p->req->container_id, p->req->ifname, p->owner, err) <
+            0)
                 return -1;
         copy_name(p->pod_ifname, sizeof(p->pod_ifname), p->req->ifname);
         p->container_id = p->req->container_id;

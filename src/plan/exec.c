@@ -66,9 +66,9 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
                 if (x->pod_ns == -ENOENT) {
                         x->pod_ns = -1;
                         if (need_pod)
-                                return osvif_error_set(err, OSVIF_ERR_NETNS, ENOENT,
-                                                       "open netns \"%s\": no such file or directory",
-                                                       netns);
+                                return osvif_error_set(
+                                        err, OSVIF_ERR_NETNS, ENOENT,
+                                        "open netns \"%s\": no such file or directory", netns);
                 } else if (x->pod_ns < 0) {
                         return -1;
                 } else if (osvif_netns_same(x->pod_ns, x->host_ns)) {
@@ -78,8 +78,7 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
                                                netns);
                 }
         } else if (need_pod) {
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0,
-                                       "CNI_NETNS: missing");
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0, "CNI_NETNS: missing");
         }
         return 0;
 }
@@ -129,9 +128,8 @@ int osvif_exec_in_pod(struct osvif_exec *x,
 
 struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err)
 {
-        if (!x->ovsdb &&
-            osvif_ovsdb_connect(x->plan->conf->ovsdb, x->plan->conf->ovsdb_timeout_ms, &x->ovsdb,
-                                err) < 0)
+        if (!x->ovsdb && osvif_ovsdb_connect(x->plan->conf->ovsdb, x->plan->conf->ovsdb_timeout_ms,
+                                             &x->ovsdb, err) < 0)
                 return NULL;
         return x->ovsdb;
 }
@@ -236,8 +234,8 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
         if (pod < 0)
                 return -1;
         for (size_t i = 0; l3 && i < l3->n_ips; i++)
-                if (osvif_cni_result_add_ip(r, &l3->ips[i].address, &l3->ips[i].gateway, pod,
-                                            err) < 0)
+                if (osvif_cni_result_add_ip(r, &l3->ips[i].address, &l3->ips[i].gateway, pod, err) <
+                    0)
                         return -1;
         for (size_t i = 0; l3 && i < l3->n_routes; i++)
                 if (osvif_cni_result_add_route(r, &l3->routes[i], err) < 0)

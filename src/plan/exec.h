@@ -29,27 +29,27 @@
 struct osvif_exec {
         struct osvif_plan *plan;
 
-        int host_ns;                 /* the namespace we were started in */
-        int pod_ns;                  /* -1 when there is no netns (DEL) */
+        int host_ns; /* the namespace we were started in */
+        int pod_ns;  /* -1 when there is no netns (DEL) */
         struct osvif_nl *host_nl;
-        struct osvif_nl *pod_nl;     /* opened lazily, inside the pod namespace */
-        struct osvif_ovsdb *ovsdb;   /* connected lazily */
-        struct osvif_lock lock;      /* held around shared-bridge changes */
+        struct osvif_nl *pod_nl;   /* opened lazily, inside the pod namespace */
+        struct osvif_ovsdb *ovsdb; /* connected lazily */
+        struct osvif_lock lock;    /* held around shared-bridge changes */
 
         struct osvif_cni_result *l3; /* what POD_L3 configures: IPAM's, else the plan's */
         bool ipam_done;
 
         int bridge_ifindex;
         unsigned bridge_mtu;
-        bool bridge_brought_up;      /* an existing bridge was down until this ADD */
-        uint8_t bridge_mac[6];       /* an existing bridge's MAC before this ADD */
-        int host_ifindex;            /* host end of the pod link */
+        bool bridge_brought_up; /* an existing bridge was down until this ADD */
+        uint8_t bridge_mac[6];  /* an existing bridge's MAC before this ADD */
+        int host_ifindex;       /* host end of the pod link */
         uint8_t host_mac[6];
-        int pod_ifindex;             /* in the pod namespace */
+        int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
-        char socket_path[108];       /* vhost-user: for the result */
-        char pci_id[16];             /* host device: for the result */
+        char socket_path[108]; /* vhost-user: for the result */
+        char pci_id[16];       /* host device: for the result */
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];

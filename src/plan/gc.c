@@ -26,7 +26,8 @@ static int remember(struct attachments *a, const char *cid, const char *ifname)
         struct osvif_cni_attachment *l;
 
         for (size_t i = 0; i < a->n; i++)
-                if (strcmp(a->list[i].container_id, cid) == 0 && strcmp(a->list[i].ifname, ifname) == 0)
+                if (strcmp(a->list[i].container_id, cid) == 0 &&
+                    strcmp(a->list[i].ifname, ifname) == 0)
                         return 0;
         l = realloc(a->list, (a->n + 1) * sizeof(*l));
         if (!l)

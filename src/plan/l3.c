@@ -121,7 +121,8 @@ static int add_dns(struct osvif_cni_result *r, const struct osvif_network *net, 
                         char buf[OSVIF_IP_STRLEN];
 
                         osvif_ip_format(&s->dns[j], buf);
-                        if (!osvif_strv_contains(servers, buf) && osvif_strv_push(&servers, buf) < 0)
+                        if (!osvif_strv_contains(servers, buf) &&
+                            osvif_strv_push(&servers, buf) < 0)
                                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM,
                                                        "out of memory");
                 }
@@ -147,8 +148,8 @@ int osvif_plan_l3_from_vif(const struct osvif_plan *p, struct osvif_cni_result *
                         bool full = a->prefixlen == osvif_ip_maxprefix(a->ip.family);
 
                         /* "10.0.0.5" from the capability: take the subnet's prefix */
-                        if (add_address(r, net, &a->ip, full && subnet_of(net, &a->ip) ? -1
-                                                                                 : a->prefixlen,
+                        if (add_address(r, net, &a->ip,
+                                        full && subnet_of(net, &a->ip) ? -1 : a->prefixlen,
                                         err) < 0)
                                 return -1;
                 }

@@ -58,7 +58,7 @@ struct osvif_step {
                 } bridge;
                 struct {
                         char host[IF_NAMESIZE];
-                        bool host_up;  /* bring the host end up here (no ENSLAVE/OVS step) */
+                        bool host_up; /* bring the host end up here (no ENSLAVE/OVS step) */
                 } veth;
                 struct {
                         char a[IF_NAMESIZE]; /* qvb: goes on the Linux bridge */
@@ -110,10 +110,10 @@ struct osvif_plan {
         char pod_ifname[IF_NAMESIZE];
         char pod_tmpname[IF_NAMESIZE]; /* the pod end's name until POD_LINK renames it */
         char host_ifname[IF_NAMESIZE]; /* host end of the pod's link, "" when none */
-        bool has_mac;    /* mac came from vif.address or the mac capability */
-        uint8_t mac[6];  /* pod interface MAC; chosen at random when not given */
-        unsigned mtu;    /* network.mtu; 0: the bridge's, else the kernel default */
-        bool dad;        /* keep IPv6 DAD (config "enableDad") */
+        bool has_mac;                  /* mac came from vif.address or the mac capability */
+        uint8_t mac[6];                /* pod interface MAC; chosen at random when not given */
+        unsigned mtu;                  /* network.mtu; 0: the bridge's, else the kernel default */
+        bool dad;                      /* keep IPv6 DAD (config "enableDad") */
 
         /* L3 when no IPAM is configured: vif.network.subnets (or the ips capability) */
         struct osvif_cni_result *l3;

@@ -11,9 +11,11 @@
  * and must not fail loudly: it runs on the way out of a failed ADD.
  */
 struct osvif_step_ops {
-        int (*apply)(struct osvif_exec *x, const struct osvif_step *s, size_t i, osvif_error_t *err);
+        int (*apply)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                     osvif_error_t *err);
         void (*undo)(struct osvif_exec *x, const struct osvif_step *s, size_t i);
-        int (*check)(struct osvif_exec *x, const struct osvif_step *s, size_t i, osvif_error_t *err);
+        int (*check)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                     osvif_error_t *err);
         int (*teardown)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err);
 };
@@ -31,8 +33,9 @@ extern const struct osvif_step_ops osvif_step_announce_ops;
 /* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);
 /* Run fn inside the pod namespace and come back. */
-int osvif_exec_in_pod(struct osvif_exec *x, int (*fn)(struct osvif_exec *x, void *data, osvif_error_t *err),
-                      void *data, osvif_error_t *err);
+int osvif_exec_in_pod(struct osvif_exec *x,
+                      int (*fn)(struct osvif_exec *x, void *data, osvif_error_t *err), void *data,
+                      osvif_error_t *err);
 /* The OVSDB connection, opened on first use. */
 struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err);
 

@@ -51,8 +51,8 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         x->ifindex[i] = x->bridge_ifindex = ifindex;
         if (osvif_link_get(x->host_nl, NULL, ifindex, &info, err) <= 0) {
                 if (!osvif_error_is_set(err))
-                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                        "bridge \"%s\" vanished", s->u.bridge.name);
+                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV, "bridge \"%s\" vanished",
+                                        s->u.bridge.name);
                 goto fail;
         }
         x->bridge_mtu = info.mtu;

@@ -35,7 +35,8 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
         char mac[OSVIF_MAC_STRLEN];
         struct osvif_ovs_port_spec spec = {
                 .bridge = s->u.ovs_port.bridge,
-                .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type : NULL,
+                .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type
+                                                                : NULL,
                 .port = s->u.ovs_port.port,
                 .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
                 .iface_id = iface_id(p),
@@ -100,12 +101,13 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         if (r <= 0) {
                 osvif_ovs_port_info_clear(&info);
                 return r < 0 ? -1
-                             : osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is missing",
-                                               port);
+                             : osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "OVS port \"%s\" is missing", port);
         }
         if (!str_eq(info.bridge, s->u.ovs_port.bridge))
-                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is on bridge \"%s\", not \"%s\"",
-                                port, info.bridge ? info.bridge : "", s->u.ovs_port.bridge);
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" is on bridge \"%s\", not \"%s\"", port,
+                                info.bridge ? info.bridge : "", s->u.ovs_port.bridge);
         else if (!str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_CONTAINER), p->container_id) ||
                  !str_eq(extid(info.external_ids, OSVIF_OVS_EXTID_IFNAME), p->pod_ifname))
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0,
@@ -118,8 +120,8 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" has VLAN tag %d, not %d",
                                 port, info.tag, s->u.ovs_port.tag);
         else if (info.error || info.ofport <= 0)
-                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s", port,
-                                info.error ? info.error : "no ofport");
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s",
+                                port, info.error ? info.error : "no ofport");
         else
                 r = 0;
         osvif_ovs_port_info_clear(&info);

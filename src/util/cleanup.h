@@ -17,18 +17,18 @@
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
-#define TAKE_PTR(p)                                                                                \
-        ({                                                                                         \
-                __typeof__(p) _p_ = (p);                                                           \
-                (p) = NULL;                                                                        \
-                _p_;                                                                               \
+#define TAKE_PTR(p)                      \
+        ({                               \
+                __typeof__(p) _p_ = (p); \
+                (p) = NULL;              \
+                _p_;                     \
         })
 
-#define TAKE_FD(fd)                                                                                \
-        ({                                                                                         \
-                int _fd_ = (fd);                                                                   \
-                (fd) = -1;                                                                         \
-                _fd_;                                                                              \
+#define TAKE_FD(fd)              \
+        ({                       \
+                int _fd_ = (fd); \
+                (fd) = -1;       \
+                _fd_;            \
         })
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -73,11 +73,11 @@ static inline void osvif_strv_freep(char ***v)
 #define _cleanup_strv_ _cleanup_(osvif_strv_freep)
 
 /* Declare a cleanup function for a type that has a NULL-safe (or NULL-checked) destructor. */
-#define OSVIF_DEFINE_TRIVIAL_CLEANUP(type, func)                                                   \
-        static inline void func##p(type *p)                                                        \
-        {                                                                                          \
-                if (*p)                                                                            \
-                        func(*p);                                                                  \
+#define OSVIF_DEFINE_TRIVIAL_CLEANUP(type, func) \
+        static inline void func##p(type *p)      \
+        {                                        \
+                if (*p)                          \
+                        func(*p);                \
         }
 
 #endif

@@ -23,7 +23,10 @@ typedef struct osvif_error {
         char *details;
 } osvif_error_t;
 
-#define OSVIF_ERROR_INIT { 0, 0, NULL, NULL }
+#define OSVIF_ERROR_INIT         \
+        {                        \
+                0, 0, NULL, NULL \
+        }
 
 /* CNI error codes, from the spec (SPEC.md, "Error") and ours from 100 up. */
 enum osvif_cni_code {
@@ -39,17 +42,17 @@ enum osvif_cni_code {
         OSVIF_CNI_ERR_NOT_AVAILABLE = 50,
         OSVIF_CNI_ERR_LIMITED_CONNECTIVITY = 51,
         /* ours: documented in README.md, "Error codes" */
-        OSVIF_ERR_INTERNAL = 100,      /* a bug or an unexpected condition */
-        OSVIF_ERR_NETLINK = 101,       /* the kernel refused a netlink request */
-        OSVIF_ERR_NETNS = 102,         /* the pod netns cannot be opened or entered */
-        OSVIF_ERR_EXISTS = 103,        /* the interface or a conflicting resource exists */
-        OSVIF_ERR_NOT_FOUND = 104,     /* a device the VIF names is missing */
-        OSVIF_ERR_IPAM = 105,          /* the delegated IPAM plugin failed */
-        OSVIF_ERR_OVSDB = 106,         /* OVSDB refused a transaction */
-        OSVIF_ERR_OVS_PORT = 107,      /* ovs-vswitchd did not realize a port in time */
-        OSVIF_ERR_STATE = 108,         /* a state file or lock could not be used */
-        OSVIF_ERR_CHECK = 109,         /* CHECK found the attachment missing or wrong */
-        OSVIF_ERR_UNSUPPORTED = 110,   /* a valid VIF this build or host cannot serve */
+        OSVIF_ERR_INTERNAL = 100,    /* a bug or an unexpected condition */
+        OSVIF_ERR_NETLINK = 101,     /* the kernel refused a netlink request */
+        OSVIF_ERR_NETNS = 102,       /* the pod netns cannot be opened or entered */
+        OSVIF_ERR_EXISTS = 103,      /* the interface or a conflicting resource exists */
+        OSVIF_ERR_NOT_FOUND = 104,   /* a device the VIF names is missing */
+        OSVIF_ERR_IPAM = 105,        /* the delegated IPAM plugin failed */
+        OSVIF_ERR_OVSDB = 106,       /* OVSDB refused a transaction */
+        OSVIF_ERR_OVS_PORT = 107,    /* ovs-vswitchd did not realize a port in time */
+        OSVIF_ERR_STATE = 108,       /* a state file or lock could not be used */
+        OSVIF_ERR_CHECK = 109,       /* CHECK found the attachment missing or wrong */
+        OSVIF_ERR_UNSUPPORTED = 110, /* a valid VIF this build or host cannot serve */
 };
 
 /*
@@ -70,7 +73,8 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
  * are kept. Returns -1 so that `return osvif_error_wrap(err, ...)` reads naturally. On an
  * unset error (code 0 and no message) it behaves like osvif_error_set(err, OSVIF_ERR_INTERNAL,..).
  */
-int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* Replace the details text (a copy is taken; NULL clears). */
 void osvif_error_set_details(osvif_error_t *err, const char *details);

@@ -36,8 +36,7 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                 off = (size_t)((const char *)memchr(buf, '\0', len) - buf);
                 position_of(buf, off, &line, &col);
                 osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0,
-                                "NUL byte at offset %zu (line %zu, column %zu)", off,
-                                line, col);
+                                "NUL byte at offset %zu (line %zu, column %zu)", off, line, col);
                 return NULL;
         }
         /*
@@ -63,8 +62,8 @@ cJSON *osvif_json_parse(const char *buf, size_t len, osvif_error_t *err)
                         osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0, "empty input, not JSON");
                 else
                         osvif_error_set(err, OSVIF_CNI_ERR_DECODE, 0,
-                                        "invalid JSON at offset %zu (line %zu, column %zu)",
-                                        off, line, col);
+                                        "invalid JSON at offset %zu (line %zu, column %zu)", off,
+                                        line, col);
                 return NULL;
         }
         return root;
@@ -274,7 +273,8 @@ int osvif_json_check_keys(const cJSON *obj, const char *path, const char *const 
                                 break;
                         }
                 if (!ok) {
-                        _cleanup_free_ char *p = osvif_json_path(path, it->string ? it->string : "?");
+                        _cleanup_free_ char *p = osvif_json_path(path,
+                                                                 it->string ? it->string : "?");
 
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                                "%s: unknown field", p ? p : "?");

@@ -111,8 +111,8 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         r = mkdir_p(osvif_run_dir(), 0700);
         if (r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create run directory \"%s\"",
-                                             osvif_run_dir());
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r,
+                                             "create run directory \"%s\"", osvif_run_dir());
         for (;;) {
                 bool would_block;
                 int fd = -1;

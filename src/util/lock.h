@@ -16,7 +16,10 @@ struct osvif_lock {
         char *path;
 };
 
-#define OSVIF_LOCK_INIT { -1, NULL }
+#define OSVIF_LOCK_INIT  \
+        {                \
+                -1, NULL \
+        }
 
 /* The run directory: $OSVIF_RUN_DIR or OSVIF_DEFAULT_RUN_DIR. */
 const char *osvif_run_dir(void);

@@ -58,7 +58,8 @@ void osvif_log_setup(enum osvif_log_level stderr_level, const char *file,
 
 bool osvif_log_enabled(enum osvif_log_level level)
 {
-        return level <= log_state.stderr_level || (log_state.fd >= 0 && level <= log_state.file_level);
+        return level <= log_state.stderr_level ||
+               (log_state.fd >= 0 && level <= log_state.file_level);
 }
 
 /* One write() per line, so that concurrent plugins appending to one file do not interleave. */

@@ -35,15 +35,16 @@ void osvif_log_close(void);
 
 bool osvif_log_enabled(enum osvif_log_level level);
 
-void osvif_log(enum osvif_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void osvif_log(enum osvif_log_level level, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) osvif_log(OSVIF_LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) osvif_log(OSVIF_LOG_WARNING, __VA_ARGS__)
 #define log_info(...) osvif_log(OSVIF_LOG_INFO, __VA_ARGS__)
-#define log_debug(...)                                                                             \
-        do {                                                                                       \
-                if (osvif_log_enabled(OSVIF_LOG_DEBUG))                                            \
-                        osvif_log(OSVIF_LOG_DEBUG, __VA_ARGS__);                                   \
+#define log_debug(...)                                           \
+        do {                                                     \
+                if (osvif_log_enabled(OSVIF_LOG_DEBUG))          \
+                        osvif_log(OSVIF_LOG_DEBUG, __VA_ARGS__); \
         } while (0)
 
 #endif

@@ -27,8 +27,15 @@ static const struct osvif_field fixed_ip_fields[] = {
           LIST(struct osvif_fixed_ip, floating_ips, n_floating_ips) },
 };
 const struct osvif_class osvif_class_fixed_ip = {
-        "FixedIP", NULL, 1, 0, NULL, sizeof(struct osvif_fixed_ip), -1,
-        fixed_ip_fields, ARRAY_SIZE(fixed_ip_fields),
+        "FixedIP",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_fixed_ip),
+        -1,
+        fixed_ip_fields,
+        ARRAY_SIZE(fixed_ip_fields),
 };
 
 static const struct osvif_field fixed_ip_list_fields[] = {
@@ -36,8 +43,16 @@ static const struct osvif_field fixed_ip_list_fields[] = {
           .object_class = &osvif_class_fixed_ip },
 };
 const struct osvif_class osvif_class_fixed_ip_list = {
-        "FixedIPList", NULL, 1, 0, NULL, sizeof(struct osvif_fixed_ip_list), -1,
-        fixed_ip_list_fields, 1, .list_wrapper = true,
+        "FixedIPList",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_fixed_ip_list),
+        -1,
+        fixed_ip_list_fields,
+        1,
+        .list_wrapper = true,
 };
 
 static const struct osvif_field route_fields[] = {
@@ -46,8 +61,9 @@ static const struct osvif_field route_fields[] = {
         { "interface", OSVIF_FK_STRING, F(struct osvif_route, interface) },
 };
 const struct osvif_class osvif_class_route = {
-        "Route", NULL, 1, 0, NULL, sizeof(struct osvif_route), -1,
-        route_fields, ARRAY_SIZE(route_fields),
+        "Route", NULL,         1,
+        0,       NULL,         sizeof(struct osvif_route),
+        -1,      route_fields, ARRAY_SIZE(route_fields),
 };
 
 static const struct osvif_field route_list_fields[] = {
@@ -55,8 +71,11 @@ static const struct osvif_field route_list_fields[] = {
           .object_class = &osvif_class_route },
 };
 const struct osvif_class osvif_class_route_list = {
-        "RouteList", NULL, 1, 0, NULL, sizeof(struct osvif_route_list), -1,
-        route_list_fields, 1, .list_wrapper = true,
+        "RouteList", NULL,
+        1,           0,
+        NULL,        sizeof(struct osvif_route_list),
+        -1,          route_list_fields,
+        1,           .list_wrapper = true,
 };
 
 static const struct osvif_field subnet_fields[] = {
@@ -70,8 +89,9 @@ static const struct osvif_field subnet_fields[] = {
         { "dhcp_server", OSVIF_FK_IPADDR, F(struct osvif_subnet, dhcp_server) },
 };
 const struct osvif_class osvif_class_subnet = {
-        "Subnet", NULL, 1, 0, NULL, sizeof(struct osvif_subnet), -1,
-        subnet_fields, ARRAY_SIZE(subnet_fields),
+        "Subnet", NULL,          1,
+        0,        NULL,          sizeof(struct osvif_subnet),
+        -1,       subnet_fields, ARRAY_SIZE(subnet_fields),
 };
 
 static const struct osvif_field subnet_list_fields[] = {
@@ -79,8 +99,16 @@ static const struct osvif_field subnet_list_fields[] = {
           .object_class = &osvif_class_subnet },
 };
 const struct osvif_class osvif_class_subnet_list = {
-        "SubnetList", NULL, 1, 0, NULL, sizeof(struct osvif_subnet_list), -1,
-        subnet_list_fields, 1, .list_wrapper = true,
+        "SubnetList",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_subnet_list),
+        -1,
+        subnet_list_fields,
+        1,
+        .list_wrapper = true,
 };
 
 static const struct osvif_field network_fields[] = {
@@ -123,15 +151,23 @@ static void network_init(struct osvif_obj *o)
 }
 
 const struct osvif_class osvif_class_network = {
-        "Network", NULL, 1, 1, NULL, sizeof(struct osvif_network), -1,
-        network_fields, ARRAY_SIZE(network_fields), .init = network_init,
+        "Network",
+        NULL,
+        1,
+        1,
+        NULL,
+        sizeof(struct osvif_network),
+        -1,
+        network_fields,
+        ARRAY_SIZE(network_fields),
+        .init = network_init,
 };
 
 /* ---- datapath offloads ---- */
 
 const struct osvif_class osvif_class_offload_base = {
         "DatapathOffloadBase", NULL, 1, 0, NULL, sizeof(struct osvif_datapath_offload),
-        OSVIF_OFFLOAD_BASE, NULL, 0,
+        OSVIF_OFFLOAD_BASE,    NULL, 0,
 };
 
 static const struct osvif_field offload_representor_fields[] = {
@@ -141,38 +177,63 @@ static const struct osvif_field offload_representor_fields[] = {
           F(struct osvif_datapath_offload, representor_address), .nullable = true },
 };
 static const struct osvif_class offload_representor = {
-        "DatapathOffloadRepresentor", "representor", 1, 0, &osvif_class_offload_base,
-        sizeof(struct osvif_datapath_offload), OSVIF_OFFLOAD_REPRESENTOR,
-        offload_representor_fields, ARRAY_SIZE(offload_representor_fields),
+        "DatapathOffloadRepresentor",
+        "representor",
+        1,
+        0,
+        &osvif_class_offload_base,
+        sizeof(struct osvif_datapath_offload),
+        OSVIF_OFFLOAD_REPRESENTOR,
+        offload_representor_fields,
+        ARRAY_SIZE(offload_representor_fields),
 };
 
 /* ---- port profiles ---- */
 
 #define PP(member) F(struct osvif_port_profile, member)
-#define PROFILE_BASE_FIELDS                                                                        \
-        { "datapath_offload", OSVIF_FK_OBJECT, PP(datapath_offload), .nullable = true,            \
-          .since = 1, .object_class = &osvif_class_offload_base, .subclasses = true }
+#define PROFILE_BASE_FIELDS                                                                      \
+        {                                                                                        \
+                "datapath_offload", OSVIF_FK_OBJECT, PP(datapath_offload),                       \
+                        .nullable = true, .since = 1, .object_class = &osvif_class_offload_base, \
+                        .subclasses = true                                                       \
+        }
 /* the OpenVSwitch family; `s` shifts the minor versions of subclasses that track it */
-#define PROFILE_OVS_FIELDS                                                                         \
-        PROFILE_BASE_FIELDS,                                                                       \
-        { "interface_id", OSVIF_FK_UUID, PP(interface_id) },                                       \
-        { "profile_id", OSVIF_FK_STRING, PP(profile_id) },                                         \
-        { "datapath_type", OSVIF_FK_STRING, PP(datapath_type), .nullable = true, .since = 1 },    \
-        { "create_port", OSVIF_FK_BOOL, PP(create_port), .has_default = true, .since = 3 },       \
-        { "create_tap", OSVIF_FK_BOOL, PP(create_tap), .has_default = true, .since = 4 },         \
-        { "multiqueue", OSVIF_FK_BOOL, PP(multiqueue), .has_default = true, .since = 4 }
+#define PROFILE_OVS_FIELDS                                                                        \
+        PROFILE_BASE_FIELDS, { "interface_id", OSVIF_FK_UUID, PP(interface_id) },                 \
+                { "profile_id", OSVIF_FK_STRING, PP(profile_id) },                                \
+                { "datapath_type", OSVIF_FK_STRING, PP(datapath_type), .nullable = true,          \
+                  .since = 1 },                                                                   \
+                { "create_port", OSVIF_FK_BOOL, PP(create_port), .has_default = true,             \
+                  .since = 3 },                                                                   \
+                { "create_tap", OSVIF_FK_BOOL, PP(create_tap), .has_default = true, .since = 4 }, \
+        {                                                                                         \
+                "multiqueue", OSVIF_FK_BOOL, PP(multiqueue), .has_default = true, .since = 4      \
+        }
 
 static const struct osvif_field profile_base_fields[] = { PROFILE_BASE_FIELDS };
 const struct osvif_class osvif_class_profile_base = {
-        "VIFPortProfileBase", NULL, 1, 1, NULL, sizeof(struct osvif_port_profile),
-        OSVIF_PROFILE_BASE, profile_base_fields, 1,
+        "VIFPortProfileBase",
+        NULL,
+        1,
+        1,
+        NULL,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_BASE,
+        profile_base_fields,
+        1,
 };
 
 static const struct osvif_field profile_ovs_fields[] = { PROFILE_OVS_FIELDS };
 static const struct osvif_class profile_ovs = {
-        "VIFPortProfileOpenVSwitch", "openvswitch", 1, 4, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_OPENVSWITCH,
-        profile_ovs_fields, ARRAY_SIZE(profile_ovs_fields),
+        "VIFPortProfileOpenVSwitch",
+        "openvswitch",
+        1,
+        4,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_OPENVSWITCH,
+        profile_ovs_fields,
+        ARRAY_SIZE(profile_ovs_fields),
 };
 
 static const struct osvif_field profile_fp_ovs_fields[] = {
@@ -181,9 +242,15 @@ static const struct osvif_field profile_fp_ovs_fields[] = {
         { "hybrid_plug", OSVIF_FK_BOOL, PP(hybrid_plug), .has_default = true },
 };
 static const struct osvif_class profile_fp_ovs = {
-        "VIFPortProfileFPOpenVSwitch", "fp_openvswitch", 1, 4, &profile_ovs,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_FP_OPENVSWITCH,
-        profile_fp_ovs_fields, ARRAY_SIZE(profile_fp_ovs_fields),
+        "VIFPortProfileFPOpenVSwitch",
+        "fp_openvswitch",
+        1,
+        4,
+        &profile_ovs,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_FP_OPENVSWITCH,
+        profile_fp_ovs_fields,
+        ARRAY_SIZE(profile_fp_ovs_fields),
 };
 
 static const struct osvif_field profile_ovs_rep_fields[] = {
@@ -192,9 +259,15 @@ static const struct osvif_field profile_ovs_rep_fields[] = {
         { "representor_address", OSVIF_FK_PCI, PP(representor_address), .nullable = true },
 };
 static const struct osvif_class profile_ovs_rep = {
-        "VIFPortProfileOVSRepresentor", "ovs_representor", 1, 4, &profile_ovs,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_OVS_REPRESENTOR,
-        profile_ovs_rep_fields, ARRAY_SIZE(profile_ovs_rep_fields),
+        "VIFPortProfileOVSRepresentor",
+        "ovs_representor",
+        1,
+        4,
+        &profile_ovs,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_OVS_REPRESENTOR,
+        profile_ovs_rep_fields,
+        ARRAY_SIZE(profile_ovs_rep_fields),
 };
 
 static const struct osvif_field profile_fp_bridge_fields[] = {
@@ -202,9 +275,15 @@ static const struct osvif_field profile_fp_bridge_fields[] = {
         { "bridge_name", OSVIF_FK_STRING, PP(bridge_name) },
 };
 static const struct osvif_class profile_fp_bridge = {
-        "VIFPortProfileFPBridge", "fp_bridge", 1, 1, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_FP_BRIDGE,
-        profile_fp_bridge_fields, ARRAY_SIZE(profile_fp_bridge_fields),
+        "VIFPortProfileFPBridge",
+        "fp_bridge",
+        1,
+        1,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_FP_BRIDGE,
+        profile_fp_bridge_fields,
+        ARRAY_SIZE(profile_fp_bridge_fields),
 };
 
 static const struct osvif_field profile_fp_tap_fields[] = {
@@ -212,9 +291,15 @@ static const struct osvif_field profile_fp_tap_fields[] = {
         { "mac_address", OSVIF_FK_MAC, PP(mac_address), .nullable = true },
 };
 static const struct osvif_class profile_fp_tap = {
-        "VIFPortProfileFPTap", "fp_tap", 1, 1, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_FP_TAP,
-        profile_fp_tap_fields, ARRAY_SIZE(profile_fp_tap_fields),
+        "VIFPortProfileFPTap",
+        "fp_tap",
+        1,
+        1,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_FP_TAP,
+        profile_fp_tap_fields,
+        ARRAY_SIZE(profile_fp_tap_fields),
 };
 
 static const struct osvif_field profile_qbg_fields[] = {
@@ -225,9 +310,15 @@ static const struct osvif_field profile_qbg_fields[] = {
         { "instance_id", OSVIF_FK_UUID, PP(instance_id) },
 };
 static const struct osvif_class profile_qbg = {
-        "VIFPortProfile8021Qbg", "8021qbg", 1, 1, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_8021QBG,
-        profile_qbg_fields, ARRAY_SIZE(profile_qbg_fields),
+        "VIFPortProfile8021Qbg",
+        "8021qbg",
+        1,
+        1,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_8021QBG,
+        profile_qbg_fields,
+        ARRAY_SIZE(profile_qbg_fields),
 };
 
 static const struct osvif_field profile_qbh_fields[] = {
@@ -235,9 +326,15 @@ static const struct osvif_field profile_qbh_fields[] = {
         { "profile_id", OSVIF_FK_STRING, PP(profile_id) },
 };
 static const struct osvif_class profile_qbh = {
-        "VIFPortProfile8021Qbh", "8021qbh", 1, 1, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_8021QBH,
-        profile_qbh_fields, ARRAY_SIZE(profile_qbh_fields),
+        "VIFPortProfile8021Qbh",
+        "8021qbh",
+        1,
+        1,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_8021QBH,
+        profile_qbh_fields,
+        ARRAY_SIZE(profile_qbh_fields),
 };
 
 static const struct osvif_field profile_k8s_dpdk_fields[] = {
@@ -247,30 +344,46 @@ static const struct osvif_field profile_k8s_dpdk_fields[] = {
         { "resourceversion", OSVIF_FK_STRING, PP(resourceversion) },
 };
 static const struct osvif_class profile_k8s_dpdk = {
-        "VIFPortProfileK8sDPDK", "k8s_dpdk", 1, 1, &osvif_class_profile_base,
-        sizeof(struct osvif_port_profile), OSVIF_PROFILE_K8S_DPDK,
-        profile_k8s_dpdk_fields, ARRAY_SIZE(profile_k8s_dpdk_fields),
+        "VIFPortProfileK8sDPDK",
+        "k8s_dpdk",
+        1,
+        1,
+        &osvif_class_profile_base,
+        sizeof(struct osvif_port_profile),
+        OSVIF_PROFILE_K8S_DPDK,
+        profile_k8s_dpdk_fields,
+        ARRAY_SIZE(profile_k8s_dpdk_fields),
 };
 
 /* ---- VIFs ---- */
 
 #define V(member) F(struct osvif_vif, member)
 #define VIF_BASE_FIELDS                                                                            \
-        { "id", OSVIF_FK_UUID, V(id) },                                                            \
-        { "address", OSVIF_FK_MAC, V(address), .nullable = true },                                 \
-        { "network", OSVIF_FK_OBJECT, V(network), .nullable = true,                                \
-          .object_class = &osvif_class_network },                                                  \
-        { "plugin", OSVIF_FK_STRING, V(plugin) },                                                  \
-        { "active", OSVIF_FK_BOOL, V(active), .has_default = true, .default_int = 1 },            \
-        { "preserve_on_delete", OSVIF_FK_BOOL, V(preserve_on_delete), .has_default = true },      \
-        { "has_traffic_filtering", OSVIF_FK_BOOL, V(has_traffic_filtering), .has_default = true }, \
-        { "port_profile", OSVIF_FK_OBJECT, V(port_profile),                                        \
-          .object_class = &osvif_class_profile_base, .subclasses = true }
+        { "id", OSVIF_FK_UUID, V(id) }, { "address", OSVIF_FK_MAC, V(address), .nullable = true }, \
+                { "network", OSVIF_FK_OBJECT, V(network), .nullable = true,                        \
+                  .object_class = &osvif_class_network },                                          \
+                { "plugin", OSVIF_FK_STRING, V(plugin) },                                          \
+                { "active", OSVIF_FK_BOOL, V(active), .has_default = true, .default_int = 1 },     \
+                { "preserve_on_delete", OSVIF_FK_BOOL, V(preserve_on_delete),                      \
+                  .has_default = true },                                                           \
+                { "has_traffic_filtering", OSVIF_FK_BOOL, V(has_traffic_filtering),                \
+                  .has_default = true },                                                           \
+        {                                                                                          \
+                "port_profile", OSVIF_FK_OBJECT, V(port_profile),                                  \
+                        .object_class = &osvif_class_profile_base, .subclasses = true              \
+        }
 
 static const struct osvif_field vif_base_fields[] = { VIF_BASE_FIELDS };
 const struct osvif_class osvif_class_vif_base = {
-        "VIFBase", NULL, 1, 0, NULL, sizeof(struct osvif_vif), -1,
-        vif_base_fields, ARRAY_SIZE(vif_base_fields),
+        "VIFBase",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_vif),
+        -1,
+        vif_base_fields,
+        ARRAY_SIZE(vif_base_fields),
 };
 
 static const struct osvif_field vif_generic_fields[] = {
@@ -278,8 +391,15 @@ static const struct osvif_field vif_generic_fields[] = {
         { "vif_name", OSVIF_FK_STRING, V(vif_name) },
 };
 static const struct osvif_class vif_generic = {
-        "VIFGeneric", "generic", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_GENERIC, vif_generic_fields, ARRAY_SIZE(vif_generic_fields),
+        "VIFGeneric",
+        "generic",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_GENERIC,
+        vif_generic_fields,
+        ARRAY_SIZE(vif_generic_fields),
 };
 
 static const struct osvif_field vif_bridge_fields[] = {
@@ -288,12 +408,26 @@ static const struct osvif_field vif_bridge_fields[] = {
         { "bridge_name", OSVIF_FK_STRING, V(bridge_name) },
 };
 static const struct osvif_class vif_bridge = {
-        "VIFBridge", "bridge", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_BRIDGE, vif_bridge_fields, ARRAY_SIZE(vif_bridge_fields),
+        "VIFBridge",
+        "bridge",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_BRIDGE,
+        vif_bridge_fields,
+        ARRAY_SIZE(vif_bridge_fields),
 };
 static const struct osvif_class vif_ovs = {
-        "VIFOpenVSwitch", "ovs", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_OPENVSWITCH, vif_bridge_fields, ARRAY_SIZE(vif_bridge_fields),
+        "VIFOpenVSwitch",
+        "ovs",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_OPENVSWITCH,
+        vif_bridge_fields,
+        ARRAY_SIZE(vif_bridge_fields),
 };
 
 static const struct osvif_field vif_direct_fields[] = {
@@ -304,8 +438,15 @@ static const struct osvif_field vif_direct_fields[] = {
         { "vlan_name", OSVIF_FK_STRING, V(vlan_name) },
 };
 static const struct osvif_class vif_direct = {
-        "VIFDirect", "direct", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_DIRECT, vif_direct_fields, ARRAY_SIZE(vif_direct_fields),
+        "VIFDirect",
+        "direct",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_DIRECT,
+        vif_direct_fields,
+        ARRAY_SIZE(vif_direct_fields),
 };
 
 static const struct osvif_field vif_vhostuser_fields[] = {
@@ -315,8 +456,15 @@ static const struct osvif_field vif_vhostuser_fields[] = {
         { "mode", OSVIF_FK_ENUM, V(mode_vhostuser), .enum_values = vhostuser_modes },
 };
 static const struct osvif_class vif_vhostuser = {
-        "VIFVHostUser", "vhostuser", 1, 1, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_VHOSTUSER, vif_vhostuser_fields, ARRAY_SIZE(vif_vhostuser_fields),
+        "VIFVHostUser",
+        "vhostuser",
+        1,
+        1,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_VHOSTUSER,
+        vif_vhostuser_fields,
+        ARRAY_SIZE(vif_vhostuser_fields),
 };
 
 static const struct osvif_field vif_hostdev_fields[] = {
@@ -325,8 +473,15 @@ static const struct osvif_field vif_hostdev_fields[] = {
         { "dev_address", OSVIF_FK_PCI, V(dev_address) },
 };
 static const struct osvif_class vif_hostdev = {
-        "VIFHostDevice", "hostdev", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_HOSTDEVICE, vif_hostdev_fields, ARRAY_SIZE(vif_hostdev_fields),
+        "VIFHostDevice",
+        "hostdev",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_HOSTDEVICE,
+        vif_hostdev_fields,
+        ARRAY_SIZE(vif_hostdev_fields),
 };
 
 static const struct osvif_field vif_nested_dpdk_fields[] = {
@@ -335,8 +490,15 @@ static const struct osvif_field vif_nested_dpdk_fields[] = {
         { "dev_driver", OSVIF_FK_STRING, V(dev_driver) },
 };
 static const struct osvif_class vif_nested_dpdk = {
-        "VIFNestedDPDK", "nested_dpdk", 1, 0, &osvif_class_vif_base, sizeof(struct osvif_vif),
-        OSVIF_VIF_NESTED_DPDK, vif_nested_dpdk_fields, ARRAY_SIZE(vif_nested_dpdk_fields),
+        "VIFNestedDPDK",
+        "nested_dpdk",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_NESTED_DPDK,
+        vif_nested_dpdk_fields,
+        ARRAY_SIZE(vif_nested_dpdk_fields),
 };
 
 /* ---- instance and host info ---- */
@@ -347,8 +509,15 @@ static const struct osvif_field instance_info_fields[] = {
         { "project_id", OSVIF_FK_STRING, F(struct osvif_instance_info, project_id) },
 };
 static const struct osvif_class instance_info = {
-        "InstanceInfo", NULL, 1, 0, NULL, sizeof(struct osvif_instance_info), -1,
-        instance_info_fields, ARRAY_SIZE(instance_info_fields),
+        "InstanceInfo",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_instance_info),
+        -1,
+        instance_info_fields,
+        ARRAY_SIZE(instance_info_fields),
 };
 
 static const struct osvif_field host_pp_info_fields[] = {
@@ -358,8 +527,15 @@ static const struct osvif_field host_pp_info_fields[] = {
         { "max_version", OSVIF_FK_STRING, F(struct osvif_host_port_profile_info, max_version) },
 };
 static const struct osvif_class host_pp_info = {
-        "HostPortProfileInfo", NULL, 1, 0, NULL, sizeof(struct osvif_host_port_profile_info), -1,
-        host_pp_info_fields, ARRAY_SIZE(host_pp_info_fields),
+        "HostPortProfileInfo",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_host_port_profile_info),
+        -1,
+        host_pp_info_fields,
+        ARRAY_SIZE(host_pp_info_fields),
 };
 
 static const struct osvif_field host_vif_info_fields[] = {
@@ -371,8 +547,15 @@ static const struct osvif_field host_vif_info_fields[] = {
           .since = 1, .object_class = &host_pp_info },
 };
 static const struct osvif_class host_vif_info = {
-        "HostVIFInfo", NULL, 1, 1, NULL, sizeof(struct osvif_host_vif_info), -1,
-        host_vif_info_fields, ARRAY_SIZE(host_vif_info_fields),
+        "HostVIFInfo",
+        NULL,
+        1,
+        1,
+        NULL,
+        sizeof(struct osvif_host_vif_info),
+        -1,
+        host_vif_info_fields,
+        ARRAY_SIZE(host_vif_info_fields),
 };
 
 static const struct osvif_field host_plugin_info_fields[] = {
@@ -382,8 +565,15 @@ static const struct osvif_field host_plugin_info_fields[] = {
           .object_class = &host_vif_info },
 };
 static const struct osvif_class host_plugin_info = {
-        "HostPluginInfo", NULL, 1, 0, NULL, sizeof(struct osvif_host_plugin_info), -1,
-        host_plugin_info_fields, ARRAY_SIZE(host_plugin_info_fields),
+        "HostPluginInfo",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_host_plugin_info),
+        -1,
+        host_plugin_info_fields,
+        ARRAY_SIZE(host_plugin_info_fields),
 };
 
 static const struct osvif_field host_info_fields[] = {
@@ -392,18 +582,48 @@ static const struct osvif_field host_info_fields[] = {
           .object_class = &host_plugin_info },
 };
 static const struct osvif_class host_info = {
-        "HostInfo", NULL, 1, 0, NULL, sizeof(struct osvif_host_info), -1,
-        host_info_fields, ARRAY_SIZE(host_info_fields),
+        "HostInfo",
+        NULL,
+        1,
+        0,
+        NULL,
+        sizeof(struct osvif_host_info),
+        -1,
+        host_info_fields,
+        ARRAY_SIZE(host_info_fields),
 };
 
 const struct osvif_class *const osvif_classes[] = {
-        &vif_generic, &vif_bridge, &vif_ovs, &vif_direct, &vif_vhostuser, &vif_hostdev,
-        &vif_nested_dpdk, &osvif_class_vif_base,
-        &profile_ovs, &profile_fp_ovs, &profile_ovs_rep, &profile_fp_bridge, &profile_fp_tap,
-        &profile_qbg, &profile_qbh, &profile_k8s_dpdk, &osvif_class_profile_base,
-        &offload_representor, &osvif_class_offload_base,
-        &osvif_class_network, &osvif_class_subnet, &osvif_class_subnet_list,
-        &osvif_class_fixed_ip, &osvif_class_fixed_ip_list, &osvif_class_route,
-        &osvif_class_route_list, &instance_info, &host_info, &host_plugin_info, &host_vif_info,
-        &host_pp_info, NULL,
+        &vif_generic,
+        &vif_bridge,
+        &vif_ovs,
+        &vif_direct,
+        &vif_vhostuser,
+        &vif_hostdev,
+        &vif_nested_dpdk,
+        &osvif_class_vif_base,
+        &profile_ovs,
+        &profile_fp_ovs,
+        &profile_ovs_rep,
+        &profile_fp_bridge,
+        &profile_fp_tap,
+        &profile_qbg,
+        &profile_qbh,
+        &profile_k8s_dpdk,
+        &osvif_class_profile_base,
+        &offload_representor,
+        &osvif_class_offload_base,
+        &osvif_class_network,
+        &osvif_class_subnet,
+        &osvif_class_subnet_list,
+        &osvif_class_fixed_ip,
+        &osvif_class_fixed_ip_list,
+        &osvif_class_route,
+        &osvif_class_route_list,
+        &instance_info,
+        &host_info,
+        &host_plugin_info,
+        &host_vif_info,
+        &host_pp_info,
+        NULL,
 };

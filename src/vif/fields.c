@@ -20,8 +20,8 @@ static int invalid(const char *path, const cJSON *v, const char *what, osvif_err
 {
         _cleanup_free_ char *r = osvif_json_repr(v);
 
-        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: %s %s", path,
-                               r ? r : "?", what);
+        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: %s %s", path, r ? r : "?",
+                               what);
 }
 
 static int wrong_type(const char *path, const cJSON *v, const char *want, osvif_error_t *err)
@@ -297,7 +297,8 @@ cJSON *osvif_field_emit_scalar(const struct osvif_obj *o, size_t index)
                 arr = cJSON_CreateArray();
                 for (size_t i = 0; arr && i < *osvif_field_count(o, f); i++)
                         if (osvif_json_append(arr, cJSON_CreateString(osvif_ip_format(
-                                                           &(*(struct osvif_ip *const *)p)[i], buf))) < 0) {
+                                                           &(*(struct osvif_ip *const *)p)[i],
+                                                           buf))) < 0) {
                                 cJSON_Delete(arr);
                                 return NULL;
                         }

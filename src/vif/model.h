@@ -64,9 +64,19 @@ enum osvif_offload_type {
         OSVIF_OFFLOAD_REPRESENTOR,
 };
 
-enum osvif_direct_mode { OSVIF_DIRECT_VEPA, OSVIF_DIRECT_PASSTHROUGH, OSVIF_DIRECT_BRIDGE };
-enum osvif_vhostuser_mode { OSVIF_VHOSTUSER_CLIENT, OSVIF_VHOSTUSER_SERVER };
-enum osvif_hostdev_type { OSVIF_HOSTDEV_ETHERNET, OSVIF_HOSTDEV_GENERIC };
+enum osvif_direct_mode {
+        OSVIF_DIRECT_VEPA,
+        OSVIF_DIRECT_PASSTHROUGH,
+        OSVIF_DIRECT_BRIDGE
+};
+enum osvif_vhostuser_mode {
+        OSVIF_VHOSTUSER_CLIENT,
+        OSVIF_VHOSTUSER_SERVER
+};
+enum osvif_hostdev_type {
+        OSVIF_HOSTDEV_ETHERNET,
+        OSVIF_HOSTDEV_GENERIC
+};
 
 /* ---- network objects (os_vif/objects/{network,subnet,fixed_ip,route}.py) ---- */
 

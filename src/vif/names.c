@@ -24,8 +24,8 @@ void osvif_vif_device_name(const char *prefix, const char *vif_id, char buf[IF_N
         snprintf(buf, OSVIF_NIC_NAME_LEN + 1, "%s%s", prefix, vif_id ? vif_id : "");
 }
 
-void osvif_attachment_device_name(const char *prefix, const char *container_id,
-                                  const char *ifname, char buf[IF_NAMESIZE])
+void osvif_attachment_device_name(const char *prefix, const char *container_id, const char *ifname,
+                                  char buf[IF_NAMESIZE])
 {
         uint64_t h = osvif_hash64(container_id, strlen(container_id), 0);
         char full[64];

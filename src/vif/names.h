@@ -14,8 +14,8 @@
 #define OSVIF_NIC_NAME_LEN 14
 
 void osvif_vif_device_name(const char *prefix, const char *vif_id, char buf[IF_NAMESIZE]);
-void osvif_attachment_device_name(const char *prefix, const char *container_id,
-                                  const char *ifname, char buf[IF_NAMESIZE]);
+void osvif_attachment_device_name(const char *prefix, const char *container_id, const char *ifname,
+                                  char buf[IF_NAMESIZE]);
 
 /* FNV-1a, 64 bits: small, no dependency, and plenty for names that need not be secret. */
 uint64_t osvif_hash64(const void *data, size_t len, uint64_t seed);

@@ -45,8 +45,8 @@ static int pick_class(const cJSON *j, const char *path, const struct osvif_class
                 known = osvif_class_list_names(want);
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                        "%s.type: %s%s (one of %s)", path,
-                                       t ? "expected a string, got " : "missing",
-                                       r ? r : "", known ? known : "");
+                                       t ? "expected a string, got " : "missing", r ? r : "",
+                                       known ? known : "");
         }
         cls = osvif_class_by_short_name(t->valuestring, want);
         if (!cls || !cls->short_name) {
@@ -248,8 +248,8 @@ static cJSON *emit_object(const struct osvif_obj *o, bool with_type)
         if (!j)
                 return NULL;
         if (with_type &&
-            osvif_json_add_string(j, "type", o->cls->short_name ? o->cls->short_name
-                                                                : o->cls->name) < 0)
+            osvif_json_add_string(j, "type",
+                                  o->cls->short_name ? o->cls->short_name : o->cls->name) < 0)
                 goto fail;
         for (size_t i = 0; i < o->cls->n_fields; i++)
                 if ((o->set & (1ULL << i)) &&

@@ -33,7 +33,8 @@ const struct osvif_class *osvif_class_by_short_name(const char *name,
 
                 if (!osvif_class_is_a(c, base))
                         continue;
-                if (strcmp(c->name, name) == 0 || (c->short_name && strcmp(c->short_name, name) == 0))
+                if (strcmp(c->name, name) == 0 ||
+                    (c->short_name && strcmp(c->short_name, name) == 0))
                         return c;
         }
         return NULL;

@@ -225,7 +225,7 @@ static cJSON *emit_field(const struct osvif_obj *o, size_t i, const struct osvif
                 return osvif_field_emit_scalar(o, i);
         arr = cJSON_CreateArray();
         for (size_t k = 0; arr && k < *osvif_field_count(o, f); k++) {
-                cJSON *item = emit_object((*(struct osvif_obj **const *)p)[k], m, err);
+                cJSON *item = emit_object((*(struct osvif_obj * *const *)p)[k], m, err);
 
                 if (!item || osvif_json_append(arr, item) < 0) {
                         cJSON_Delete(arr);

@@ -68,10 +68,12 @@ static int check_profile(const struct osvif_port_profile *pp, const char *path, 
         snprintf(p, sizeof(p), "%s.port_profile", path);
         if (pp->type == OSVIF_PROFILE_BASE)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "%s: VIFPortProfileBase is abstract; give a profile class", p);
+                                       "%s: VIFPortProfileBase is abstract; give a profile class",
+                                       p);
         if (pp->type != OSVIF_PROFILE_8021QBG)
                 return 0;
-        if ((has(&pp->obj, "manager_id") && range(p, "manager_id", pp->manager_id, 0, 255, err) < 0) ||
+        if ((has(&pp->obj, "manager_id") &&
+             range(p, "manager_id", pp->manager_id, 0, 255, err) < 0) ||
             (has(&pp->obj, "type_id") && range(p, "type_id", pp->type_id, 0, 16777215, err) < 0) ||
             (has(&pp->obj, "type_id_version") &&
              range(p, "type_id_version", pp->type_id_version, 0, 255, err) < 0))
@@ -119,7 +121,8 @@ static int check_required(const struct osvif_vif *vif, const char *path, osvif_e
         case OSVIF_VIF_OPENVSWITCH:
                 if (!has(o, "bridge_name") && !net_bridge)
                         return missing(path, "bridge_name", vif, err);
-                if (has(o, "bridge_name") && net_bridge && strcmp(vif->bridge_name, net_bridge) != 0)
+                if (has(o, "bridge_name") && net_bridge &&
+                    strcmp(vif->bridge_name, net_bridge) != 0)
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                                "%s.bridge_name: \"%s\" and %s.network.bridge: "
                                                "\"%s\" name different OVS bridges",

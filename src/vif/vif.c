@@ -12,7 +12,7 @@
 const char *osvif_vif_type_name(enum osvif_vif_type t)
 {
         static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
-                "VIFGeneric", "VIFBridge", "VIFOpenVSwitch", "VIFDirect",
+                "VIFGeneric",   "VIFBridge",     "VIFOpenVSwitch", "VIFDirect",
                 "VIFVHostUser", "VIFHostDevice", "VIFNestedDPDK",
         };
 
@@ -75,7 +75,8 @@ const char *osvif_hostdev_type_name(enum osvif_hostdev_type t)
  */
 static const char *default_plugin(const struct osvif_vif *vif)
 {
-        enum osvif_profile_type p = vif->port_profile ? vif->port_profile->type : OSVIF_PROFILE_NONE;
+        enum osvif_profile_type p = vif->port_profile ? vif->port_profile->type
+                                                      : OSVIF_PROFILE_NONE;
         bool ovs_profile = p == OSVIF_PROFILE_OPENVSWITCH || p == OSVIF_PROFILE_FP_OPENVSWITCH ||
                            p == OSVIF_PROFILE_OVS_REPRESENTOR;
 

@@ -14,9 +14,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static char *const env[] = { (char *)"CNI_COMMAND=ADD", (char *)"CNI_CONTAINERID=fuzz",
-                                     (char *)"CNI_NETNS=/run/netns/fuzz", (char *)"CNI_IFNAME=eth0",
-                                     (char *)"CNI_PATH=/nonexistent", (char *)"CNI_ARGS=IgnoreUnknown=1",
+        static char *const env[] = { (char *)"CNI_COMMAND=ADD",
+                                     (char *)"CNI_CONTAINERID=fuzz",
+                                     (char *)"CNI_NETNS=/run/netns/fuzz",
+                                     (char *)"CNI_IFNAME=eth0",
+                                     (char *)"CNI_PATH=/nonexistent",
+                                     (char *)"CNI_ARGS=IgnoreUnknown=1",
                                      NULL };
         struct osvif_cni_request *req = NULL;
         struct osvif_conf *conf = NULL;

@@ -24,7 +24,8 @@ static void convert_all(const struct osvif_cni_result *r)
                         osvif_error_clear(&err);
                         continue;
                 }
-                if (osvif_cni_result_from_json(out, (enum osvif_cni_version)v, "r", &back, &err) < 0)
+                if (osvif_cni_result_from_json(out, (enum osvif_cni_version)v, "r", &back, &err) <
+                    0)
                         abort(); /* we printed a result we cannot read */
                 again = osvif_cni_result_to_json(back, (enum osvif_cni_version)v, &err);
                 if (!again || !cJSON_Compare(out, again, 1))

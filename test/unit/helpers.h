@@ -43,19 +43,20 @@ static inline cJSON *load_fixture(const char *name)
 }
 
 /* A missing prerequisite: a skip, but a failure under CI's strict mode. */
-#define skip_or_fail(...)                                                                          \
-        do {                                                                                       \
-                const char *strict_ = getenv("OSVIF_TEST_STRICT");                                \
-                if (strict_ && strcmp(strict_, "1") == 0)                                          \
-                        cr_assert_fail(__VA_ARGS__);                                               \
-                cr_skip_test(__VA_ARGS__);                                                         \
+#define skip_or_fail(...)                                          \
+        do {                                                       \
+                const char *strict_ = getenv("OSVIF_TEST_STRICT"); \
+                if (strict_ && strcmp(strict_, "1") == 0)          \
+                        cr_assert_fail(__VA_ARGS__);               \
+                cr_skip_test(__VA_ARGS__);                         \
         } while (0)
 
 /* Compare two trees, printing both when they differ. */
 #define assert_json_eq(actual, expected)                                                           \
         do {                                                                                       \
                 char *a_ = cJSON_PrintUnformatted(actual), *e_ = cJSON_PrintUnformatted(expected); \
-                cr_assert(cJSON_Compare((actual), (expected), 1), "got\n  %s\nwant\n  %s", a_, e_); \
+                cr_assert(cJSON_Compare((actual), (expected), 1), "got\n  %s\nwant\n  %s", a_,     \
+                          e_);                                                                     \
                 free(a_);                                                                          \
                 free(e_);                                                                          \
         } while (0)

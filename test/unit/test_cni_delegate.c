@@ -43,17 +43,23 @@ TestSuite(delegate, .init = setup, .fini = teardown);
 static struct osvif_cni_request *request(const char *verb, const char *version, const char *ipam)
 {
         char cmd[32], conf[1024];
-        char *env[] = { cmd, "CNI_CONTAINERID=ctr1", "CNI_NETNS=/run/netns/none", "CNI_IFNAME=eth0",
-                        "CNI_PATH=/nonexistent:" PLUGINS, NULL };
+        char *env[] = { cmd,
+                        "CNI_CONTAINERID=ctr1",
+                        "CNI_NETNS=/run/netns/none",
+                        "CNI_IFNAME=eth0",
+                        "CNI_PATH=/nonexistent:" PLUGINS,
+                        NULL };
         struct osvif_cni_request *req = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
         enum osvif_cni_version v;
         cJSON *tree = NULL;
 
         snprintf(cmd, sizeof(cmd), "CNI_COMMAND=%s", verb);
-        snprintf(conf, sizeof(conf), "{\"cniVersion\":\"%s\",\"name\":\"dnet\",\"type\":\"osvif\",\"ipam\":%s}",
+        snprintf(conf, sizeof(conf),
+                 "{\"cniVersion\":\"%s\",\"name\":\"dnet\",\"type\":\"osvif\",\"ipam\":%s}",
                  version, ipam);
-        cr_assert_eq(osvif_cni_request_parse(env, conf, strlen(conf), &req, &tree, &v, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_cni_request_parse(env, conf, strlen(conf), &req, &tree, &v, &err), 0,
+                     "%s", err.msg);
         cJSON_Delete(tree);
         return req;
 }
@@ -63,7 +69,8 @@ static char *host_local(void)
         static char buf[512];
 
         snprintf(buf, sizeof(buf),
-                 "{\"type\":\"host-local\",\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"10.9.0.0/24\","
+                 "{\"type\":\"host-local\",\"dataDir\":\"%s\",\"ranges\":[[{\"subnet\":\"10.9.0.0/"
+                 "24\","
                  "\"gateway\":\"10.9.0.1\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}",
                  data_dir);
         return buf;
@@ -80,7 +87,8 @@ static bool reserved(const char *ip)
 
 Test(delegate, host_local_add_check_del)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.0.0", host_local());
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.0.0",
+                                                                                   host_local());
         _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *check = NULL, *del = NULL;
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
@@ -102,8 +110,10 @@ Test(delegate, host_local_add_check_del)
 /* Debian's plugins stop at 1.0.0: a 1.1.0 config is repeated in the highest common version. */
 Test(delegate, falls_back_to_the_plugins_highest_version)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.1.0", host_local());
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *del = request("DEL", "1.1.0", host_local());
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.1.0",
+                                                                                   host_local());
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *del = request("DEL", "1.1.0",
+                                                                                   host_local());
         _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *gc = NULL, *status = NULL;
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
@@ -120,11 +130,13 @@ Test(delegate, falls_back_to_the_plugins_highest_version)
 
 Test(delegate, static_ipam_gives_addresses_routes_and_dns)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request(
-                "ADD", "1.0.0",
-                "{\"type\":\"static\",\"addresses\":[{\"address\":\"10.10.0.5/24\",\"gateway\":\"10.10.0.1\"},"
-                "{\"address\":\"fd10::5/64\"}],\"routes\":[{\"dst\":\"192.0.2.0/24\",\"gw\":\"10.10.0.254\"}],"
-                "\"dns\":{\"nameservers\":[\"10.10.0.53\"],\"domain\":\"example.net\"}}");
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add =
+                request("ADD", "1.0.0",
+                        "{\"type\":\"static\",\"addresses\":[{\"address\":\"10.10.0.5/"
+                        "24\",\"gateway\":\"10.10.0.1\"},"
+                        "{\"address\":\"fd10::5/64\"}],\"routes\":[{\"dst\":\"192.0.2.0/"
+                        "24\",\"gw\":\"10.10.0.254\"}],"
+                        "\"dns\":{\"nameservers\":[\"10.10.0.53\"],\"domain\":\"example.net\"}}");
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
         char buf[OSVIF_IPNET_STRLEN];
@@ -140,8 +152,9 @@ Test(delegate, static_ipam_gives_addresses_routes_and_dns)
 
 Test(delegate, keeps_the_plugins_error_code_and_message)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request(
-                "ADD", "1.0.0", "{\"type\":\"static\",\"addresses\":[{\"address\":\"not-an-address\"}]}");
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add =
+                request("ADD", "1.0.0",
+                        "{\"type\":\"static\",\"addresses\":[{\"address\":\"not-an-address\"}]}");
         struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
@@ -154,8 +167,8 @@ Test(delegate, keeps_the_plugins_error_code_and_message)
 
 Test(delegate, reports_a_plugin_that_is_not_there)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request(
-                "ADD", "1.0.0", "{\"type\":\"no-such-ipam\"}");
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add =
+                request("ADD", "1.0.0", "{\"type\":\"no-such-ipam\"}");
         struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
@@ -167,7 +180,8 @@ Test(delegate, reports_a_plugin_that_is_not_there)
 
 Test(delegate, passes_our_environment_and_config)
 {
-        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.0.0", host_local());
+        _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add = request("ADD", "1.0.0",
+                                                                                   host_local());
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
         char content[256] = "", path[512];

@@ -33,8 +33,9 @@ static void assert_converts(const char *input, enum osvif_cni_version v, const c
 Test(result, converts_to_every_version_as_libcni_does)
 {
         static const char *const files[] = {
-                "results/rich-as-0.1.0.json", "results/rich-as-0.2.0.json", "results/rich-as-0.3.0.json",
-                "results/rich-as-0.3.1.json", "results/rich-as-0.4.0.json", "results/rich-as-1.0.0.json",
+                "results/rich-as-0.1.0.json", "results/rich-as-0.2.0.json",
+                "results/rich-as-0.3.0.json", "results/rich-as-0.3.1.json",
+                "results/rich-as-0.4.0.json", "results/rich-as-1.0.0.json",
         };
 
         for (int v = OSVIF_CNI_V010; v <= OSVIF_CNI_V100; v++)
@@ -50,8 +51,9 @@ Test(result, converts_old_results_up_as_libcni_does)
 Test(result, every_version_round_trips_through_the_model)
 {
         static const char *const files[] = {
-                "results/rich-as-0.1.0.json", "results/rich-as-0.2.0.json", "results/rich-as-0.3.0.json",
-                "results/rich-as-0.3.1.json", "results/rich-as-0.4.0.json", "results/rich-as-1.0.0.json",
+                "results/rich-as-0.1.0.json", "results/rich-as-0.2.0.json",
+                "results/rich-as-0.3.0.json", "results/rich-as-0.3.1.json",
+                "results/rich-as-0.4.0.json", "results/rich-as-1.0.0.json",
                 "results/rich-1.1.0.json",
         };
 
@@ -61,7 +63,8 @@ Test(result, every_version_round_trips_through_the_model)
 
 Test(result, keeps_1_1_fields_in_1_x_and_drops_interface_ones_below)
 {
-        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = parse_fixture("results/rich-1.1.0.json");
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = parse_fixture(
+                "results/rich-1.1.0.json");
         osvif_error_t err = OSVIF_ERROR_INIT;
         _cleanup_cjson_ cJSON *v100 = osvif_cni_result_to_json(r, OSVIF_CNI_V100, &err);
         _cleanup_cjson_ cJSON *v040 = osvif_cni_result_to_json(r, OSVIF_CNI_V040, &err);
@@ -86,7 +89,8 @@ Test(result, keeps_1_1_fields_in_1_x_and_drops_interface_ones_below)
 
 Test(result, refuses_old_versions_without_addresses)
 {
-        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = osvif_cni_result_new(OSVIF_CNI_V110);
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = osvif_cni_result_new(
+                OSVIF_CNI_V110);
         osvif_error_t err = OSVIF_ERROR_INIT;
         cJSON *j;
 
@@ -108,7 +112,8 @@ static void assert_malformed(const char *doc, int code, const char *needle)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_not_null(j, "test input is JSON");
-        cr_assert_eq(osvif_cni_result_from_json(j, OSVIF_CNI_V100, "prevResult", &r, &err), -1, "%s", doc);
+        cr_assert_eq(osvif_cni_result_from_json(j, OSVIF_CNI_V100, "prevResult", &r, &err), -1,
+                     "%s", doc);
         cr_assert_null(r);
         cr_assert_eq(err.code, code, "%s: %s", doc, err.msg);
         cr_assert(strstr(err.msg, needle), "\"%s\" not in \"%s\"", needle, err.msg);
@@ -121,8 +126,9 @@ Test(result, names_the_field_of_a_malformed_result)
                          "prevResult.ips[0].address: \"10.0.0.300/24\"");
         assert_malformed("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.3\"}]}", 6,
                          "prevResult.ips[0].address");
-        assert_malformed("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.3/8\",\"interface\":-1}]}", 6,
-                         "prevResult.ips[0].interface");
+        assert_malformed("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.3/"
+                         "8\",\"interface\":-1}]}",
+                         6, "prevResult.ips[0].interface");
         assert_malformed("{\"cniVersion\":\"1.0.0\",\"routes\":[{\"gw\":\"10.0.0.1\"}]}", 6,
                          "prevResult.routes[0].dst: missing");
         assert_malformed("{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":5}]}", 6,
@@ -147,7 +153,8 @@ Test(result, missing_version_takes_the_default)
 
 Test(result, copy_is_deep_and_equal)
 {
-        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = parse_fixture("results/rich-1.1.0.json");
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = parse_fixture(
+                "results/rich-1.1.0.json");
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *c = osvif_cni_result_copy(r);
         osvif_error_t err = OSVIF_ERROR_INIT;
         _cleanup_cjson_ cJSON *a = osvif_cni_result_to_json(r, OSVIF_CNI_V110, &err);
@@ -161,7 +168,8 @@ Test(result, copy_is_deep_and_equal)
 
 Test(result, merge_dns_appends_only_new_entries)
 {
-        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = osvif_cni_result_new(OSVIF_CNI_V110);
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = osvif_cni_result_new(
+                OSVIF_CNI_V110);
         char *a[] = { "10.0.0.2", "10.0.0.3", NULL }, *b[] = { "10.0.0.3", "10.0.0.4", NULL };
         struct osvif_cni_dns d1 = { .nameservers = a, .domain = "one" };
         struct osvif_cni_dns d2 = { .nameservers = b, .domain = "two" };

@@ -31,8 +31,12 @@ static void fixture_free(struct fixture *f)
 static int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
 {
         char cmd[32];
-        char *env[] = { cmd, "CNI_CONTAINERID=ctr1", "CNI_NETNS=/run/netns/p", "CNI_IFNAME=eth0",
-                        "CNI_PATH=/usr/lib/cni", NULL };
+        char *env[] = { cmd,
+                        "CNI_CONTAINERID=ctr1",
+                        "CNI_NETNS=/run/netns/p",
+                        "CNI_IFNAME=eth0",
+                        "CNI_PATH=/usr/lib/cni",
+                        NULL };
         enum osvif_cni_version v;
         cJSON *tree = NULL;
 
@@ -54,7 +58,8 @@ static void build_ok(const char *conf, struct fixture *f)
         cr_assert_eq(build("ADD", conf, f, &err), 0, "%s: %s", conf, err.msg);
 }
 
-#define NET(vif, extra) "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\",\"vif\":" vif extra "}"
+#define NET(vif, extra) \
+        "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\",\"vif\":" vif extra "}"
 
 static void assert_steps(const struct osvif_plan *p, const enum osvif_step_kind *want, size_t n)
 {
@@ -81,7 +86,7 @@ Test(plan, generic_is_a_bare_veth)
 Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
         static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_IPAM, OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH, OSVIF_STEP_ENSLAVE,
+                OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,     OSVIF_STEP_ENSLAVE,
                 OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3, OSVIF_STEP_ANNOUNCE,
         };
         struct fixture f;
@@ -103,13 +108,14 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
 Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 {
         static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_BRIDGE, OSVIF_STEP_HOST_VETH, OSVIF_STEP_ENSLAVE, OSVIF_STEP_OVS_PORT,
-                OSVIF_STEP_VETH, OSVIF_STEP_ENSLAVE, OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
-                OSVIF_STEP_ANNOUNCE,
+                OSVIF_STEP_BRIDGE,   OSVIF_STEP_HOST_VETH, OSVIF_STEP_ENSLAVE,
+                OSVIF_STEP_OVS_PORT, OSVIF_STEP_VETH,      OSVIF_STEP_ENSLAVE,
+                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,    OSVIF_STEP_ANNOUNCE,
         };
         struct fixture f;
 
-        build_ok(NET("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
+        build_ok(NET("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\",\"interface_"
+                     "id\":\"" UUID "\"},"
                      "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}",
                      ",\"args\":{\"cni\":{\"vif\":{\"type\":\"bridge\",\"id\":\"" UUID "\","
                      "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
@@ -136,12 +142,14 @@ Test(plan, ovs_port_takes_bridge_vlan_mtu_and_profile)
                                                      OSVIF_STEP_ANNOUNCE };
         struct fixture f;
 
-        build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":1450},"
+        build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":"
+                     "1450},"
                      "\"port_profile\":{\"type\":\"openvswitch\",\"datapath_type\":\"netdev\"}}",
                      ",\"isolateVif\":true"),
                  &f);
         assert_steps(f.plan, want, ARRAY_SIZE(want));
-        cr_assert_str_eq(f.plan->steps[1].u.ovs_port.bridge, "br-int", "network.bridge when bridge_name is absent");
+        cr_assert_str_eq(f.plan->steps[1].u.ovs_port.bridge, "br-int",
+                         "network.bridge when bridge_name is absent");
         cr_assert_eq(f.plan->steps[1].u.ovs_port.tag, 100);
         cr_assert_eq(f.plan->steps[1].u.ovs_port.mtu_request, 1450);
         cr_assert_str_eq(f.plan->steps[1].u.ovs_port.datapath_type, "netdev");
@@ -155,8 +163,12 @@ Test(plan, refuses_what_this_version_cannot_plug)
         struct fixture f;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
-        cr_assert_eq(build("ADD", NET("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":\"vepa\"}", ""),
-                           &f, &err), -1);
+        cr_assert_eq(build("ADD",
+                           NET("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":"
+                               "\"vepa\"}",
+                               ""),
+                           &f, &err),
+                     -1);
         cr_assert_eq(err.code, OSVIF_ERR_UNSUPPORTED);
         cr_assert(strstr(err.msg, "VIFDirect"), "%s", err.msg);
         osvif_error_clear(&err);
@@ -167,7 +179,8 @@ Test(plan, host_names_per_attachment_for_a_shared_vif)
 {
         struct fixture a, b;
         char *conf = NET("{\"type\":\"bridge\",\"id\":\"" UUID "\",\"bridge_name\":\"br0\"}", "");
-        char *env[] = { "CNI_COMMAND=ADD", "CNI_CONTAINERID=ctr2", "CNI_NETNS=/run/netns/q", "CNI_IFNAME=eth0", NULL };
+        char *env[] = { "CNI_COMMAND=ADD", "CNI_CONTAINERID=ctr2", "CNI_NETNS=/run/netns/q",
+                        "CNI_IFNAME=eth0", NULL };
         enum osvif_cni_version v;
         osvif_error_t err = OSVIF_ERROR_INIT;
         cJSON *tree = NULL;
@@ -193,19 +206,24 @@ Test(plan, l3_from_the_os_vif_network)
         char buf[OSVIF_IPNET_STRLEN];
 
         build_ok(NET("{\"type\":\"generic\",\"network\":{\"subnets\":["
-                     "{\"cidr\":\"10.0.0.0/24\",\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"],\"dns\":[\"10.0.0.2\"],"
+                     "{\"cidr\":\"10.0.0.0/"
+                     "24\",\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"],\"dns\":[\"10.0.0.2\"],"
                      "\"routes\":[{\"cidr\":\"192.0.2.7/24\",\"gateway\":\"10.0.0.9\"}]},"
-                     "{\"cidr\":\"fd00::/64\",\"gateway\":\"fd00::1\",\"ips\":[\"fd00::5\"],\"dns\":[\"10.0.0.2\",\"fd00::53\"]}]}}",
+                     "{\"cidr\":\"fd00::/"
+                     "64\",\"gateway\":\"fd00::1\",\"ips\":[\"fd00::5\"],\"dns\":[\"10.0.0.2\","
+                     "\"fd00::53\"]}]}}",
                      ""),
                  &f);
         l3 = f.plan->l3;
         cr_assert_not_null(l3);
         cr_assert_eq(l3->n_ips, 2);
-        cr_assert_str_eq(osvif_ipnet_format(&l3->ips[0].address, buf), "10.0.0.5/24", "the subnet's prefix");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->ips[0].address, buf), "10.0.0.5/24",
+                         "the subnet's prefix");
         cr_assert_str_eq(osvif_ip_format(&l3->ips[0].gateway, buf), "10.0.0.1");
         cr_assert_str_eq(osvif_ipnet_format(&l3->ips[1].address, buf), "fd00::5/64");
         cr_assert_eq(l3->n_routes, 3, "the listed route, then a default route per family");
-        cr_assert_str_eq(osvif_ipnet_format(&l3->routes[0].dst, buf), "192.0.2.0/24", "a network, host bits cleared");
+        cr_assert_str_eq(osvif_ipnet_format(&l3->routes[0].dst, buf), "192.0.2.0/24",
+                         "a network, host bits cleared");
         cr_assert_str_eq(osvif_ipnet_format(&l3->routes[1].dst, buf), "0.0.0.0/0");
         cr_assert_str_eq(osvif_ipnet_format(&l3->routes[2].dst, buf), "::/0");
         cr_assert_str_eq(l3->dns.nameservers[0], "10.0.0.2");
@@ -257,7 +275,9 @@ Test(plan, describes_itself)
         build_ok(NET("{\"type\":\"bridge\",\"bridge_name\":\"br9\"}", ""), &f);
         j = osvif_plan_to_json(f.plan);
         cr_assert_not_null(j);
-        cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), 0), "name")->valuestring,
+        cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "steps"), 0),
+                                             "name")
+                                 ->valuestring,
                          "br9");
         fixture_free(&f);
 }
@@ -271,39 +291,54 @@ static const char *vif_name_of(const char *verb, const char *conf)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build(verb, conf, &f, &err), 0, "%s", err.msg);
-        snprintf(name, sizeof(name), "%s", f.conf->vif && f.conf->vif->vif_name ? f.conf->vif->vif_name : "-");
+        snprintf(name, sizeof(name), "%s",
+                 f.conf->vif && f.conf->vif->vif_name ? f.conf->vif->vif_name : "-");
         fixture_free(&f);
         return name;
 }
 
-#define ANN(value) ",\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":{\"osvif.openstack.org/vif\":" value "}}"
+#define ANN(value)                                                                          \
+        ",\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":{\"osvif.openstack.org/" \
+        "vif\":" value "}}"
 
 Test(conf, args_win_over_annotation_which_wins_over_config)
 {
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}", "")), "fromconf");
+        cr_assert_str_eq(vif_name_of("ADD",
+                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}", "")),
+                         "fromconf");
         cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"fromann\\\"}\""))),
+                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
+                                                    "name\\\":\\\"fromann\\\"}\""))),
                          "fromann");
         cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ",\"args\":{\"cni\":{\"vif\":{\"type\":\"generic\",\"vif_name\":\"fromargs\"}}}"
-                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"fromann\\\"}\""))),
+                                                ",\"args\":{\"cni\":{\"vif\":{\"type\":\"generic\","
+                                                "\"vif_name\":\"fromargs\"}}}" ANN(
+                                                        "\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
+                                                        "name\\\":\\\"fromann\\\"}\""))),
                          "fromargs");
 }
 
 Test(conf, annotation_may_map_interfaces_to_vifs)
 {
         cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"eth0\\\":{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"mine\\\"},"
-                                                    "\\\"net1\\\":{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"other\\\"}}\""))),
+                                                ANN("\"{\\\"eth0\\\":{\\\"type\\\":\\\"generic\\\","
+                                                    "\\\"vif_name\\\":\\\"mine\\\"},"
+                                                    "\\\"net1\\\":{\\\"type\\\":\\\"generic\\\","
+                                                    "\\\"vif_name\\\":\\\"other\\\"}}\""))),
                          "mine");
         /* no entry for eth0: the config's VIF */
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"net1\\\":{\\\"type\\\":\\\"generic\\\"}}\""))),
+        cr_assert_str_eq(vif_name_of("ADD",
+                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
+                                         ANN("\"{\\\"net1\\\":{\\\"type\\\":\\\"generic\\\"}}\""))),
                          "fromconf");
-        cr_assert_str_eq(vif_name_of("ADD", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
-                                            "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
-                                            "{\"x/y\":\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"custom\\\"}\"}}}"),
-                         "custom");
+        cr_assert_str_eq(
+                vif_name_of("ADD",
+                            "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
+                            "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
+                            "{\"x/"
+                            "y\":\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"custom\\\"}"
+                            "\"}}}"),
+                "custom");
 }
 
 Test(conf, del_needs_no_vif_but_add_does)
@@ -323,8 +358,9 @@ Test(conf, reads_our_options)
 {
         struct fixture f;
 
-        build_ok(NET("{\"type\":\"generic\"}", ",\"ovsdb\":\"tcp:127.0.0.1:6640\",\"ovsdbTimeout\":1234,"
-                                               "\"ovsPortTimeout\":999,\"enableDad\":true,\"logLevel\":\"debug\""),
+        build_ok(NET("{\"type\":\"generic\"}",
+                     ",\"ovsdb\":\"tcp:127.0.0.1:6640\",\"ovsdbTimeout\":1234,"
+                     "\"ovsPortTimeout\":999,\"enableDad\":true,\"logLevel\":\"debug\""),
                  &f);
         cr_assert_str_eq(f.conf->ovsdb, "tcp:127.0.0.1:6640");
         cr_assert_eq(f.conf->ovsdb_timeout_ms, 1234);

@@ -52,9 +52,12 @@ Test(vif, parses_the_design_example)
         _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
                 "{\"type\":\"ovs\",\"id\":\"" UUID "\",\"address\":\"fa:16:3e:12:34:56\","
                 "\"vif_name\":\"tap3f2a9c6e-1b\",\"bridge_name\":\"br-int\","
-                "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\",\"datapath_type\":\"system\"},"
-                "\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":1450,\"subnets\":[{\"cidr\":\"10.0.0.0/24\","
-                "\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"],\"routes\":[{\"cidr\":\"0.0.0.0/0\",\"gateway\":\"10.0.0.1\"}],"
+                "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID
+                "\",\"datapath_type\":\"system\"},"
+                "\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":1450,\"subnets\":[{"
+                "\"cidr\":\"10.0.0.0/24\","
+                "\"gateway\":\"10.0.0.1\",\"ips\":[\"10.0.0.5\"],\"routes\":[{\"cidr\":\"0.0.0.0/"
+                "0\",\"gateway\":\"10.0.0.1\"}],"
                 "\"dns\":[\"10.0.0.2\"]}]}}");
         const struct osvif_subnet *s;
         char buf[OSVIF_IPNET_STRLEN];
@@ -104,14 +107,19 @@ Test(vif, primitive_round_trips_except_change_lists)
         /* what we emit is what os-vif emitted, less the unordered change lists */
         cr_assert_null(cJSON_GetObjectItem(out, "versioned_object.changes"));
         cr_assert_str_eq(cJSON_GetObjectItem(out, "versioned_object.version")->valuestring, "1.0");
-        cr_assert(cJSON_Compare(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "versioned_object.data"), "vif_name"),
-                                cJSON_GetObjectItem(cJSON_GetObjectItem(in, "versioned_object.data"), "vif_name"), 1));
+        cr_assert(
+                cJSON_Compare(cJSON_GetObjectItem(cJSON_GetObjectItem(out, "versioned_object.data"),
+                                                  "vif_name"),
+                              cJSON_GetObjectItem(cJSON_GetObjectItem(in, "versioned_object.data"),
+                                                  "vif_name"),
+                              1));
 }
 
 Test(vif, coerces_mac_and_pci_as_os_vif_does)
 {
         _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
-                "{\"type\":\"direct\",\"address\":\"FA-16-3E-AA-BB-CC\",\"dev_address\":\"0000:0A:1F.7\",\"mode\":\"vepa\"}");
+                "{\"type\":\"direct\",\"address\":\"FA-16-3E-AA-BB-CC\",\"dev_address\":\"0000:0A:"
+                "1F.7\",\"mode\":\"vepa\"}");
 
         cr_assert_str_eq(vif->address, "fa:16:3e:aa:bb:cc");
         cr_assert_str_eq(vif->dev_address, "0000:0a:1f.7");
@@ -121,43 +129,56 @@ Test(vif, coerces_mac_and_pci_as_os_vif_does)
 Test(vif, accepts_older_minors_and_refuses_newer)
 {
         _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
-                "{\"versioned_object.name\":\"VIFVHostUser\",\"versioned_object.namespace\":\"os_vif\","
-                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"id\":\"" UUID "\",\"plugin\":\"ovs\","
+                "{\"versioned_object.name\":\"VIFVHostUser\",\"versioned_object.namespace\":\"os_"
+                "vif\","
+                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"id\":\"" UUID
+                "\",\"plugin\":\"ovs\","
                 "\"path\":\"/run/s\",\"mode\":\"client\",\"unknown_future_field\":1,"
-                "\"port_profile\":{\"versioned_object.name\":\"VIFPortProfileOpenVSwitch\",\"versioned_object.namespace\":\"os_vif\","
-                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"interface_id\":\"" UUID "\"}}}}");
+                "\"port_profile\":{\"versioned_object.name\":\"VIFPortProfileOpenVSwitch\","
+                "\"versioned_object.namespace\":\"os_vif\","
+                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"interface_id\":"
+                "\"" UUID "\"}}}}");
 
         cr_assert_eq(vif->type, OSVIF_VIF_VHOSTUSER);
         cr_assert_eq(vif->mode_vhostuser, OSVIF_VHOSTUSER_CLIENT);
-        assert_refused("{\"versioned_object.name\":\"VIFGeneric\",\"versioned_object.namespace\":\"os_vif\","
+        assert_refused("{\"versioned_object.name\":\"VIFGeneric\",\"versioned_object.namespace\":"
+                       "\"os_vif\","
                        "\"versioned_object.version\":\"1.1\",\"versioned_object.data\":{}}",
-                       "vif: VIFGeneric version \"1.1\" is not compatible with ours (1.0): same major and a "
+                       "vif: VIFGeneric version \"1.1\" is not compatible with ours (1.0): same "
+                       "major and a "
                        "minor up to ours are accepted");
 }
 
 Test(vif, manifest_downgrades_like_obj_make_compatible)
 {
         _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
-                "{\"type\":\"vhostuser\",\"vif_name\":\"vhu0\",\"path\":\"/run/s\",\"mode\":\"server\","
-                "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\",\"datapath_type\":\"netdev\","
-                "\"create_port\":true,\"create_tap\":true,\"datapath_offload\":{\"type\":\"representor\"}},"
+                "{\"type\":\"vhostuser\",\"vif_name\":\"vhu0\",\"path\":\"/run/"
+                "s\",\"mode\":\"server\","
+                "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID
+                "\",\"datapath_type\":\"netdev\","
+                "\"create_port\":true,\"create_tap\":true,\"datapath_offload\":{\"type\":"
+                "\"representor\"}},"
                 "\"network\":{\"mtu\":9000}}");
         static const struct osvif_manifest_entry e[] = {
-                { "VIFVHostUser", "1.0" }, { "VIFPortProfileOpenVSwitch", "1.2" }, { "Network", "1.0" },
+                { "VIFVHostUser", "1.0" },
+                { "VIFPortProfileOpenVSwitch", "1.2" },
+                { "Network", "1.0" },
         };
         struct osvif_manifest m = { e, 3 };
         _cleanup_cjson_ cJSON *p = primitive_of(vif, &m);
         cJSON *data = cJSON_GetObjectItem(p, "versioned_object.data");
         cJSON *pp = cJSON_GetObjectItem(data, "port_profile");
         cJSON *ppd = cJSON_GetObjectItem(pp, "versioned_object.data");
-        cJSON *net = cJSON_GetObjectItem(cJSON_GetObjectItem(data, "network"), "versioned_object.data");
+        cJSON *net = cJSON_GetObjectItem(cJSON_GetObjectItem(data, "network"),
+                                         "versioned_object.data");
 
         cr_assert_null(cJSON_GetObjectItem(data, "vif_name"), "VIFVHostUser 1.0 has no vif_name");
         cr_assert_str_eq(cJSON_GetObjectItem(pp, "versioned_object.version")->valuestring, "1.2");
         cr_assert_null(cJSON_GetObjectItem(ppd, "create_port"), "create_port is 1.3");
         cr_assert_null(cJSON_GetObjectItem(ppd, "create_tap"), "create_tap is 1.4");
         cr_assert_not_null(cJSON_GetObjectItem(ppd, "datapath_type"), "datapath_type is 1.1");
-        cr_assert_not_null(cJSON_GetObjectItem(ppd, "datapath_offload"), "the base's 1.1 field stays at 1.2");
+        cr_assert_not_null(cJSON_GetObjectItem(ppd, "datapath_offload"),
+                           "the base's 1.1 field stays at 1.2");
         cr_assert_null(cJSON_GetObjectItem(net, "mtu"), "Network 1.0 has no mtu");
 }
 
@@ -176,7 +197,8 @@ Test(vif, manifest_cannot_ask_for_newer_than_ours)
 Test(vif, nulls_follow_nullability_and_defaults)
 {
         _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
-                "{\"type\":\"generic\",\"address\":null,\"active\":null,\"network\":{\"vlan\":null}}");
+                "{\"type\":\"generic\",\"address\":null,\"active\":null,\"network\":{\"vlan\":null}"
+                "}");
         _cleanup_cjson_ cJSON *native = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
@@ -192,7 +214,8 @@ Test(vif, nulls_follow_nullability_and_defaults)
 
 Test(vif, network_gets_os_vif_constructor_defaults)
 {
-        _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str("{\"type\":\"generic\",\"network\":{}}");
+        _cleanup_(osvif_vif_freep) struct osvif_vif *vif = parse_str(
+                "{\"type\":\"generic\",\"network\":{}}");
         const struct osvif_network *n = vif->network;
 
         cr_assert(osvif_obj_is_set(&n->obj, "subnets"));
@@ -208,9 +231,13 @@ Test(vif, defaults_the_plugin_from_type_and_profile)
                 const char *doc, *plugin;
         } cases[] = {
                 { "{\"type\":\"bridge\",\"bridge_name\":\"b\"}", "linux_bridge" },
-                { "{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\"},\"network\":{\"bridge\":\"br-int\"}}", "ovs" },
+                { "{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\"},\"network\":{"
+                  "\"bridge\":\"br-int\"}}",
+                  "ovs" },
                 { "{\"type\":\"generic\"}", "noop" },
-                { "{\"type\":\"hostdev\",\"dev_type\":\"generic\",\"dev_address\":\"0000:01:00.1\"}", "noop" },
+                { "{\"type\":\"hostdev\",\"dev_type\":\"generic\",\"dev_address\":\"0000:01:00."
+                  "1\"}",
+                  "noop" },
                 { "{\"type\":\"bridge\",\"bridge_name\":\"b\",\"plugin\":\"mine\"}", "mine" },
         };
 
@@ -223,31 +250,40 @@ Test(vif, defaults_the_plugin_from_type_and_profile)
 
 Test(vif, names_fields_and_values_in_errors)
 {
-        assert_refused("{\"type\":\"ovs\",\"bridge_name\":\"br-int\",\"port_profile\":{\"type\":\"openvswitch\","
+        assert_refused("{\"type\":\"ovs\",\"bridge_name\":\"br-int\",\"port_profile\":{\"type\":"
+                       "\"openvswitch\","
                        "\"interface_id\":\"xyz\"}}",
                        "vif.port_profile.interface_id: \"xyz\" is not a UUID");
         assert_refused("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":\"vepa\","
                        "\"port_profile\":{\"type\":\"openvswitch\"}}",
-                       "vif: VIFDirect with port profile VIFPortProfileOpenVSwitch cannot be served: no row "
+                       "vif: VIFDirect with port profile VIFPortProfileOpenVSwitch cannot be "
+                       "served: no row "
                        "of the mapping plugs it");
-        assert_refused("{\"type\":\"bridge\",\"bridge_name\":\"b\",\"network\":{\"subnets\":[{\"cidr\":\"10.0.0.0/24\","
-                       "\"ips\":[\"10.0.0.300\"]}]}}",
-                       "vif.network.subnets[0].ips[0].address: \"10.0.0.300\" is not an IP address");
-        assert_refused("{\"type\":\"ovs\",\"bridge_name\":\"a\",\"network\":{\"bridge\":\"b\"},"
-                       "\"port_profile\":{\"type\":\"openvswitch\"}}",
-                       "vif.bridge_name: \"a\" and vif.network.bridge: \"b\" name different OVS bridges");
+        assert_refused(
+                "{\"type\":\"bridge\",\"bridge_name\":\"b\",\"network\":{\"subnets\":[{\"cidr\":"
+                "\"10.0.0.0/24\","
+                "\"ips\":[\"10.0.0.300\"]}]}}",
+                "vif.network.subnets[0].ips[0].address: \"10.0.0.300\" is not an IP address");
+        assert_refused(
+                "{\"type\":\"ovs\",\"bridge_name\":\"a\",\"network\":{\"bridge\":\"b\"},"
+                "\"port_profile\":{\"type\":\"openvswitch\"}}",
+                "vif.bridge_name: \"a\" and vif.network.bridge: \"b\" name different OVS bridges");
         assert_refused("{\"type\":\"generic\",\"vif_name\":\"a:b\"}",
                        "vif.vif_name: \"a:b\" contains '/', ':' or white space");
-        assert_refused("{\"type\":\"generic\",\"bogus\":1}", "vif.bogus: unknown field of VIFGeneric");
+        assert_refused("{\"type\":\"generic\",\"bogus\":1}",
+                       "vif.bogus: unknown field of VIFGeneric");
         assert_refused("{\"type\":\"VIFBase\"}",
-                       "vif.type: \"VIFBase\" is not a known VIF type (one of \"VIFGeneric\", \"VIFBridge\", "
-                       "\"VIFOpenVSwitch\", \"VIFDirect\", \"VIFVHostUser\", \"VIFHostDevice\", \"VIFNestedDPDK\")");
+                       "vif.type: \"VIFBase\" is not a known VIF type (one of \"VIFGeneric\", "
+                       "\"VIFBridge\", "
+                       "\"VIFOpenVSwitch\", \"VIFDirect\", \"VIFVHostUser\", \"VIFHostDevice\", "
+                       "\"VIFNestedDPDK\")");
 }
 
 Test(vif, validates_uuid_and_pci_shapes)
 {
         cr_assert(osvif_is_uuid(UUID));
-        cr_assert(osvif_is_uuid("3F2A9C6E1B4D4C8E9A7F0D2E5B6C7A81"), "dashes are optional, as in oslo");
+        cr_assert(osvif_is_uuid("3F2A9C6E1B4D4C8E9A7F0D2E5B6C7A81"),
+                  "dashes are optional, as in oslo");
         cr_assert_not(osvif_is_uuid("3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a8"));
         cr_assert_not(osvif_is_uuid("3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81x"));
         cr_assert(osvif_is_pci_address("0000:03:00.4"));
@@ -262,8 +298,10 @@ Test(vif, reads_any_registered_class_from_a_primitive)
         _cleanup_cjson_ cJSON *j = cJSON_Parse(
                 "{\"versioned_object.name\":\"HostInfo\",\"versioned_object.namespace\":\"os_vif\","
                 "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"plugin_info\":[{"
-                "\"versioned_object.name\":\"HostPluginInfo\",\"versioned_object.namespace\":\"os_vif\","
-                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"plugin_name\":\"ovs\",\"vif_info\":[]}}]}}");
+                "\"versioned_object.name\":\"HostPluginInfo\",\"versioned_object.namespace\":\"os_"
+                "vif\","
+                "\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{\"plugin_name\":"
+                "\"ovs\",\"vif_info\":[]}}]}}");
         _cleanup_(osvif_obj_freep) struct osvif_obj *o = NULL;
         osvif_error_t err = OSVIF_ERROR_INIT;
         const struct osvif_host_info *hi;
