@@ -240,12 +240,25 @@ static int sweep_links(struct osvif_exec *x, osvif_error_t *err)
         return 0;
 }
 
+/*
+ * By name when the link of that name is ours (the usual DEL: one lookup). Otherwise the
+ * names this VIF implies are not the ones ADD used (the VIF changed in between, or there is
+ * none): find what carries our owner instead.
+ */
 static int veth_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                          osvif_error_t *err)
 {
+        struct osvif_link_info info;
+        int r;
+
         if (!s->u.veth.host[0])
                 return sweep_links(x, err);
-        return del_owned_link(x, x->host_nl, s->u.veth.host, err);
+        r = osvif_exec_find_owned(x, x->host_nl, s->u.veth.host, &info, err);
+        if (r < 0)
+                return -1;
+        if (r == 0)
+                return sweep_links(x, err);
+        return osvif_link_del(x->host_nl, info.ifindex, err);
 }
 
 const struct osvif_step_ops osvif_step_veth_ops = {
