@@ -25,12 +25,12 @@ if [ -z "${OSVIF_DEMO_INNER:-}" ]; then
                 OSVIF_DEMO_BIN=$PWD/build/osvif
         fi
         export OSVIF_DEMO_BIN OSVIF_DEMO_INNER=1
-        # a private network and mount namespace: its own interfaces, /run and /var/lib/cni
+        # a private network and mount namespace: its own interfaces and /run
         exec unshare --net --mount --propagation private -- "$0" "$@"
 fi
 
 mount -t tmpfs tmpfs /run
-mkdir -p /run/netns /var/lib/cni && mount -t tmpfs tmpfs /var/lib/cni
+mkdir -p /run/netns
 ip link set lo up
 BIN=$(mktemp -d /run/cni-bin.XXXXXX)
 install -m 0755 "$OSVIF_DEMO_BIN" "$BIN/osvif"

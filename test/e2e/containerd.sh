@@ -14,6 +14,8 @@ isolate "$0" "$@"
 T=/run/osvif-test
 C=$T/containerd
 mkdir -p $C $T/ipam $T/shared
+shadow_dir /etc/cni/net.d
+shadow_dir /opt/cni/bin
 mount --bind "$(e2e_bin_dir)" /opt/cni/bin
 cat >$C/config.toml <<TOML
 version = 2

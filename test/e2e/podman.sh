@@ -11,6 +11,9 @@ isolate "$0" "$@"
 T=/run/osvif-test
 BIN=$(e2e_bin_dir)
 mkdir -p $T/cniconf $T/podman $T/ipam
+# podman's libcni keeps its cache in /var/lib/cni and a lock in /etc/cni/net.d
+shadow_dir /var/lib/cni
+shadow_dir /etc/cni/net.d
 cat >$T/cniconf/osvifnet.conflist <<JSON
 {"cniVersion":"1.0.0","name":"osvifnet","plugins":[{"type":"osvif",
  "vif":{"type":"bridge","bridge_name":"brpodman","network":{"mtu":1450}},

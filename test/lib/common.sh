@@ -51,14 +51,27 @@ isolate() {
                 exec unshare --net --mount --propagation private -- bash "$@"
         fi
         mount -t tmpfs -o mode=0755 tmpfs /run
-        for d in /var/lib/cni /etc/cni/net.d /opt/cni/bin /var/run/netns; do
-                if [ -d "$d" ] || mkdir -p "$d" 2>/dev/null; then
-                        mount -t tmpfs -o mode=0755 tmpfs "$d"
-                fi
+        # host directories that exist are hidden behind private tmpfs; missing ones are left
+        # alone (a test that needs one calls shadow_dir)
+        for d in /var/lib/cni /etc/cni/net.d /opt/cni/bin; do
+                [ -d "$d" ] && mount -t tmpfs -o mode=0755 tmpfs "$d"
         done
         mkdir -p /run/netns /run/osvif-test
         ip link set lo up
         export OSVIF_RUN_DIR=/run/osvif OSVIF_STATE_DIR=/run/osvif-state
+}
+
+# shadow_dir DIR: a private, empty DIR for this test (ctr only looks in /etc/cni/net.d and
+# /opt/cni/bin). A directory the host lacks is created for the test and removed at its end.
+shadow_dir() {
+        local d=$1 top=$1
+        if [ ! -d "$d" ]; then
+                while [ ! -d "$(dirname "$top")" ]; do top=$(dirname "$top"); done
+                mkdir -p "$d"
+                # every mount stacked on it first (a test may bind-mount over the tmpfs)
+                on_exit "while mountpoint -q '$d'; do umount '$d' || break; done; rm -rf --one-file-system '$top'"
+        fi
+        mountpoint -q "$d" || mount -t tmpfs -o mode=0755 tmpfs "$d"
 }
 
 # A pod network namespace at /run/netns/$1, loopback up.
