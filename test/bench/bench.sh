@@ -1,0 +1,179 @@
+#!/bin/bash
+# The benchmark harness: what a pod's network costs with osvif, side by side with the
+# reference CNI plugins and with the floor (test/bench/floor.c: the same kernel operations
+# and nothing else), in a network namespace of its own.
+#
+#   make bench                      (from a build dir; results in test/bench/results/)
+#   test/bench/bench.sh BUILD_DIR   by hand, as root
+#
+# Environment: OSVIF_BENCH_RUNS (cycles per subject, default 200), OSVIF_BENCH_SCALE
+# (existing pods for the scale runs, default "1 100 500 1000"), OSVIF_BENCH_OVS=0 to skip
+# the Open vSwitch rows, OSVIF_BENCH_OUT (results directory).
+#
+# Each subject is ADD, CHECK (where the plugin has one) and DEL of one pod, RUNS times; every
+# invocation is a fresh process measured from outside by test/bench/runner (wall time, CPU
+# time of the process and the IPAM plugins it ran, peak RSS). Targets are checked at the
+# end and reported; nothing here is a test that fails.
+set -euo pipefail
+
+BUILD=$(cd "${1:?usage: bench.sh BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+export OSVIF_SRCDIR=$SRC OSVIF_BIN=$BUILD/osvif
+RUNNER=$BUILD/test/bench/runner
+FLOOR=$BUILD/test/bench/floor
+RUNS=${OSVIF_BENCH_RUNS:-200}
+SCALE=${OSVIF_BENCH_SCALE:-1 100 500 1000}
+OUT=${OSVIF_BENCH_OUT:-$BUILD/test/bench/results}
+. "$SRC/test/lib/common.sh"
+. "$SRC/test/lib/ovs.sh"
+require_root
+require_cmd ip /usr/bin/python3
+[ -x "$RUNNER" ] && [ -x "$FLOOR" ] || fail "build the harness first: make -C $BUILD bench"
+mkdir -p "$OUT"
+isolate "$0" "$@"
+
+T=/run/osvif-test
+mkdir -p $T/ipam $T/bin
+install -m 0755 "$OSVIF_BIN" $T/bin/osvif
+for p in bridge host-local static; do ln -sf /usr/lib/cni/$p $T/bin/$p; done
+export CNI_PATH=$T/bin
+RAW=$T/raw.csv
+echo "subject,verb,wall_us,cpu_us,maxrss_kb" >$RAW
+ip link add brbench type bridge
+ip link set brbench up
+make_netns bpod
+
+# measure SUBJECT VERB CONFIG_FILE CONTAINER [PREV_RESULT_FILE]: one plugin invocation
+measure() {
+        local subject=$1 verb=$2 conf=$3 ctr=$4 in=$3 rec
+        if [ -n "${5:-}" ]; then
+                /usr/bin/python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); c["prevResult"]=json.load(open(sys.argv[2])); print(json.dumps(c))' \
+                        "$conf" "$5" >$T/in.json
+                in=$T/in.json
+        fi
+        rec=$(CNI_COMMAND=$verb CNI_CONTAINERID=$ctr CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
+                "$RUNNER" -i "$in" -o $T/out.json -- "$T/bin/$(plugin_of "$conf")" 3>&1 >/dev/null) ||
+                fail "$subject $verb: $(cat $T/out.json)"
+        set -- $rec
+        echo "\"$subject\",$verb,$1,$2,$3" >>$RAW
+}
+plugin_of() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["type"])' "$1"; }
+
+# cycle SUBJECT CONFIG_FILE [nocheck]: RUNS times ADD, CHECK, DEL
+cycle() {
+        local i
+        echo "== $1 ($RUNS cycles)" >&2
+        for ((i = 0; i < RUNS; i++)); do
+                measure "$1" ADD "$2" bench
+                cp $T/out.json $T/prev.json
+                [ "${3:-}" = nocheck ] || measure "$1" CHECK "$2" bench $T/prev.json
+                measure "$1" DEL "$2" bench $T/prev.json
+        done
+}
+
+conf_osvif_net='{"cniVersion":"1.0.0","name":"bench","type":"osvif","vif":{"type":"bridge","bridge_name":"brbench",
+ "network":{"mtu":1500,"subnets":[{"cidr":"10.99.0.0/16","gateway":"10.99.0.1","ips":["10.99.0.5"]}]}}}'
+hostlocal='{"type":"host-local","dataDir":"'$T'/ipam","ranges":[[{"subnet":"10.98.0.0/16","gateway":"10.98.0.1"}]],"routes":[{"dst":"0.0.0.0/0"}]}'
+static='{"type":"static","addresses":[{"address":"10.97.0.5/16","gateway":"10.97.0.1"}],"routes":[{"dst":"0.0.0.0/0"}]}'
+echo "$conf_osvif_net" >$T/osvif-net.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","vif":{"type":"bridge","bridge_name":"brbench","network":{"mtu":1500}},"ipam":'"$hostlocal"'}' >$T/osvif-hl.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"bridge","bridge":"brbench","mtu":1500,"ipam":'"$hostlocal"'}' >$T/ref-hl.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"bridge","bridge":"brbench","mtu":1500,"ipam":'"$static"'}' >$T/ref-static.json
+
+cycle "osvif bridge, os-vif addresses" $T/osvif-net.json
+cycle "osvif bridge, host-local" $T/osvif-hl.json
+cycle "reference bridge, host-local" $T/ref-hl.json
+cycle "reference bridge, static" $T/ref-static.json
+
+echo "== floor ($RUNS cycles)" >&2
+for ((i = 0; i < RUNS; i++)); do
+        set -- $("$RUNNER" -- "$FLOOR" add brbench tapfloor /run/netns/bpod eth0 10.99.0.5/16 10.99.0.1 1500 3>&1)
+        echo "floor,ADD,$1,$2,$3" >>$RAW
+        set -- $("$RUNNER" -- "$FLOOR" del tapfloor 3>&1)
+        echo "floor,DEL,$1,$2,$3" >>$RAW
+done
+
+# ---- Open vSwitch: osvif against os-vif's vsctl sequence ----
+ovs=0
+if [ "${OSVIF_BENCH_OVS:-1}" = 1 ] && command -v ovs-vswitchd >/dev/null; then
+        ovs=1
+        ovs_start
+        ovs_vsctl add-br br-bench -- set Bridge br-bench datapath_type=netdev
+        echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","ovsdb":"'"$OVSDB"'","vif":{"type":"ovs","bridge_name":"br-bench",
+         "port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+         "network":{"vlan":10,"mtu":1500,"subnets":[{"cidr":"10.96.0.0/16","gateway":"10.96.0.1","ips":["10.96.0.5"]}]}}}' >$T/osvif-ovs.json
+        cycle "osvif ovs, os-vif addresses" $T/osvif-ovs.json
+        echo "== os-vif vsctl sequence ($RUNS cycles)" >&2
+        export OVSDB
+        for ((i = 0; i < RUNS; i++)); do
+                set -- $("$RUNNER" -- bash "$SRC/test/bench/vsctl-plug.sh" add br-bench tapvsctl /run/netns/bpod eth0 10.96.0.5/16 10.96.0.1 3>&1)
+                echo "ovs-vsctl sequence,ADD,$1,$2,$3" >>$RAW
+                set -- $("$RUNNER" -- bash "$SRC/test/bench/vsctl-plug.sh" del br-bench tapvsctl 3>&1)
+                echo "ovs-vsctl sequence,DEL,$1,$2,$3" >>$RAW
+        done
+fi
+
+# ---- scale: ADD with K pods already on the bridge (and K OVS ports) ----
+SCALE_RAW=$T/scale.csv
+echo "subject,existing,wall_us,cpu_us" >$SCALE_RAW
+fill() { # fill CONF NAME FROM TO: pods FROM..TO-1, in a netns of their own
+        local i prefix
+        prefix=$(echo "$2" | tr -c 'a-z0-9\n' '-')
+        [ -e /run/netns/fill-$prefix ] || make_netns fill-$prefix
+        for ((i = $3; i < $4; i++)); do
+                CNI_COMMAND=ADD CNI_CONTAINERID=$prefix$i CNI_NETNS=/run/netns/fill-$prefix CNI_IFNAME=f$i \
+                        "$T/bin/osvif" <"$1" >$T/fill.out || fail "filling $2: pod $i: $(cat $T/fill.out)"
+        done
+}
+scale() { # scale SUBJECT CONF
+        local have=0 k i
+        echo '{"cniVersion":"1.0.0","name":"fill","type":"osvif","vif":'"$(/usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["vif"] | {"network": {"mtu": 1500}}))' "$2")"'}' |
+                /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); s=json.load(open(sys.argv[1])); c.update({k:v for k,v in s.items() if k=="ovsdb"}); print(json.dumps(c))' "$2" >$T/fill.json
+        for k in $SCALE; do
+                fill $T/fill.json "$1" $have $((k - 1))
+                have=$((k - 1))
+                echo "== $1 with $k pods on the bridge" >&2
+                for ((i = 0; i < ${OSVIF_BENCH_SCALE_RUNS:-50}; i++)); do
+                        measure "$1 @$k" ADD "$2" bench
+                        tail -1 $RAW | awk -F, -v s="$1" -v k=$k '{n = NF; print "\"" s "\"," k "," $(n-2) "," $(n-1)}' >>$SCALE_RAW
+                        measure "$1 @$k" DEL "$2" bench
+                done
+        done
+}
+scale "osvif bridge" $T/osvif-net.json
+[ $ovs = 1 ] && scale "osvif ovs" $T/osvif-ovs.json
+
+# ---- concurrency: 100 pods at parallelism 1, 2, 8, 32 ----
+CONC=$T/concurrency.csv
+echo "parallelism,pods,seconds,pods_per_second,failures" >$CONC
+for i in $(seq 1 100); do
+        make_netns "c$i"
+        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc"},
+         "args":{"cni":{"vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16","ips":["10.95.1.'$i'"]}]}}}}}' >$T/c$i.json
+done
+for par in 1 2 8 32; do
+        echo "== 100 pods at parallelism $par" >&2
+        start=$(date +%s%N)
+        fails=$(seq 1 100 | xargs -P $par -I{} sh -c \
+                'CNI_COMMAND=ADD CNI_CONTAINERID=c{} CNI_NETNS=/run/netns/c{} CNI_IFNAME=eth0 '"$T"'/bin/osvif <'"$T"'/c{}.json >/dev/null || echo x' | wc -l)
+        secs=$(echo "$start $(date +%s%N)" | awk '{printf "%.3f", ($2 - $1) / 1e9}')
+        echo "$par,100,$secs,$(awk -v s=$secs 'BEGIN{printf "%.1f", 100 / s}'),$fails" >>$CONC
+        seq 1 100 | xargs -P $par -I{} sh -c \
+                'CNI_COMMAND=DEL CNI_CONTAINERID=c{} CNI_NETNS=/run/netns/c{} CNI_IFNAME=eth0 '"$T"'/bin/osvif <'"$T"'/c{}.json >/dev/null'
+done
+
+# ---- report ----
+cp $RAW $SCALE_RAW $CONC "$OUT/"
+{
+        echo "kernel=$(uname -r)"
+        echo "cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+        echo "cores=$(nproc)"
+        echo "memory=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+        echo "os=$(. /etc/os-release; echo "$PRETTY_NAME")"
+        echo "runs=$RUNS"
+} >"$OUT/machine.txt"
+/usr/bin/python3 "$SRC/test/bench/report.py" "$OUT"
+if command -v gnuplot >/dev/null; then
+        gnuplot -e "outfile='$OUT/scale.png'; datafile='$OUT/scale-median.csv'" "$SRC/test/bench/scale.gp"
+fi
+echo "results in $OUT: results.md, results.csv, scale.csv, concurrency.csv, scale.png" >&2

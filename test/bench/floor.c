@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* setns() */
+#endif
+/*
+ * The floor: the kernel operations of osvif's ADD and DEL of a VIFBridge attachment with
+ * addresses from the os-vif network, and nothing else: no config to parse, no plan, no lock,
+ * no library but libc, raw rtnetlink. Run as a process per operation, like a plugin, it is
+ * the cost no CNI plugin doing this work can go below.
+ *
+ *   floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY MTU
+ *   floor del HOST_IF
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct req {
+        struct nlmsghdr h;
+        char buf[2048];
+};
+
+static void die(const char *what)
+{
+        fprintf(stderr, "floor: %s: %s\n", what, strerror(errno));
+        exit(1);
+}
+
+static struct rtattr *put(struct req *r, int type, const void *data, size_t len)
+{
+        struct rtattr *a = (struct rtattr *)((char *)&r->h + NLMSG_ALIGN(r->h.nlmsg_len));
+
+        a->rta_type = (unsigned short)type;
+        a->rta_len = (unsigned short)RTA_LENGTH(len);
+        if (len)
+                memcpy(RTA_DATA(a), data, len);
+        r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
+        return a;
+}
+
+static void end(struct req *r, struct rtattr *nest)
+{
+        nest->rta_len = (unsigned short)((char *)&r->h + r->h.nlmsg_len - (char *)nest);
+}
+
+static void *body(struct req *r, int type, int flags, size_t len)
+{
+        memset(r, 0, sizeof(*r));
+        r->h.nlmsg_type = (unsigned short)type;
+        r->h.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags);
+        r->h.nlmsg_len = (unsigned)NLMSG_LENGTH(len);
+        return NLMSG_DATA(&r->h);
+}
+
+static void talk(int fd, struct req *r, const char *what)
+{
+        char buf[4096];
+        struct nlmsgerr *e;
+        ssize_t n;
+
+        if (send(fd, r, r->h.nlmsg_len, 0) < 0)
+                die(what);
+        n = recv(fd, buf, sizeof(buf), 0);
+        if (n < (ssize_t)NLMSG_LENGTH(sizeof(*e)))
+                die(what);
+        e = NLMSG_DATA((struct nlmsghdr *)buf);
+        if (e->error) {
+                errno = -e->error;
+                die(what);
+        }
+}
+
+static int rtnl(void)
+{
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+        if (fd < 0)
+                die("socket");
+        return fd;
+}
+
+static void sysctl(const char *path, const char *v)
+{
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+        if (fd >= 0) {
+                if (write(fd, v, strlen(v)) < 0)
+                        die(path);
+                close(fd);
+        }
+}
+
+static void garp(int ifindex, const unsigned char mac[6], const struct in_addr *ip)
+{
+        struct {
+                struct arphdr h;
+                unsigned char sha[6], spa[4], tha[6], tpa[4];
+        } __attribute__((packed)) p = { .h = { htons(ARPHRD_ETHER), htons(ETH_P_IP), 6, 4, htons(ARPOP_REQUEST) } };
+        struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
+                                  .sll_ifindex = ifindex, .sll_halen = 6,
+                                  .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+        int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
+
+        memcpy(p.sha, mac, 6);
+        memcpy(p.spa, ip, 4);
+        memcpy(p.tpa, ip, 4);
+        if (fd >= 0) {
+                (void)sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&to, sizeof(to));
+                close(fd);
+        }
+}
+
+static void add_veth(int fd, const char *host, const char *tmp, const unsigned char *mac,
+                     unsigned mtu, int nsfd)
+{
+        struct req r;
+        struct ifinfomsg peer = { 0 };
+        struct rtattr *li, *data, *pe;
+        unsigned ns = (unsigned)nsfd;
+
+        body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        put(&r, IFLA_IFNAME, host, strlen(host) + 1);
+        put(&r, IFLA_MTU, &mtu, 4);
+        li = put(&r, IFLA_LINKINFO, NULL, 0);
+        put(&r, IFLA_INFO_KIND, "veth", 5);
+        data = put(&r, IFLA_INFO_DATA, NULL, 0);
+        pe = put(&r, VETH_INFO_PEER, NULL, 0);
+        memcpy((char *)&r.h + r.h.nlmsg_len, &peer, sizeof(peer));
+        r.h.nlmsg_len += NLMSG_ALIGN(sizeof(peer));
+        put(&r, IFLA_IFNAME, tmp, strlen(tmp) + 1);
+        put(&r, IFLA_ADDRESS, mac, 6);
+        put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_NET_NS_FD, &ns, 4);
+        end(&r, pe);
+        end(&r, data);
+        end(&r, li);
+        talk(fd, &r, "add veth");
+}
+
+static void setlink(int fd, int ifindex, const char *name, int master, const char *alias)
+{
+        struct req r;
+        struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+
+        ifi->ifi_index = ifindex;
+        ifi->ifi_change = IFF_UP;
+        ifi->ifi_flags = IFF_UP;
+        if (name)
+                put(&r, IFLA_IFNAME, name, strlen(name) + 1);
+        if (master)
+                put(&r, IFLA_MASTER, &master, 4);
+        if (alias)
+                put(&r, IFLA_IFALIAS, alias, strlen(alias) + 1);
+        talk(fd, &r, "set link");
+}
+
+static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw)
+{
+        struct req r;
+        struct ifaddrmsg *ifa;
+        struct rtmsg *rt;
+        struct in_addr a, g;
+        char ip[256];
+        int len;
+
+        snprintf(ip, sizeof(ip), "%s", cidr);
+        len = atoi(strchr(ip, '/') + 1);
+        *strchr(ip, '/') = 0;
+        inet_pton(AF_INET, ip, &a);
+        inet_pton(AF_INET, gw, &g);
+        ifa = body(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa));
+        ifa->ifa_family = AF_INET;
+        ifa->ifa_prefixlen = (unsigned char)len;
+        ifa->ifa_index = (unsigned)ifindex;
+        put(&r, IFA_LOCAL, &a, 4);
+        put(&r, IFA_ADDRESS, &a, 4);
+        talk(fd, &r, "add address");
+        rt = body(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
+        rt->rtm_family = AF_INET;
+        rt->rtm_table = RT_TABLE_MAIN;
+        rt->rtm_protocol = RTPROT_BOOT;
+        rt->rtm_scope = RT_SCOPE_UNIVERSE;
+        rt->rtm_type = RTN_UNICAST;
+        put(&r, RTA_GATEWAY, &g, 4);
+        put(&r, RTA_OIF, &ifindex, 4);
+        talk(fd, &r, "add route");
+        garp(ifindex, (const unsigned char *)"\x02\x00\x00\x00\x00\x01", &a);
+}
+
+int main(int argc, char **argv)
+{
+        static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 1 };
+        char alias[128];
+        int host, pod, fd, br, idx;
+
+        if (argc == 3 && strcmp(argv[1], "del") == 0) {
+                struct req r;
+
+                fd = rtnl();
+                body(&r, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+                put(&r, IFLA_IFNAME, argv[2], strlen(argv[2]) + 1);
+                talk(fd, &r, "delete link");
+                return 0;
+        }
+        if (argc != 9 || strcmp(argv[1], "add") != 0) {
+                fprintf(stderr, "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY MTU | del HOST_IF\n");
+                return 2;
+        }
+        host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        pod = open(argv[4], O_RDONLY | O_CLOEXEC);
+        if (host < 0 || pod < 0)
+                die("open netns");
+        fd = rtnl();
+        br = (int)if_nametoindex(argv[2]);
+        if (!br)
+                die("bridge");
+        add_veth(fd, argv[3], "floortmp0", mac, (unsigned)atoi(argv[8]), pod);
+        snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[3], argv[5]);
+        setlink(fd, (int)if_nametoindex(argv[3]), NULL, br, alias);
+        if (setns(pod, CLONE_NEWNET) < 0)
+                die("setns");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
+        close(fd);
+        fd = rtnl();
+        idx = (int)if_nametoindex("floortmp0");
+        setlink(fd, idx, argv[5], 0, alias);
+        add_addr_route(fd, idx, argv[6], argv[7]);
+        if (setns(host, CLONE_NEWNET) < 0)
+                die("setns back");
+        return 0;
+}
