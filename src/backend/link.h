@@ -145,13 +145,6 @@ int osvif_route_exists(struct osvif_nl *nl, const struct osvif_route_spec *r, os
 int osvif_sysctl_dev_set(const char *family, const char *key, const char *ifname, const char *value,
                          osvif_error_t *err);
 
-/*
- * Gratuitous ARP (IPv4) and unsolicited neighbour advertisement (IPv6) for each address,
- * sent on ifindex from the *current* namespace (packet sockets). Best effort but reported.
- */
-int osvif_link_announce(int ifindex, const uint8_t mac[6], const struct osvif_ipnet *addrs,
-                        size_t n_addrs, osvif_error_t *err);
-
 /* Map a libnl error (negative NLE_*) to an errno value. */
 int osvif_nl_errno(int nle);
 

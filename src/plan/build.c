@@ -11,7 +11,7 @@
 
 /*
  * The mapping (DESIGN.md): VIF type x port profile -> steps. Each row is a function that
- * appends its steps; the common head (IPAM) and tail (pod link, L3, announce) are added
+ * appends its steps; the common head (IPAM) and tail (pod link, L3) are added
  * around it.
  */
 
@@ -241,7 +241,6 @@ int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_con
                 return -1;
         push(p, OSVIF_STEP_POD_LINK);
         push(p, OSVIF_STEP_POD_L3);
-        push(p, OSVIF_STEP_ANNOUNCE);
         *ret = TAKE_PTR(p);
         return 0;
 }

@@ -16,7 +16,6 @@ const char *osvif_step_kind_name(enum osvif_step_kind k)
                 [OSVIF_STEP_MACVLAN] = "macvlan",     [OSVIF_STEP_PORT_PROFILE] = "port-profile",
                 [OSVIF_STEP_VHOSTUSER] = "vhostuser", [OSVIF_STEP_HOSTDEV] = "hostdev",
                 [OSVIF_STEP_POD_LINK] = "pod-link",   [OSVIF_STEP_POD_L3] = "pod-l3",
-                [OSVIF_STEP_ANNOUNCE] = "announce",
         };
 
         return k < OSVIF_STEP_KIND_COUNT && names[k] ? names[k] : "unknown";

@@ -21,7 +21,6 @@ static const struct osvif_step_ops *ops_of(enum osvif_step_kind kind)
                 [OSVIF_STEP_OVS_PORT] = &osvif_step_ovs_port_ops,
                 [OSVIF_STEP_POD_LINK] = &osvif_step_pod_link_ops,
                 [OSVIF_STEP_POD_L3] = &osvif_step_pod_l3_ops,
-                [OSVIF_STEP_ANNOUNCE] = &osvif_step_announce_ops,
         };
 
         return kind < OSVIF_STEP_KIND_COUNT ? table[kind] : NULL;

@@ -41,9 +41,8 @@ enum osvif_step_kind {
         OSVIF_STEP_PORT_PROFILE, /* IFLA_PORT_* 802.1Qbg/802.1Qbh association */
         OSVIF_STEP_VHOSTUSER,    /* vhost-user socket and the pod placeholder carrying the IP */
         OSVIF_STEP_HOSTDEV,      /* SR-IOV VF: PF-side MAC/VLAN, hand the VF netdev to the pod */
-        OSVIF_STEP_POD_LINK,     /* pod side: rename to CNI_IFNAME, sysctls, up */
-        OSVIF_STEP_POD_L3,       /* pod side: addresses and routes */
-        OSVIF_STEP_ANNOUNCE,     /* gratuitous ARP / unsolicited neighbour advertisement */
+        OSVIF_STEP_POD_LINK,     /* pod side: sysctls, rename to CNI_IFNAME */
+        OSVIF_STEP_POD_L3,       /* pod side: addresses, up (the kernel announces them), routes */
         OSVIF_STEP_KIND_COUNT,
 };
 

@@ -24,10 +24,14 @@ static int pod_sysctls(struct osvif_exec *x, void *data, osvif_error_t *err)
         const char *name = data;
 
         /*
-         * DAD would hold our IPv6 addresses "tentative" for seconds; arp_notify makes later
-         * MAC changes announce themselves, as the reference bridge plugin sets it.
+         * DAD would hold our IPv6 addresses "tentative" for seconds. arp_notify and
+         * ndisc_notify make the kernel announce the addresses itself (gratuitous ARP when the
+         * link comes up, unsolicited NA when an address is ready) and later MAC changes too:
+         * no packet socket of ours, whose release costs an RCU grace period.
          */
         if (!x->plan->dad && osvif_sysctl_dev_set("ipv6", "accept_dad", name, "0", err) < 0)
+                return -1;
+        if (osvif_sysctl_dev_set("ipv6", "ndisc_notify", name, "1", err) < 0)
                 return -1;
         return osvif_sysctl_dev_set("ipv4", "arp_notify", name, "1", err);
 }
@@ -50,9 +54,9 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
                                        p->req->netns);
         if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, p->pod_tmpname, err) < 0)
                 return -1;
+        /* up only once the addresses are on it (POD_L3): bringing it up announces them */
         c.name = p->pod_ifname;
         c.alias = p->owner;
-        c.up = 1;
         if (osvif_link_change(nl, info.ifindex, &c, err) < 0) {
                 if (err->errnum == EEXIST)
                         return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
@@ -149,12 +153,18 @@ static int pod_l3_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
 {
         const struct osvif_cni_result *l3 = x->l3;
         struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+        struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
 
         if (!nl)
                 return -1;
         for (size_t k = 0; l3 && k < l3->n_ips; k++)
                 if (osvif_addr_add(nl, x->pod_ifindex, &l3->ips[k].address, !x->plan->dad, err) < 0)
                         return -1;
+        /* with arp_notify set, the kernel sends a gratuitous ARP for each address now */
+        up.up = 1;
+        if (osvif_link_change(nl, x->pod_ifindex, &up, err) < 0)
+                return -1;
+        /* routes after: a gateway is only reachable through a link that is up */
         for (size_t k = 0; l3 && k < l3->n_routes; k++) {
                 const struct osvif_cni_route *cr = &l3->routes[k];
                 struct osvif_route_spec r = {
@@ -204,37 +214,4 @@ static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t
 const struct osvif_step_ops osvif_step_pod_l3_ops = {
         .apply = pod_l3_apply,
         .check = pod_l3_check,
-};
-
-/* ---- ANNOUNCE ---- */
-
-static int announce(struct osvif_exec *x, void *data, osvif_error_t *err)
-{
-        const struct osvif_cni_result *l3 = x->l3;
-        _cleanup_free_ struct osvif_ipnet *addrs = NULL;
-
-        if (!l3 || l3->n_ips == 0)
-                return 0;
-        addrs = calloc(l3->n_ips, sizeof(*addrs));
-        if (!addrs)
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        for (size_t k = 0; k < l3->n_ips; k++)
-                addrs[k] = l3->ips[k].address;
-        return osvif_link_announce(x->pod_ifindex, x->pod_mac, addrs, l3->n_ips, err);
-}
-
-static int announce_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                          osvif_error_t *err)
-{
-        osvif_error_t e = OSVIF_ERROR_INIT;
-
-        /* neighbours learn us on first traffic anyway: a lost announcement is not fatal */
-        if (osvif_exec_in_pod(x, announce, NULL, &e) < 0)
-                log_debug("announce addresses of \"%s\": %s", x->plan->pod_ifname, e.msg);
-        osvif_error_clear(&e);
-        return 0;
-}
-
-const struct osvif_step_ops osvif_step_announce_ops = {
-        .apply = announce_apply,
 };

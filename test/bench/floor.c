@@ -15,13 +15,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_link.h>
-#include <linux/if_packet.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
-#include <net/ethernet.h>
 #include <net/if.h>
-#include <net/if_arp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,26 +101,6 @@ static void sysctl(const char *path, const char *v)
         }
 }
 
-static void garp(int ifindex, const unsigned char mac[6], const struct in_addr *ip)
-{
-        struct {
-                struct arphdr h;
-                unsigned char sha[6], spa[4], tha[6], tpa[4];
-        } __attribute__((packed)) p = { .h = { htons(ARPHRD_ETHER), htons(ETH_P_IP), 6, 4, htons(ARPOP_REQUEST) } };
-        struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
-                                  .sll_ifindex = ifindex, .sll_halen = 6,
-                                  .sll_addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-        int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ARP));
-
-        memcpy(p.sha, mac, 6);
-        memcpy(p.spa, ip, 4);
-        memcpy(p.tpa, ip, 4);
-        if (fd >= 0) {
-                (void)sendto(fd, &p, sizeof(p), 0, (struct sockaddr *)&to, sizeof(to));
-                close(fd);
-        }
-}
-
 static void add_veth(int fd, const char *host, const char *tmp, const unsigned char *mac,
                      unsigned mtu, int nsfd)
 {
@@ -151,14 +128,14 @@ static void add_veth(int fd, const char *host, const char *tmp, const unsigned c
         talk(fd, &r, "add veth");
 }
 
-static void setlink(int fd, int ifindex, const char *name, int master, const char *alias)
+static void setlink(int fd, int ifindex, const char *name, int master, const char *alias, int up)
 {
         struct req r;
         struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
 
         ifi->ifi_index = ifindex;
-        ifi->ifi_change = IFF_UP;
-        ifi->ifi_flags = IFF_UP;
+        ifi->ifi_change = up ? IFF_UP : 0;
+        ifi->ifi_flags = up ? IFF_UP : 0;
         if (name)
                 put(&r, IFLA_IFNAME, name, strlen(name) + 1);
         if (master)
@@ -189,6 +166,8 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         put(&r, IFA_LOCAL, &a, 4);
         put(&r, IFA_ADDRESS, &a, 4);
         talk(fd, &r, "add address");
+        /* up with the address on it: arp_notify makes the kernel send the gratuitous ARP */
+        setlink(fd, ifindex, NULL, 0, NULL, 1);
         rt = body(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
         rt->rtm_family = AF_INET;
         rt->rtm_table = RT_TABLE_MAIN;
@@ -198,7 +177,6 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         put(&r, RTA_GATEWAY, &g, 4);
         put(&r, RTA_OIF, &ifindex, 4);
         talk(fd, &r, "add route");
-        garp(ifindex, (const unsigned char *)"\x02\x00\x00\x00\x00\x01", &a);
 }
 
 int main(int argc, char **argv)
@@ -230,15 +208,16 @@ int main(int argc, char **argv)
                 die("bridge");
         add_veth(fd, argv[3], "floortmp0", mac, (unsigned)atoi(argv[8]), pod);
         snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[3], argv[5]);
-        setlink(fd, (int)if_nametoindex(argv[3]), NULL, br, alias);
+        setlink(fd, (int)if_nametoindex(argv[3]), NULL, br, alias, 1);
         if (setns(pod, CLONE_NEWNET) < 0)
                 die("setns");
         sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
         sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
         close(fd);
         fd = rtnl();
         idx = (int)if_nametoindex("floortmp0");
-        setlink(fd, idx, argv[5], 0, alias);
+        setlink(fd, idx, argv[5], 0, alias, 0);
         add_addr_route(fd, idx, argv[6], argv[7]);
         if (setns(host, CLONE_NEWNET) < 0)
                 die("setns back");

@@ -7,6 +7,10 @@ require_cmd ip ping /usr/bin/python3
 isolate "$0" "$@"
 
 make_netns pod
+rm -f /run/osvif-test/ready
+/usr/bin/python3 "$OSVIF_SRCDIR/test/integ/capture.py" 3 /run/osvif-test/ready >/run/osvif-test/announced &
+capture=$!
+while [ ! -e /run/osvif-test/ready ]; do sleep 0.05; done
 cat >/run/osvif-test/generic.json <<'JSON'
 {"cniVersion":"1.0.0","name":"gnet","type":"osvif",
  "vif":{"type":"VIFGeneric","network":{"mtu":1450,"subnets":[
@@ -23,6 +27,12 @@ ip -n pod -o addr show eth0 | grep -q "inet6 fd31::9/64" || fail "IPv6 address"
 ip -n pod -o addr show eth0 | grep "inet6 fd31::9/64" | grep -q tentative && fail "IPv6 address still tentative (DAD)"
 ip -n pod -6 route | grep -q "default via fd31::1" || fail "IPv6 default route"
 [ "$(echo "$out" | json_get 'len(d["ips"])')" = 2 ] || fail "dual stack result"
+
+# the kernel announced both addresses with the pod's MAC (arp_notify, ndisc_notify)
+mac=$(echo "$out" | json_get 'd["interfaces"][1]["mac"]')
+wait $capture
+grep -qx "garp 10.31.0.9 $mac" /run/osvif-test/announced || fail "no gratuitous ARP: $(cat /run/osvif-test/announced)"
+grep -qx "na fd31::9 $mac" /run/osvif-test/announced || fail "no unsolicited NA: $(cat /run/osvif-test/announced)"
 
 # the operator's routing: an address on the host end and a route to the pod
 ip addr add 10.31.0.1/32 dev "$host"

@@ -72,7 +72,7 @@ static void assert_steps(const struct osvif_plan *p, const enum osvif_step_kind 
 Test(plan, generic_is_a_bare_veth)
 {
         static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
-                                                     OSVIF_STEP_POD_L3, OSVIF_STEP_ANNOUNCE };
+                                                     OSVIF_STEP_POD_L3 };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"generic\",\"vif_name\":\"tapgen0\"}", ""), &f);
@@ -87,7 +87,7 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
         static const enum osvif_step_kind want[] = {
                 OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,     OSVIF_STEP_ENSLAVE,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3, OSVIF_STEP_ANNOUNCE,
+                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
         };
         struct fixture f;
 
@@ -110,7 +110,7 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
         static const enum osvif_step_kind want[] = {
                 OSVIF_STEP_BRIDGE,   OSVIF_STEP_HOST_VETH, OSVIF_STEP_ENSLAVE,
                 OSVIF_STEP_OVS_PORT, OSVIF_STEP_VETH,      OSVIF_STEP_ENSLAVE,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,    OSVIF_STEP_ANNOUNCE,
+                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
         };
         struct fixture f;
 
@@ -138,8 +138,7 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 Test(plan, ovs_port_takes_bridge_vlan_mtu_and_profile)
 {
         static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_OVS_PORT,
-                                                     OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
-                                                     OSVIF_STEP_ANNOUNCE };
+                                                     OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3 };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":"
