@@ -4,7 +4,7 @@
 
 #include "backend/bridge.h"
 
-/* Linux bridges: ensure, enslave, count, remove when empty. */
+/* Linux bridges: ensure, count ports, remove when empty. (Ports join at creation: link.c.) */
 
 static int check_existing(struct osvif_nl *nl, const char *name, osvif_error_t *err)
 {
@@ -42,8 +42,8 @@ static int os_vif_sysctls(const char *name, osvif_error_t *err)
         return 0;
 }
 
-static int configure_new(struct osvif_nl *nl, int ifindex, const struct osvif_bridge_opts *o,
-                         osvif_error_t *err)
+/* A bridge we have just created (up already): sysctls, and the owner of a per-VIF one. */
+static int configure_new(struct osvif_nl *nl, const struct osvif_bridge_opts *o, osvif_error_t *err)
 {
         struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
 
@@ -52,37 +52,46 @@ static int configure_new(struct osvif_nl *nl, int ifindex, const struct osvif_br
                 return -1;
         if (o->os_vif_settings && os_vif_sysctls(o->name, err) < 0)
                 return -1;
+        if (!o->alias)
+                return 0;
         c.alias = o->alias;
-        c.up = 1;
-        return osvif_link_change(nl, ifindex, &c, err);
+        return osvif_link_change_by_name(nl, o->name, &c, err);
+}
+
+static int create(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
+                  struct osvif_bridge_changes *ret, osvif_error_t *err)
+{
+        struct osvif_bridge_create b = { o->name, o->mtu, o->os_vif_settings };
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        int ifindex = osvif_link_add_bridge(nl, &b, err);
+
+        if (ifindex < 0)
+                return ifindex;
+        if (configure_new(nl, o, err) < 0) {
+                osvif_link_del(nl, ifindex, &ignored);
+                osvif_error_clear(&ignored);
+                return -1;
+        }
+        ret->created = true;
+        ret->brought_up = false;
+        ret->mtu = o->mtu ? o->mtu : 1500;
+        return ifindex;
 }
 
 int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
                         struct osvif_bridge_changes *ret, osvif_error_t *err)
 {
-        struct osvif_bridge_create b = { o->name, o->mtu, o->os_vif_settings };
         struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
-        osvif_error_t ignored = OSVIF_ERROR_INIT;
         struct osvif_link_info info = { 0 };
         int ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
 
         if (ifindex < 0)
                 return -1;
         if (ifindex == 0) {
-                ifindex = osvif_link_add_bridge(nl, &b, err);
-                if (ifindex >= 0) {
-                        if (configure_new(nl, ifindex, o, err) < 0) {
-                                osvif_link_del(nl, ifindex, &ignored);
-                                osvif_error_clear(&ignored);
-                                return -1;
-                        }
-                        ret->created = true;
-                        ret->brought_up = false;
-                        return ifindex;
-                }
+                ifindex = create(nl, o, ret, err);
                 /* someone else created it between our look and our create: use theirs */
                 if (ifindex != -EEXIST)
-                        return -1;
+                        return ifindex;
                 ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
                 if (ifindex <= 0)
                         return ifindex < 0 ? -1
@@ -91,21 +100,12 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
         }
         ret->created = false;
         ret->brought_up = !(info.flags & IFF_UP);
+        ret->mtu = info.mtu;
         memcpy(ret->mac, info.mac, 6);
         if (!ret->brought_up)
                 return ifindex;
         up.up = 1;
         return osvif_link_change(nl, ifindex, &up, err) < 0 ? -1 : ifindex;
-}
-
-int osvif_bridge_add_port(struct osvif_nl *nl, int bridge_ifindex, int port_ifindex,
-                          osvif_error_t *err)
-{
-        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
-
-        c.master = bridge_ifindex;
-        c.up = 1;
-        return osvif_link_change(nl, port_ifindex, &c, err);
 }
 
 struct count {

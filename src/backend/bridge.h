@@ -28,6 +28,7 @@ struct osvif_bridge_changes {
         bool created;    /* the bridge did not exist */
         bool brought_up; /* it existed, but was down */
         uint8_t mac[6];  /* its MAC before: a bridge whose last port leaves may change it */
+        unsigned mtu;    /* its MTU */
 };
 
 /*
@@ -38,13 +39,6 @@ struct osvif_bridge_changes {
  */
 int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
                         struct osvif_bridge_changes *ret, osvif_error_t *err);
-
-/*
- * Enslave a link to the bridge and bring it up (one request). For a bridge whose MTU is
- * larger than the port's, the port's MTU decides the kernel's choice: no MTU is forced here.
- */
-int osvif_bridge_add_port(struct osvif_nl *nl, int bridge_ifindex, int port_ifindex,
-                          osvif_error_t *err);
 
 /*
  * A bridge by name: its ifindex with *ret filled (ret may be NULL), 0 when there is no link of

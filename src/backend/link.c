@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include <netlink/attr.h>
-#include <netlink/cache.h>
-#include <netlink/route/link.h>
 
 #include "backend/nl.h"
 #include "util/cleanup.h"
@@ -25,8 +23,6 @@
 #define IF_OPER_UP 6
 #endif
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct rtnl_link *, rtnl_link_put)
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct nl_cache *, nl_cache_free)
 
 static struct nl_msg *link_msg(int type, int flags, int ifindex)
 {
@@ -45,76 +41,118 @@ static int oom(osvif_error_t *err)
         return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
 }
 
-static void fill_info(struct rtnl_link *l, struct osvif_link_info *ret)
+/* The attributes of an RTM_NEWLINK message we report (linux/if_link.h). */
+static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
 {
-        struct nl_addr *a = rtnl_link_get_addr(l);
-        const char *s;
-        int32_t nsid;
+        struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1];
+        struct ifinfomsg *ifi = nlmsg_data(h);
 
+        if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+                return -1;
         memset(ret, 0, sizeof(*ret));
-        ret->ifindex = rtnl_link_get_ifindex(l);
-        snprintf(ret->name, sizeof(ret->name), "%s", rtnl_link_get_name(l) ?: "");
-        s = rtnl_link_get_type(l);
-        snprintf(ret->kind, sizeof(ret->kind), "%s", s ? s : "");
-        s = rtnl_link_get_ifalias(l);
-        snprintf(ret->alias, sizeof(ret->alias), "%s", s ? s : "");
-        if (a && nl_addr_get_len(a) == 6)
-                memcpy(ret->mac, nl_addr_get_binary_addr(a), 6);
-        ret->mtu = rtnl_link_get_mtu(l);
-        ret->flags = rtnl_link_get_flags(l);
-        ret->master = rtnl_link_get_master(l);
-        ret->link = rtnl_link_get_link(l);
-        ret->link_netnsid = rtnl_link_get_link_netnsid(l, &nsid) == 0 ? nsid : -1;
-        ret->oper_up = rtnl_link_get_operstate(l) == IF_OPER_UP;
+        ret->ifindex = ifi->ifi_index;
+        ret->flags = ifi->ifi_flags;
+        ret->link_netnsid = -1;
+        if (tb[IFLA_IFNAME])
+                nla_strlcpy(ret->name, tb[IFLA_IFNAME], sizeof(ret->name));
+        if (tb[IFLA_IFALIAS])
+                nla_strlcpy(ret->alias, tb[IFLA_IFALIAS], sizeof(ret->alias));
+        if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6)
+                memcpy(ret->mac, nla_data(tb[IFLA_ADDRESS]), 6);
+        if (tb[IFLA_MTU])
+                ret->mtu = nla_get_u32(tb[IFLA_MTU]);
+        if (tb[IFLA_MASTER])
+                ret->master = (int)nla_get_u32(tb[IFLA_MASTER]);
+        if (tb[IFLA_LINK])
+                ret->link = (int)nla_get_u32(tb[IFLA_LINK]);
+        if (tb[IFLA_LINK_NETNSID])
+                ret->link_netnsid = (int)nla_get_s32(tb[IFLA_LINK_NETNSID]);
+        if (tb[IFLA_OPERSTATE])
+                ret->oper_up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
+        if (tb[IFLA_LINKINFO] && nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+            li[IFLA_INFO_KIND])
+                nla_strlcpy(ret->kind, li[IFLA_INFO_KIND], sizeof(ret->kind));
+        return 0;
+}
+
+struct link_reply {
+        int (*fn)(const struct osvif_link_info *link, void *userdata);
+        void *userdata;
+        struct osvif_link_info *one; /* a get: the link */
+        int found;
+        int r;
+};
+
+static int on_link(struct nl_msg *m, void *arg)
+{
+        struct link_reply *rep = arg;
+        struct osvif_link_info info;
+
+        if (rep->r || parse_link(nlmsg_hdr(m), rep->one ? rep->one : &info) < 0)
+                return NL_OK;
+        rep->found++;
+        if (rep->fn)
+                rep->r = rep->fn(&info, rep->userdata);
+        return NL_OK;
+}
+
+/*
+ * RTM_GETLINK for one link (ifindex, else name) or all (dump), without the statistics the
+ * kernel would otherwise fill in for every link (RTEXT_FILTER_SKIP_STATS).
+ */
+static int get_links(struct osvif_nl *nl, int ifindex, const char *name, struct link_reply *rep)
+{
+        _cleanup_nlmsg_ struct nl_msg *m = NULL;
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+        bool dump = !ifindex && !name;
+        int r;
+
+        m = nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0);
+        if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0 ||
+            (!dump && !ifindex && nla_put_string(m, IFLA_IFNAME, name) < 0))
+                return -ENOMEM;
+        nl->kernel_errno = 0;
+        nl->ext_msg[0] = '\0';
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, rep);
+        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
+        r = nl_send_auto(nl->sk, m);
+        if (r >= 0)
+                r = nl_recvmsgs_default(nl->sk);
+        if (r >= 0 && !dump && nl->kernel_errno == 0)
+                r = nl_wait_for_ack(nl->sk);
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+        if (nl->kernel_errno)
+                return -nl->kernel_errno;
+        return r < 0 ? -osvif_nl_errno(r) : 0;
 }
 
 int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct osvif_link_info *ret,
                    osvif_error_t *err)
 {
-        _cleanup_(rtnl_link_putp) struct rtnl_link *l = NULL;
+        struct link_reply rep = { .one = ret };
         int r;
 
         if (!ifindex && (!name || !*name || strlen(name) >= IF_NAMESIZE))
                 return 0;
-        r = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &l);
-        if (r == -NLE_OBJ_NOTFOUND || r == -NLE_NODEV)
+        r = get_links(nl, ifindex, ifindex ? NULL : name, &rep);
+        if (r == -ENODEV || r == -ENOENT)
                 return 0;
         if (r < 0)
-                return osvif_nl_error(nl, osvif_nl_errno(r), err, "get link \"%s\"",
-                                      name ? name : "?");
-        fill_info(l, ret);
-        return 1;
-}
-
-struct foreach_ctx {
-        int (*fn)(const struct osvif_link_info *link, void *userdata);
-        void *userdata;
-        int r;
-};
-
-static void foreach_one(struct nl_object *o, void *arg)
-{
-        struct foreach_ctx *c = arg;
-        struct osvif_link_info info;
-
-        if (c->r)
-                return;
-        fill_info((struct rtnl_link *)o, &info);
-        c->r = c->fn(&info, c->userdata);
+                return osvif_nl_error(nl, -r, err, "get link \"%s\"", name ? name : "?");
+        return rep.found ? 1 : 0;
 }
 
 int osvif_link_foreach(struct osvif_nl *nl,
                        int (*fn)(const struct osvif_link_info *link, void *userdata),
                        void *userdata, osvif_error_t *err)
 {
-        _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
-        struct foreach_ctx c = { fn, userdata, 0 };
-        int r = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
+        struct link_reply rep = { .fn = fn, .userdata = userdata };
+        int r = get_links(nl, 0, NULL, &rep);
 
         if (r < 0)
-                return osvif_nl_error(nl, osvif_nl_errno(r), err, "list links");
-        nl_cache_foreach(cache, foreach_one, &c);
-        return c.r;
+                return osvif_nl_error(nl, -r, err, "list links");
+        return rep.r;
 }
 
 /* IFLA_* that name a device and its addresses, shared by the veth ends. */
@@ -129,16 +167,25 @@ static int put_basics(struct nl_msg *m, const char *name, const uint8_t *mac, un
         return 0;
 }
 
+static unsigned veth_flags(bool up, bool promisc)
+{
+        return (up ? IFF_UP : 0) | (promisc ? IFF_PROMISC : 0);
+}
+
 static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
 {
-        struct ifinfomsg peer = { .ifi_family = AF_UNSPEC };
+        struct ifinfomsg peer = {
+                .ifi_family = AF_UNSPEC,
+                .ifi_flags = veth_flags(false, o->promisc),
+                .ifi_change = veth_flags(false, o->promisc),
+        };
         struct nlattr *info, *data, *p;
 
         if (put_basics(m, o->name, o->mac, o->mtu) < 0 ||
+            (o->master > 0 && nla_put_u32(m, IFLA_MASTER, (uint32_t)o->master) < 0) ||
             !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "veth") < 0 ||
-            !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
-            !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
+            !(data = nla_nest_start(m, IFLA_INFO_DATA)) || !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
             nlmsg_append(m, &peer, sizeof(peer), NLMSG_ALIGNTO) < 0 ||
             put_basics(m, o->peer_name, o->peer_mac, o->mtu) < 0 ||
             (o->peer_netns_fd >= 0 &&
@@ -153,21 +200,18 @@ static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
 int osvif_link_add_veth(struct osvif_nl *nl, const struct osvif_veth_opts *o, osvif_error_t *err)
 {
         _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
-        struct osvif_link_info info;
+        struct ifinfomsg *ifi;
         int r;
 
         if (!m || put_veth(m, o) < 0)
                 return oom(err);
+        /* the kernel applies these flags to the new device (rtnl_configure_link) */
+        ifi = nlmsg_data(nlmsg_hdr(m));
+        ifi->ifi_flags = ifi->ifi_change = veth_flags(o->up, o->promisc);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "add veth \"%s\"", o->name);
-        /* the kernel does not return the index; one lookup of the new end does */
-        r = osvif_link_get(nl, o->name, 0, &info, err);
-        if (r <= 0)
-                return r < 0 ? -1
-                             : osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                               "add veth \"%s\": vanished at once", o->name);
-        return info.ifindex;
+        return 0;
 }
 
 int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create *b,
@@ -176,21 +220,24 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
         _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
         struct osvif_link_info info;
         struct nlattr *li, *data;
+        struct ifinfomsg *ifi;
         int r;
 
-        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 ||
-            !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
+        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 || !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             (b->ageing_zero && nla_put_u32(m, IFLA_BR_AGEING_TIME, 0) < 0))
                 return oom(err);
         nla_nest_end(m, data);
         nla_nest_end(m, li);
+        ifi = nlmsg_data(nlmsg_hdr(m));
+        ifi->ifi_flags = ifi->ifi_change = IFF_UP; /* up from the start */
         r = osvif_nl_transact(nl, m);
         if (r == -EEXIST)
                 return -EEXIST;
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "add bridge \"%s\"", b->name);
+        /* the kernel does not return the index; a port will need it (IFLA_MASTER) */
         r = osvif_link_get(nl, b->name, 0, &info, err);
         if (r <= 0)
                 return r < 0 ? -1
@@ -199,16 +246,10 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
         return info.ifindex;
 }
 
-int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_change *c,
-                      osvif_error_t *err)
+static int put_change(struct nl_msg *m, const struct osvif_link_change *c)
 {
-        _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK, 0, ifindex);
-        struct ifinfomsg *ifi;
-        int r;
+        struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(m));
 
-        if (!m)
-                return oom(err);
-        ifi = nlmsg_data(nlmsg_hdr(m));
         if (c->up >= 0) {
                 ifi->ifi_change |= IFF_UP;
                 ifi->ifi_flags |= c->up ? IFF_UP : 0;
@@ -222,12 +263,40 @@ int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_
             (c->master < 0 && nla_put_u32(m, IFLA_MASTER, 0) < 0) ||
             (c->alias && nla_put_string(m, IFLA_IFALIAS, c->alias) < 0) ||
             (c->netns_fd >= 0 && nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)c->netns_fd) < 0))
+                return -1;
+        return 0;
+}
+
+int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_change *c,
+                      osvif_error_t *err)
+{
+        _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK, 0, ifindex);
+        int r;
+
+        if (!m || put_change(m, c) < 0)
                 return oom(err);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "change link %d%s%s%s", ifindex,
                                       c->name ? " (to \"" : "", c->name ? c->name : "",
                                       c->name ? "\")" : "");
+        return 0;
+}
+
+int osvif_link_change_by_name(struct osvif_nl *nl, const char *name,
+                              const struct osvif_link_change *c, osvif_error_t *err)
+{
+        _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK, 0, 0);
+        int r;
+
+        if (c->name)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL,
+                                       "change link \"%s\": cannot rename by name", name);
+        if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0 || put_change(m, c) < 0)
+                return oom(err);
+        r = osvif_nl_transact(nl, m);
+        if (r < 0)
+                return osvif_nl_error(nl, -r, err, "change link \"%s\"", name);
         return 0;
 }
 
@@ -243,5 +312,20 @@ int osvif_link_del(struct osvif_nl *nl, int ifindex, osvif_error_t *err)
                 return 0;
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "delete link %d", ifindex);
+        return 0;
+}
+
+int osvif_link_del_by_name(struct osvif_nl *nl, const char *name, osvif_error_t *err)
+{
+        _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_DELLINK, 0, 0);
+        int r;
+
+        if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0)
+                return oom(err);
+        r = osvif_nl_transact(nl, m);
+        if (r == -ENODEV || r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return osvif_nl_error(nl, -r, err, "delete link \"%s\"", name);
         return 0;
 }

@@ -65,18 +65,22 @@ int osvif_link_foreach(struct osvif_nl *nl,
 
 /* Options of a new veth pair. */
 struct osvif_veth_opts {
-        const char *name;        /* end in this namespace */
-        const char *peer_name;   /* the other end */
-        int peer_netns_fd;       /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
-        const uint8_t *mac;      /* of `name`, NULL: kernel's choice */
-        const uint8_t *peer_mac; /* of the peer, NULL: kernel's choice */
-        unsigned mtu;            /* both ends, 0: default */
+        const char *name;       /* end in this namespace */
+        const char *peer_name;  /* the other end */
+        int peer_netns_fd;      /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
+        const uint8_t *mac;     /* of `name`, NULL: kernel's choice */
+        const uint8_t *peer_mac;/* of the peer, NULL: kernel's choice */
+        unsigned mtu;           /* both ends, 0: default */
+        int master;             /* ifindex of a bridge to put `name` on at creation, 0: none */
+        bool up;                /* `name` comes up at creation (the peer cannot: the kernel
+                                   refuses to open it before its twin exists, ENOTCONN) */
+        bool promisc;           /* both ends promiscuous (os-vif's qvb/qvo) */
 };
 
 /*
- * Create a veth pair in one RTM_NEWLINK (NLM_F_CREATE|NLM_F_EXCL). When peer_netns_fd is
- * set the peer is created directly in that namespace: no udev race, no name clash on the
- * host. Returns the ifindex of `name`; an existing name gives OSVIF_ERR_EXISTS.
+ * Create a veth pair in one RTM_NEWLINK (NLM_F_CREATE|NLM_F_EXCL), with everything the
+ * kernel applies at creation: names, MACs, MTU, the peer's namespace (created directly
+ * there: no udev race, no name clash on the host), the master, and the flags. An existing name gives OSVIF_ERR_EXISTS. 0, or -1.
  */
 int osvif_link_add_veth(struct osvif_nl *nl, const struct osvif_veth_opts *o, osvif_error_t *err);
 
@@ -112,8 +116,16 @@ struct osvif_link_change {
 int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_change *c,
                       osvif_error_t *err);
 
+/*
+ * The same, for a link found by its name (the kernel looks it up): no index needed. A rename
+ * is not possible this way (the name is the key).
+ */
+int osvif_link_change_by_name(struct osvif_nl *nl, const char *name,
+                              const struct osvif_link_change *c, osvif_error_t *err);
+
 /* Delete a link. Returns 0, 0 also when it is already gone (idempotent), -1 on error. */
 int osvif_link_del(struct osvif_nl *nl, int ifindex, osvif_error_t *err);
+int osvif_link_del_by_name(struct osvif_nl *nl, const char *name, osvif_error_t *err);
 
 /* Addresses (RTM_NEWADDR). `nodad` sets IFA_F_NODAD on IPv6 addresses. EEXIST is success. */
 int osvif_addr_add(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *addr, bool nodad,

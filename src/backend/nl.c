@@ -54,6 +54,9 @@ struct osvif_nl *osvif_nl_open(osvif_error_t *err)
         }
         /* best effort: older kernels simply do not explain their refusals */
         (void)setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+        /* a buffer large enough for any reply, so libnl need not peek at each message first */
+        nl_socket_set_msg_buf_size(nl->sk, 65536);
+        nl_socket_disable_msg_peek(nl->sk);
         return nl;
 }
 
@@ -102,7 +105,7 @@ int osvif_nl_errno(int nle)
 }
 
 /* Kernel errno and extended-ack message of the last failed request. */
-static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 {
         struct osvif_nl *nl = arg;
         struct nlmsghdr *h = (struct nlmsghdr *)e - 1;
@@ -140,7 +143,7 @@ int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg)
 
         nl->kernel_errno = 0;
         nl->ext_msg[0] = '\0';
-        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, error_cb, nl);
+        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
         r = nl_send_auto(nl->sk, msg);
         if (r >= 0)
                 r = nl_wait_for_ack(nl->sk);

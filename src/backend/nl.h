@@ -18,6 +18,9 @@ struct osvif_nl {
         char ext_msg[200]; /* the kernel's extended-ack explanation, if any */
 };
 
+/* The error callback behind osvif_nl_transact(): records errno and the ext-ack text in nl. */
+int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg);
+
 /* Send msg, wait for the kernel's acknowledgement. 0, or -errno as the kernel said it. */
 int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg);
 

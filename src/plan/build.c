@@ -28,9 +28,13 @@ static struct osvif_step *push(struct osvif_plan *p, enum osvif_step_kind kind)
         return s;
 }
 
+/* Bounded copy that tolerates src and dst in the same plan (memmove, not snprintf). */
 static void copy_name(char *dst, size_t size, const char *src)
 {
-        snprintf(dst, size, "%s", src ? src : "");
+        size_t n = src ? strnlen(src, size - 1) : 0;
+
+        memmove(dst, src ? src : "", n);
+        dst[n] = '\0';
 }
 
 /*
@@ -86,25 +90,18 @@ static int add_ovs_port(struct osvif_plan *p, const char *port, osvif_error_t *e
         return 0;
 }
 
-static void add_veth(struct osvif_plan *p, bool host_up)
+static void add_veth(struct osvif_plan *p, const char *master, bool host_up)
 {
         struct osvif_step *s = push(p, OSVIF_STEP_VETH);
 
         copy_name(s->u.veth.host, sizeof(s->u.veth.host), p->host_ifname);
+        copy_name(s->u.veth.master, sizeof(s->u.veth.master), master);
         s->u.veth.host_up = host_up;
-}
-
-static void add_enslave(struct osvif_plan *p, const char *link, const char *bridge)
-{
-        struct osvif_step *s = push(p, OSVIF_STEP_ENSLAVE);
-
-        copy_name(s->u.enslave.link, sizeof(s->u.enslave.link), link);
-        copy_name(s->u.enslave.bridge, sizeof(s->u.enslave.bridge), bridge);
 }
 
 static int row_generic(struct osvif_plan *p, osvif_error_t *err)
 {
-        add_veth(p, true);
+        add_veth(p, NULL, true);
         return 0;
 }
 
@@ -114,8 +111,7 @@ static int row_bridge(struct osvif_plan *p, osvif_error_t *err)
 
         copy_name(s->u.bridge.name, sizeof(s->u.bridge.name), p->vif->bridge_name);
         s->u.bridge.mtu = p->mtu;
-        add_veth(p, false);
-        add_enslave(p, p->host_ifname, s->u.bridge.name);
+        add_veth(p, s->u.bridge.name, false);
         return 0;
 }
 
@@ -136,18 +132,17 @@ static int row_bridge_hybrid(struct osvif_plan *p, osvif_error_t *err)
         hv = push(p, OSVIF_STEP_HOST_VETH);
         device_name(p, "qvb", NULL, hv->u.host_veth.a);
         device_name(p, "qvo", NULL, hv->u.host_veth.b);
+        copy_name(hv->u.host_veth.master, sizeof(hv->u.host_veth.master), br->u.bridge.name);
         hv->u.host_veth.mtu = p->mtu;
-        add_enslave(p, hv->u.host_veth.a, br->u.bridge.name);
         if (add_ovs_port(p, hv->u.host_veth.b, err) < 0)
                 return -1;
-        add_veth(p, false);
-        add_enslave(p, p->host_ifname, br->u.bridge.name);
+        add_veth(p, br->u.bridge.name, false);
         return 0;
 }
 
 static int row_ovs(struct osvif_plan *p, osvif_error_t *err)
 {
-        add_veth(p, true);
+        add_veth(p, NULL, true);
         return add_ovs_port(p, p->host_ifname, err);
 }
 

@@ -12,7 +12,7 @@ const char *osvif_step_kind_name(enum osvif_step_kind k)
         static const char *const names[OSVIF_STEP_KIND_COUNT] = {
                 [OSVIF_STEP_IPAM] = "ipam",           [OSVIF_STEP_BRIDGE] = "bridge",
                 [OSVIF_STEP_VETH] = "veth",           [OSVIF_STEP_HOST_VETH] = "host-veth",
-                [OSVIF_STEP_ENSLAVE] = "enslave",     [OSVIF_STEP_OVS_PORT] = "ovs-port",
+                [OSVIF_STEP_OVS_PORT] = "ovs-port",
                 [OSVIF_STEP_MACVLAN] = "macvlan",     [OSVIF_STEP_PORT_PROFILE] = "port-profile",
                 [OSVIF_STEP_VHOSTUSER] = "vhostuser", [OSVIF_STEP_HOSTDEV] = "hostdev",
                 [OSVIF_STEP_POD_LINK] = "pod-link",   [OSVIF_STEP_POD_L3] = "pod-l3",
@@ -38,16 +38,15 @@ static int describe_step(const struct osvif_plan *p, const struct osvif_step *s,
                 break;
         case OSVIF_STEP_VETH:
                 r |= osvif_json_add_string(o, "host", s->u.veth.host);
+                if (s->u.veth.master[0])
+                        r |= osvif_json_add_string(o, "bridge", s->u.veth.master);
                 r |= osvif_json_add_string(o, "pod", p->pod_tmpname);
                 r |= osvif_json_add_string(o, "netns", p->req->netns);
                 break;
         case OSVIF_STEP_HOST_VETH:
                 r |= osvif_json_add_string(o, "a", s->u.host_veth.a);
                 r |= osvif_json_add_string(o, "b", s->u.host_veth.b);
-                break;
-        case OSVIF_STEP_ENSLAVE:
-                r |= osvif_json_add_string(o, "link", s->u.enslave.link);
-                r |= osvif_json_add_string(o, "bridge", s->u.enslave.bridge);
+                r |= osvif_json_add_string(o, "bridge", s->u.host_veth.master);
                 break;
         case OSVIF_STEP_OVS_PORT:
                 r |= osvif_json_add_string(o, "bridge", s->u.ovs_port.bridge);

@@ -17,7 +17,6 @@ static const struct osvif_step_ops *ops_of(enum osvif_step_kind kind)
                 [OSVIF_STEP_BRIDGE] = &osvif_step_bridge_ops,
                 [OSVIF_STEP_VETH] = &osvif_step_veth_ops,
                 [OSVIF_STEP_HOST_VETH] = &osvif_step_host_veth_ops,
-                [OSVIF_STEP_ENSLAVE] = &osvif_step_enslave_ops,
                 [OSVIF_STEP_OVS_PORT] = &osvif_step_ovs_port_ops,
                 [OSVIF_STEP_POD_LINK] = &osvif_step_pod_link_ops,
                 [OSVIF_STEP_POD_L3] = &osvif_step_pod_l3_ops,
@@ -199,7 +198,7 @@ static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, osvi
         char mac[OSVIF_MAC_STRLEN];
         int idx;
 
-        if (p->host_ifname[0] && x->host_ifindex > 0 &&
+        if (p->host_ifname[0] && x->host_created &&
             osvif_cni_result_add_interface(r, p->host_ifname, osvif_mac_format(x->host_mac, mac),
                                            NULL, err) < 0)
                 return -1;

@@ -33,9 +33,8 @@
 enum osvif_step_kind {
         OSVIF_STEP_IPAM,         /* delegated IPAM: ADD fills the L3 config; undo/teardown: DEL */
         OSVIF_STEP_BRIDGE,       /* ensure a Linux bridge (shared, or per-VIF like qbr) */
-        OSVIF_STEP_VETH,         /* veth: host end on the host, pod end created in the pod netns */
+        OSVIF_STEP_VETH,         /* veth: host end on the host (on a bridge), pod end in the pod */
         OSVIF_STEP_HOST_VETH,    /* veth with both ends on the host (hybrid plug qvb/qvo) */
-        OSVIF_STEP_ENSLAVE,      /* host link into a Linux bridge, up */
         OSVIF_STEP_OVS_PORT,     /* OVS Port+Interface in one transaction, then wait for ofport */
         OSVIF_STEP_MACVLAN,      /* macvlan/macvtap on the device at dev_address, in the pod */
         OSVIF_STEP_PORT_PROFILE, /* IFLA_PORT_* 802.1Qbg/802.1Qbh association */
@@ -57,17 +56,15 @@ struct osvif_step {
                 } bridge;
                 struct {
                         char host[IF_NAMESIZE];
-                        bool host_up; /* bring the host end up here (no ENSLAVE/OVS step) */
+                        char master[IF_NAMESIZE]; /* the BRIDGE step's bridge, "": none */
+                        bool host_up;             /* up without a bridge (VIFGeneric, OVS) */
                 } veth;
                 struct {
-                        char a[IF_NAMESIZE]; /* qvb: goes on the Linux bridge */
-                        char b[IF_NAMESIZE]; /* qvo: becomes the OVS port */
+                        char a[IF_NAMESIZE];      /* qvb: goes on the Linux bridge */
+                        char b[IF_NAMESIZE];      /* qvo: becomes the OVS port */
+                        char master[IF_NAMESIZE]; /* qbr, from the BRIDGE step */
                         unsigned mtu;
                 } host_veth;
-                struct {
-                        char link[IF_NAMESIZE];
-                        char bridge[IF_NAMESIZE];
-                } enslave;
                 struct {
                         char bridge[OSVIF_OVS_NAME_MAX];
                         char port[IF_NAMESIZE];

@@ -24,7 +24,6 @@ extern const struct osvif_step_ops osvif_step_ipam_ops;
 extern const struct osvif_step_ops osvif_step_bridge_ops;
 extern const struct osvif_step_ops osvif_step_veth_ops;
 extern const struct osvif_step_ops osvif_step_host_veth_ops;
-extern const struct osvif_step_ops osvif_step_enslave_ops;
 extern const struct osvif_step_ops osvif_step_ovs_port_ops;
 extern const struct osvif_step_ops osvif_step_pod_link_ops;
 extern const struct osvif_step_ops osvif_step_pod_l3_ops;

@@ -8,7 +8,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-/* Host-side Linux bridge, veth and enslaving steps. Pod-side steps are in steps_pod.c. */
+/* Host-side steps: Linux bridges and veths. Pod-side steps are in steps_pod.c. */
 
 #define BRIDGE_LOCK_TIMEOUT_MS 30000
 
@@ -36,10 +36,9 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
                 .alias = s->u.bridge.owned ? x->plan->owner : NULL,
         };
         struct osvif_bridge_changes changes = { 0 };
-        struct osvif_link_info info;
         int ifindex;
 
-        /* a shared bridge stays locked until our port is on it (see ENSLAVE) */
+        /* a shared bridge stays locked until our port is on it (see VETH) */
         if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, err) < 0)
                 return -1;
         ifindex = osvif_bridge_ensure(x->host_nl, &o, &changes, err);
@@ -48,14 +47,8 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         x->created[i] = changes.created;
         x->bridge_brought_up = changes.brought_up;
         memcpy(x->bridge_mac, changes.mac, 6);
-        x->ifindex[i] = x->bridge_ifindex = ifindex;
-        if (osvif_link_get(x->host_nl, NULL, ifindex, &info, err) <= 0) {
-                if (!osvif_error_is_set(err))
-                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV, "bridge \"%s\" vanished",
-                                        s->u.bridge.name);
-                goto fail;
-        }
-        x->bridge_mtu = info.mtu;
+        x->bridge_ifindex = ifindex;
+        x->bridge_mtu = changes.mtu;
         return 0;
 fail:
         bridge_undo(x, s, i);
@@ -148,14 +141,25 @@ static unsigned veth_mtu(const struct osvif_exec *x)
         return x->plan->mtu ? x->plan->mtu : x->bridge_mtu;
 }
 
+/* The owner goes on in a second request: the kernel ignores IFLA_IFALIAS at creation. */
+static int set_owner(struct osvif_exec *x, const char *name, osvif_error_t *err)
+{
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+
+        c.alias = x->plan->owner;
+        return osvif_link_change_by_name(x->host_nl, name, &c, err);
+}
+
+/*
+ * One request creates the pair with everything: the pod end in the pod's namespace under its
+ * temporary name, both MACs and the MTU, and the host end on its bridge and up.
+ */
 static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                       osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
-        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
         struct osvif_veth_opts o = { 0 };
         osvif_error_t ignored = OSVIF_ERROR_INIT;
-        int ifindex;
 
         /* chosen here rather than read back: the result needs both MACs */
         if (osvif_mac_random(x->host_mac) < 0)
@@ -167,20 +171,21 @@ static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i
         o.mac = x->host_mac;
         o.peer_mac = x->pod_mac;
         o.mtu = veth_mtu(x);
-        ifindex = osvif_link_add_veth(x->host_nl, &o, err);
-        if (ifindex < 0)
-                return -1;
-        c.alias = p->owner;
-        c.up = s->u.veth.host_up ? 1 : -1;
-        if (osvif_link_change(x->host_nl, ifindex, &c, err) < 0) {
-                osvif_link_del(x->host_nl, ifindex, &ignored);
+        o.master = s->u.veth.master[0] ? x->bridge_ifindex : 0;
+        o.up = s->u.veth.master[0] || s->u.veth.host_up;
+        if (osvif_link_add_veth(x->host_nl, &o, err) < 0)
+                goto out;
+        if (set_owner(x, o.name, err) < 0) {
+                osvif_link_del_by_name(x->host_nl, o.name, &ignored);
                 osvif_error_clear(&ignored);
-                return -1;
+                goto out;
         }
-        x->ifindex[i] = x->host_ifindex = ifindex;
-        x->created[i] = true;
+        x->created[i] = x->host_created = true;
         x->pod_mtu = o.mtu;
-        return 0;
+out:
+        /* our port is on the shared bridge (or failed to get there): others may go on */
+        osvif_lock_release(&x->lock);
+        return x->created[i] ? 0 : -1;
 }
 
 static void veth_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
@@ -189,14 +194,14 @@ static void veth_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i
 
         /* deleting one end deletes the pair, wherever the other end lives */
         if (x->created[i])
-                osvif_link_del(x->host_nl, x->ifindex[i], &ignored);
+                osvif_link_del_by_name(x->host_nl, s->u.veth.host, &ignored);
         osvif_error_clear(&ignored);
 }
 
 static int veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                       osvif_error_t *err)
 {
-        struct osvif_link_info info;
+        struct osvif_link_info info, br;
         int r = osvif_exec_find_owned(x, x->host_nl, s->u.veth.host, &info, err);
 
         if (r < 0)
@@ -205,10 +210,18 @@ static int veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i
                 return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
                                        "host interface \"%s\" of this attachment is missing",
                                        s->u.veth.host);
-        if (s->u.veth.host_up && !(info.flags & IFF_UP))
+        if (!(info.flags & IFF_UP))
                 return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "host interface \"%s\" is down",
                                        s->u.veth.host);
-        x->host_ifindex = info.ifindex;
+        if (!s->u.veth.master[0])
+                return 0;
+        r = osvif_link_get(x->host_nl, s->u.veth.master, 0, &br, err);
+        if (r < 0)
+                return -1;
+        if (r == 0 || info.master != br.ifindex)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "interface \"%s\" is not on bridge \"%s\"", s->u.veth.host,
+                                       s->u.veth.master);
         return 0;
 }
 
@@ -270,46 +283,42 @@ const struct osvif_step_ops osvif_step_veth_ops = {
 
 /* ---- HOST_VETH: qvb/qvo of the hybrid plug, both on the host ---- */
 
-static int host_veth_up(struct osvif_exec *x, int ifindex, osvif_error_t *err)
-{
-        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
-
-        /* os-vif sets both ends up and promiscuous */
-        c.alias = x->plan->owner;
-        c.up = 1;
-        c.promisc = 1;
-        return osvif_link_change(x->host_nl, ifindex, &c, err);
-}
-
+/* os-vif's qvb/qvo: both ends up and promiscuous, qvb on qbr; one request, then owners. */
 static int host_veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                            osvif_error_t *err)
 {
+        struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
         struct osvif_veth_opts o = { 0 };
-        struct osvif_link_info peer;
         osvif_error_t ignored = OSVIF_ERROR_INIT;
-        int ifindex;
 
         o.name = s->u.host_veth.a;
         o.peer_name = s->u.host_veth.b;
         o.peer_netns_fd = -1;
         o.mtu = s->u.host_veth.mtu;
-        ifindex = osvif_link_add_veth(x->host_nl, &o, err);
-        if (ifindex < 0)
+        o.master = s->u.host_veth.master[0] ? x->bridge_ifindex : 0;
+        o.up = o.promisc = true;
+        if (osvif_link_add_veth(x->host_nl, &o, err) < 0)
                 return -1;
-        x->ifindex[i] = ifindex;
-        x->created[i] = true;
-        if (host_veth_up(x, ifindex, err) < 0 ||
-            osvif_link_get(x->host_nl, s->u.host_veth.b, 0, &peer, err) <= 0 ||
-            host_veth_up(x, peer.ifindex, err) < 0) {
-                if (!osvif_error_is_set(err))
-                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                        "veth peer \"%s\" vanished", s->u.host_veth.b);
-                osvif_link_del(x->host_nl, ifindex, &ignored);
+        /* the kernel refuses to open a peer before its twin is registered: up afterwards */
+        up.alias = x->plan->owner;
+        up.up = 1;
+        if (set_owner(x, o.name, err) < 0 ||
+            osvif_link_change_by_name(x->host_nl, o.peer_name, &up, err) < 0) {
+                osvif_link_del_by_name(x->host_nl, o.name, &ignored);
                 osvif_error_clear(&ignored);
-                x->created[i] = false;
                 return -1;
         }
+        x->created[i] = true;
         return 0;
+}
+
+static void host_veth_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        if (x->created[i])
+                osvif_link_del_by_name(x->host_nl, s->u.host_veth.a, &ignored);
+        osvif_error_clear(&ignored);
 }
 
 static int host_veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
@@ -343,59 +352,7 @@ static int host_veth_teardown(struct osvif_exec *x, const struct osvif_step *s, 
 
 const struct osvif_step_ops osvif_step_host_veth_ops = {
         .apply = host_veth_apply,
-        .undo = veth_undo,
+        .undo = host_veth_undo,
         .check = host_veth_check,
         .teardown = host_veth_teardown,
-};
-
-/* ---- ENSLAVE ---- */
-
-static int lookup_ifindex(struct osvif_exec *x, const char *name, osvif_error_t *err)
-{
-        struct osvif_link_info info;
-        int r = osvif_link_get(x->host_nl, name, 0, &info, err);
-
-        if (r == 0)
-                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                       "interface \"%s\" not found", name);
-        return r < 0 ? -1 : info.ifindex;
-}
-
-static int enslave_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                         osvif_error_t *err)
-{
-        int link, bridge, r;
-
-        link = lookup_ifindex(x, s->u.enslave.link, err);
-        bridge = link < 0 ? -1 : lookup_ifindex(x, s->u.enslave.bridge, err);
-        if (bridge < 0)
-                return -1;
-        r = osvif_bridge_add_port(x->host_nl, bridge, link, err);
-        if (r < 0)
-                return osvif_error_wrap(err, "add \"%s\" to bridge \"%s\"", s->u.enslave.link,
-                                        s->u.enslave.bridge);
-        /* our port is on the shared bridge: others may now use (and not delete) it */
-        osvif_lock_release(&x->lock);
-        return 0;
-}
-
-static int enslave_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                         osvif_error_t *err)
-{
-        struct osvif_link_info info;
-        int bridge = lookup_ifindex(x, s->u.enslave.bridge, err);
-        int r = bridge < 0 ? -1 : osvif_link_get(x->host_nl, s->u.enslave.link, 0, &info, err);
-
-        if (r < 0)
-                return -1;
-        if (r == 0 || info.master != bridge)
-                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
-                                       "interface \"%s\" is not on bridge \"%s\"",
-                                       s->u.enslave.link, s->u.enslave.bridge);
-        return 0;
-}
-
-const struct osvif_step_ops osvif_step_enslave_ops = {
-        .apply = enslave_apply,
-        .check = enslave_check,
 };

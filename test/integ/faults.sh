@@ -50,12 +50,12 @@ inject() {
         out=$($fn | cni DEL /run/netns/pod eth0 fctr) || fail "$fn: DEL: $out"
 }
 
-# bridge plan: ipam, bridge, veth, enslave, pod-link, pod-l3
-inject bridge_conf 6
+# bridge plan: ipam, bridge, veth (onto the bridge), pod-link, pod-l3
+inject bridge_conf 5
 ip link show brfault >/dev/null 2>&1 && ip link del brfault
 # the bridge created by a failed ADD is removed again; one that existed before is kept
 ip link add brfault type bridge
-inject bridge_conf 6
+inject bridge_conf 5
 ip link show brfault >/dev/null || fail "a bridge that existed before the ADD was removed"
 ip link del brfault
 inject generic_conf 3

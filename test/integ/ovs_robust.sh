@@ -30,7 +30,7 @@ make_netns pod
 # a fault before each step; the bridge exists beforehand (one ADD/DEL), then it does not
 ovs_conf ovs | cni ADD /run/netns/pod eth0 warm >/dev/null || fail "warm-up ADD"
 ovs_conf ovs | cni DEL /run/netns/pod eth0 warm >/dev/null || fail "warm-up DEL"
-for plan in "ovs 4" "hybrid 8"; do
+for plan in "ovs 4" "hybrid 6"; do
         set -- $plan
         before="$(snapshot --netns pod)$(ovs_state)"
         for ((n = 0; n < $2; n++)); do

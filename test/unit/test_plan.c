@@ -86,8 +86,8 @@ Test(plan, generic_is_a_bare_veth)
 Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
         static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,     OSVIF_STEP_ENSLAVE,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+                OSVIF_STEP_IPAM, OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
+                OSVIF_STEP_POD_L3,
         };
         struct fixture f;
 
@@ -99,8 +99,8 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
         cr_assert_not(f.plan->steps[1].u.bridge.owned, "a named bridge is shared");
         cr_assert_eq(f.plan->steps[1].u.bridge.mtu, 1400);
         cr_assert_eq(f.plan->mtu, 1400);
-        cr_assert_str_eq(f.plan->steps[3].u.enslave.bridge, "br0");
-        cr_assert_str_eq(f.plan->steps[3].u.enslave.link, f.plan->host_ifname);
+        cr_assert_str_eq(f.plan->steps[2].u.veth.master, "br0", "the host end goes on br0");
+        cr_assert_str_eq(f.plan->steps[2].u.veth.host, f.plan->host_ifname);
         cr_assert_null(f.plan->l3, "IPAM decides L3");
         fixture_free(&f);
 }
@@ -108,9 +108,8 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
 Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 {
         static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_BRIDGE,   OSVIF_STEP_HOST_VETH, OSVIF_STEP_ENSLAVE,
-                OSVIF_STEP_OVS_PORT, OSVIF_STEP_VETH,      OSVIF_STEP_ENSLAVE,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+                OSVIF_STEP_BRIDGE, OSVIF_STEP_HOST_VETH, OSVIF_STEP_OVS_PORT,
+                OSVIF_STEP_VETH,   OSVIF_STEP_POD_LINK,  OSVIF_STEP_POD_L3,
         };
         struct fixture f;
 
@@ -128,9 +127,11 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
         cr_assert(f.plan->steps[0].u.bridge.os_vif_settings);
         cr_assert_str_eq(f.plan->steps[1].u.host_veth.a, "qvb3f2a9c6e-1b");
         cr_assert_str_eq(f.plan->steps[1].u.host_veth.b, "qvo3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[3].u.ovs_port.port, "qvo3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[3].u.ovs_port.bridge, "br-int");
-        cr_assert_eq(f.plan->steps[3].u.ovs_port.tag, 7);
+        cr_assert_str_eq(f.plan->steps[1].u.host_veth.master, "qbr3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[2].u.ovs_port.port, "qvo3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[2].u.ovs_port.bridge, "br-int");
+        cr_assert_eq(f.plan->steps[2].u.ovs_port.tag, 7);
+        cr_assert_str_eq(f.plan->steps[3].u.veth.master, "qbr3f2a9c6e-1b", "the pod's tap on qbr");
         cr_assert_str_eq(f.plan->host_ifname, "tap3f2a9c6e-1b");
         fixture_free(&f);
 }
