@@ -23,7 +23,6 @@
 #define IF_OPER_UP 6
 #endif
 
-
 static struct nl_msg *link_msg(int type, int flags, int ifindex)
 {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
@@ -69,8 +68,8 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
                 ret->link_netnsid = (int)nla_get_s32(tb[IFLA_LINK_NETNSID]);
         if (tb[IFLA_OPERSTATE])
                 ret->oper_up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
-        if (tb[IFLA_LINKINFO] && nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
-            li[IFLA_INFO_KIND])
+        if (tb[IFLA_LINKINFO] &&
+            nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 && li[IFLA_INFO_KIND])
                 nla_strlcpy(ret->kind, li[IFLA_INFO_KIND], sizeof(ret->kind));
         return 0;
 }
@@ -185,7 +184,8 @@ static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
             (o->master > 0 && nla_put_u32(m, IFLA_MASTER, (uint32_t)o->master) < 0) ||
             !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "veth") < 0 ||
-            !(data = nla_nest_start(m, IFLA_INFO_DATA)) || !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
+            !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
+            !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
             nlmsg_append(m, &peer, sizeof(peer), NLMSG_ALIGNTO) < 0 ||
             put_basics(m, o->peer_name, o->peer_mac, o->mtu) < 0 ||
             (o->peer_netns_fd >= 0 &&
@@ -223,7 +223,8 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
         struct ifinfomsg *ifi;
         int r;
 
-        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 || !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
+        if (!m || put_basics(m, b->name, NULL, b->mtu) < 0 ||
+            !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             (b->ageing_zero && nla_put_u32(m, IFLA_BR_AGEING_TIME, 0) < 0))

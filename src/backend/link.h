@@ -65,16 +65,16 @@ int osvif_link_foreach(struct osvif_nl *nl,
 
 /* Options of a new veth pair. */
 struct osvif_veth_opts {
-        const char *name;       /* end in this namespace */
-        const char *peer_name;  /* the other end */
-        int peer_netns_fd;      /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
-        const uint8_t *mac;     /* of `name`, NULL: kernel's choice */
-        const uint8_t *peer_mac;/* of the peer, NULL: kernel's choice */
-        unsigned mtu;           /* both ends, 0: default */
-        int master;             /* ifindex of a bridge to put `name` on at creation, 0: none */
-        bool up;                /* `name` comes up at creation (the peer cannot: the kernel
+        const char *name;        /* end in this namespace */
+        const char *peer_name;   /* the other end */
+        int peer_netns_fd;       /* -1: peer in this namespace; else IFLA_NET_NS_FD of the peer */
+        const uint8_t *mac;      /* of `name`, NULL: kernel's choice */
+        const uint8_t *peer_mac; /* of the peer, NULL: kernel's choice */
+        unsigned mtu;            /* both ends, 0: default */
+        int master;              /* ifindex of a bridge to put `name` on at creation, 0: none */
+        bool up;                 /* `name` comes up at creation (the peer cannot: the kernel
                                    refuses to open it before its twin exists, ENOTCONN) */
-        bool promisc;           /* both ends promiscuous (os-vif's qvb/qvo) */
+        bool promisc;            /* both ends promiscuous (os-vif's qvb/qvo) */
 };
 
 /*

@@ -10,12 +10,17 @@
 const char *osvif_step_kind_name(enum osvif_step_kind k)
 {
         static const char *const names[OSVIF_STEP_KIND_COUNT] = {
-                [OSVIF_STEP_IPAM] = "ipam",           [OSVIF_STEP_BRIDGE] = "bridge",
-                [OSVIF_STEP_VETH] = "veth",           [OSVIF_STEP_HOST_VETH] = "host-veth",
+                [OSVIF_STEP_IPAM] = "ipam",
+                [OSVIF_STEP_BRIDGE] = "bridge",
+                [OSVIF_STEP_VETH] = "veth",
+                [OSVIF_STEP_HOST_VETH] = "host-veth",
                 [OSVIF_STEP_OVS_PORT] = "ovs-port",
-                [OSVIF_STEP_MACVLAN] = "macvlan",     [OSVIF_STEP_PORT_PROFILE] = "port-profile",
-                [OSVIF_STEP_VHOSTUSER] = "vhostuser", [OSVIF_STEP_HOSTDEV] = "hostdev",
-                [OSVIF_STEP_POD_LINK] = "pod-link",   [OSVIF_STEP_POD_L3] = "pod-l3",
+                [OSVIF_STEP_MACVLAN] = "macvlan",
+                [OSVIF_STEP_PORT_PROFILE] = "port-profile",
+                [OSVIF_STEP_VHOSTUSER] = "vhostuser",
+                [OSVIF_STEP_HOSTDEV] = "hostdev",
+                [OSVIF_STEP_POD_LINK] = "pod-link",
+                [OSVIF_STEP_POD_L3] = "pod-l3",
         };
 
         return k < OSVIF_STEP_KIND_COUNT && names[k] ? names[k] : "unknown";

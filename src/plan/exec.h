@@ -43,7 +43,7 @@ struct osvif_exec {
         unsigned bridge_mtu;
         bool bridge_brought_up; /* an existing bridge was down until this ADD */
         uint8_t bridge_mac[6];  /* an existing bridge's MAC before this ADD */
-        bool host_created;           /* the host end of the pod link exists (for the result) */
+        bool host_created;      /* the host end of the pod link exists (for the result) */
         uint8_t host_mac[6];
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];

@@ -195,7 +195,8 @@ int main(int argc, char **argv)
                 return 0;
         }
         if (argc != 9 || strcmp(argv[1], "add") != 0) {
-                fprintf(stderr, "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY MTU | del HOST_IF\n");
+                fprintf(stderr, "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
+                                "MTU | del HOST_IF\n");
                 return 2;
         }
         host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -55,7 +55,8 @@ int main(int argc, char **argv)
 
                 if (in && ((fd = open(in, O_RDONLY)) < 0 || dup2(fd, 0) < 0))
                         _exit(126);
-                if (out && ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 || dup2(fd, 1) < 0))
+                if (out &&
+                    ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 || dup2(fd, 1) < 0))
                         _exit(126);
                 execvp(argv[optind], argv + optind);
                 _exit(127);
@@ -65,8 +66,8 @@ int main(int argc, char **argv)
                         return 2;
         wall = now_us() - start;
         dprintf(3, "%lld %lld %ld %d\n", wall,
-                (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 + ru.ru_utime.tv_usec +
-                        ru.ru_stime.tv_usec,
+                (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+                        ru.ru_utime.tv_usec + ru.ru_stime.tv_usec,
                 ru.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : 128);
         return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

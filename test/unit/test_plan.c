@@ -86,8 +86,8 @@ Test(plan, generic_is_a_bare_veth)
 Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
         static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_IPAM, OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
-                OSVIF_STEP_POD_L3,
+                OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,
+                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
         };
         struct fixture f;
 

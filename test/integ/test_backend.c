@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The link backend against the real kernel, function by function: what each request did,
+ * read back through an independent path (iproute2's JSON output, /proc). Root; every test
+ * runs in its own network and mount namespace (Criterion forks a process per test, and the
+ * fixture unshares in it), so nothing reaches the host.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/bridge.h"
+#include "backend/link.h"
+#include "backend/netns.h"
+#include "util/cleanup.h"
+#include "util/lock.h"
+
+static void isolate(void)
+{
+        const char *strict = getenv("OSVIF_TEST_STRICT");
+
+        if (geteuid() != 0) {
+                if (strict && strcmp(strict, "1") == 0)
+                        cr_assert_fail("needs root");
+                cr_skip_test("needs root");
+        }
+        cr_assert_eq(unshare(CLONE_NEWNET | CLONE_NEWNS), 0);
+        cr_assert_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+        cr_assert_eq(mount("tmpfs", "/run", "tmpfs", 0, "mode=0755"), 0);
+        cr_assert_eq(system("ip link set lo up && mkdir -p /run/netns && ip netns add pod"), 0);
+        setenv("OSVIF_RUN_DIR", "/run/osvif", 1);
+}
+
+TestSuite(backend, .init = isolate);
+
+/* The output of a shell command (for reading the kernel back through iproute2). */
+static char *sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sh(const char *fmt, ...)
+{
+        char cmd[1024], *out = NULL;
+        size_t len = 0;
+        va_list ap;
+        FILE *p, *m;
+        int c;
+
+        va_start(ap, fmt);
+        vsnprintf(cmd, sizeof(cmd), fmt, ap);
+        va_end(ap);
+        p = popen(cmd, "r");
+        cr_assert_not_null(p);
+        m = open_memstream(&out, &len);
+        while ((c = fgetc(p)) != EOF)
+                fputc(c, m);
+        fclose(m);
+        pclose(p);
+        return out;
+}
+
+#define assert_contains(hay, needle) \
+        cr_assert(strstr((hay), (needle)), "\"%s\" not in:\n%s", (needle), (hay))
+
+static struct osvif_nl *open_nl(void)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_nl *nl = osvif_nl_open(&err);
+
+        cr_assert_not_null(nl, "%s", err.msg);
+        return nl;
+}
+
+Test(backend, veth_peer_is_created_in_the_pod_namespace)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        uint8_t mac[6] = { 0x02, 1, 2, 3, 4, 5 }, pmac[6] = { 0x02, 9, 8, 7, 6, 5 };
+        int pod = osvif_netns_open("/run/netns/pod", &err);
+        struct osvif_veth_opts o = { "hosta", "podtmp", pod, mac, pmac, 1400, 0, true, false };
+        _cleanup_free_ char *host = NULL, *inpod = NULL;
+        struct osvif_link_info info;
+
+        cr_assert_geq(pod, 0);
+        cr_assert_eq(osvif_link_add_veth(nl, &o, &err), 0, "%s", err.msg);
+        host = sh("ip -o link show hosta");
+        inpod = sh("ip -n pod -o link show podtmp");
+        assert_contains(host, "mtu 1400");
+        assert_contains(host, "02:01:02:03:04:05");
+        assert_contains(host, ",UP");
+        assert_contains(inpod, "02:09:08:07:06:05");
+        cr_assert_eq(osvif_link_get(nl, "podtmp", 0, &info, &err), 0,
+                     "the peer is not on the host");
+        cr_assert_eq(osvif_link_get(nl, "hosta", 0, &info, &err), 1);
+        cr_assert_str_eq(info.kind, "veth");
+        cr_assert_eq(info.mtu, 1400);
+        cr_assert_neq(info.link_netnsid, -1, "the peer lives in another namespace");
+        /* a taken name: EXISTS, and nothing half-made */
+        o.peer_name = "podtmp2";
+        cr_assert_eq(osvif_link_add_veth(nl, &o, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_EXISTS);
+        cr_assert_str_eq(err.msg, "add veth \"hosta\": file exists");
+        osvif_error_clear(&err);
+        free(inpod);
+        inpod = sh("ip -n pod -o link show");
+        cr_assert_null(strstr(inpod, "podtmp2"));
+}
+
+Test(backend, veth_joins_its_bridge_at_creation_and_changes_by_name)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_bridge_opts bo = { "brx", 1450, false, NULL };
+        struct osvif_bridge_changes ch = { 0 };
+        struct osvif_veth_opts o = { "hostb", "peerb", -1, NULL, NULL, 0, 0, true, false };
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        _cleanup_free_ char *out = NULL;
+        int br;
+
+        br = osvif_bridge_ensure(nl, &bo, &ch, &err);
+        cr_assert_gt(br, 0, "%s", err.msg);
+        cr_assert(ch.created);
+        cr_assert_eq(ch.mtu, 1450);
+        o.master = br;
+        cr_assert_eq(osvif_link_add_veth(nl, &o, &err), 0, "%s", err.msg);
+        out = sh("ip -o link show hostb");
+        assert_contains(out, "master brx");
+        c.alias = "osvif net ctr eth0";
+        cr_assert_eq(osvif_link_change_by_name(nl, "hostb", &c, &err), 0, "%s", err.msg);
+        free(out);
+        out = sh("ip -d link show hostb");
+        assert_contains(out, "alias osvif net ctr eth0");
+        c.alias = NULL;
+        c.name = "renamed";
+        cr_assert_eq(osvif_link_change_by_name(nl, "hostb", &c, &err), -1, "no rename by name");
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_link_del_by_name(nl, "hostb", &err), 0);
+        cr_assert_eq(osvif_link_del_by_name(nl, "hostb", &err), 0, "idempotent");
+        free(out);
+        out = sh("ip -o link show peerb 2>&1");
+        assert_contains(out, "does not exist");
+}
+
+Test(backend, rename_and_up_in_one_request)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_veth_opts o = { "tmpname", "other", -1, NULL, NULL, 0, 0, false, false };
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_link_info info;
+        _cleanup_free_ char *out = NULL;
+
+        cr_assert_eq(osvif_link_add_veth(nl, &o, &err), 0);
+        cr_assert_eq(osvif_link_get(nl, "tmpname", 0, &info, &err), 1);
+        c.name = "eth7";
+        c.up = 1;
+        c.alias = "owner";
+        cr_assert_eq(osvif_link_change(nl, info.ifindex, &c, &err), 0, "%s", err.msg);
+        out = sh("ip -d -o link show eth7");
+        assert_contains(out, "UP");
+        assert_contains(out, "alias owner");
+}
+
+Test(backend, ipv6_addresses_skip_dad_and_routes_carry_cni_1_1_attributes)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_veth_opts o = { "r0", "r1", -1, NULL, NULL, 0, 0, true, false };
+        struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_link_info info;
+        struct osvif_ipnet a4, a6;
+        struct osvif_route_spec rt = { .scope = -1 };
+        _cleanup_free_ char *addrs = NULL, *routes = NULL, *table = NULL;
+
+        cr_assert_eq(osvif_link_add_veth(nl, &o, &err), 0);
+        up.up = 1;
+        cr_assert_eq(osvif_link_change_by_name(nl, "r1", &up, &err), 0);
+        cr_assert_eq(osvif_link_get(nl, "r0", 0, &info, &err), 1);
+        osvif_ipnet_parse("10.5.0.2/24", false, &a4);
+        osvif_ipnet_parse("fd05::2/64", false, &a6);
+        cr_assert_eq(osvif_addr_add(nl, info.ifindex, &a4, true, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_addr_add(nl, info.ifindex, &a6, true, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_addr_add(nl, info.ifindex, &a6, true, &err), 0, "EEXIST is success");
+        cr_assert_eq(osvif_addr_exists(nl, info.ifindex, &a6, &err), 1);
+        addrs = sh("ip -o addr show dev r0 scope global");
+        assert_contains(addrs, "inet 10.5.0.2/24 brd 10.5.0.255");
+        assert_contains(addrs, "inet6 fd05::2/64");
+        cr_assert_null(strstr(strstr(addrs, "fd05::2"), "tentative"), "NODAD: not tentative: %s",
+                       addrs);
+        /* default route via a gateway, with mtu, advmss and priority */
+        rt.ifindex = info.ifindex;
+        osvif_ip_parse("10.5.0.1", &rt.gw);
+        rt.dst.ip.family = AF_INET;
+        rt.mtu = 1300;
+        rt.advmss = 1260;
+        rt.priority = 42;
+        cr_assert_eq(osvif_route_add(nl, &rt, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1);
+        routes = sh("ip route show default");
+        assert_contains(routes, "via 10.5.0.1 dev r0");
+        assert_contains(routes, "metric 42");
+        assert_contains(routes, "mtu 1300");
+        assert_contains(routes, "advmss 1260");
+        /* another table and scope link, no gateway */
+        memset(&rt, 0, sizeof(rt));
+        osvif_ipnet_parse("198.51.100.0/24", false, &rt.dst);
+        rt.ifindex = info.ifindex;
+        rt.table = 300;
+        rt.scope = 253;
+        cr_assert_eq(osvif_route_add(nl, &rt, &err), 0, "%s", err.msg);
+        table = sh("ip route show table 300");
+        assert_contains(table, "198.51.100.0/24 dev r0 scope link");
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1);
+        rt.table = 301;
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 0, "not in table 301");
+}
+
+Test(backend, a_route_the_kernel_refuses_names_itself)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_route_spec rt = { .scope = -1 };
+
+        osvif_ipnet_parse("192.0.2.0/24", false, &rt.dst);
+        osvif_ip_parse("203.0.113.1", &rt.gw);
+        cr_assert_eq(osvif_route_add(nl, &rt, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_NETLINK);
+        assert_contains(err.msg,
+                        "add route to 192.0.2.0/24 via 203.0.113.1: network is unreachable");
+        osvif_error_clear(&err);
+}
+
+Test(backend, bridge_settings_of_os_vif)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_bridge_opts bo = { "qbrtest", 0, true, "osvif n c eth0" };
+        struct osvif_bridge_changes ch = { 0 };
+        _cleanup_free_ char *d = NULL, *ai = NULL, *aa = NULL;
+        int br = osvif_bridge_ensure(nl, &bo, &ch, &err);
+
+        cr_assert_gt(br, 0, "%s", err.msg);
+        cr_assert(ch.created);
+        d = sh("ip -d link show qbrtest");
+        assert_contains(d, "ageing_time 0");
+        assert_contains(d, "alias osvif n c eth0");
+        assert_contains(d, "UP");
+        ai = sh("cat /proc/sys/net/ipv4/conf/qbrtest/arp_ignore");
+        aa = sh("cat /proc/sys/net/ipv4/conf/qbrtest/arp_announce");
+        cr_assert_str_eq(ai, "1\n");
+        cr_assert_str_eq(aa, "2\n");
+        cr_assert_eq(osvif_bridge_count_ports(nl, br, &err), 0);
+        cr_assert_eq(osvif_bridge_del_if_empty(nl, "qbrtest", &err), 1);
+}
+
+Test(backend, an_existing_non_bridge_is_not_taken_for_a_bridge)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_bridge_opts bo = { "lo", 0, false, NULL };
+        struct osvif_bridge_changes ch = { 0 };
+
+        cr_assert_eq(osvif_bridge_ensure(nl, &bo, &ch, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_EXISTS);
+        osvif_error_clear(&err);
+}
+
+Test(backend, netns_open_refuses_what_is_not_a_network_namespace)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        int fd;
+
+        cr_assert_eq(osvif_netns_open("/run/netns/none", &err), -ENOENT);
+        cr_assert_eq(osvif_netns_open("/proc/self/ns/mnt", &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_NETNS);
+        osvif_error_clear(&err);
+        fd = osvif_netns_open("/run/netns/pod", &err);
+        cr_assert_geq(fd, 0);
+        cr_assert_not(osvif_netns_same(fd, osvif_netns_open_current(&err)));
+        close(fd);
+}
+
+Test(backend, locks_exclude_other_processes_and_leave_no_file)
+{
+        struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        int status;
+        pid_t pid;
+
+        cr_assert_eq(osvif_lock_take(&l, "bridge-x", 1000, &err), 0, "%s", err.msg);
+        pid = fork();
+        if (pid == 0) {
+                struct osvif_lock other = OSVIF_LOCK_INIT;
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                /* held elsewhere: this one must time out with "try again" */
+                _exit(osvif_lock_take(&other, "bridge-x", 200, &e) == -1 &&
+                                      e.code == OSVIF_CNI_ERR_TRY_AGAIN
+                              ? 0
+                              : 1);
+        }
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert_eq(WEXITSTATUS(status), 0, "a second holder got the lock");
+        osvif_lock_release(&l);
+        cr_assert_neq(access("/run/osvif/bridge-x.lock", F_OK), 0, "the lock file is gone");
+        pid = fork();
+        if (pid == 0) {
+                struct osvif_lock other = OSVIF_LOCK_INIT;
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                _exit(osvif_lock_take(&other, "bridge-x", 200, &e) == 0 ? 0 : 1);
+        }
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
+}
