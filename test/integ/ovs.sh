@@ -84,4 +84,24 @@ out=$(echo '{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"'"$OVSDB
 ovs_conf $UUID2 10.80.0.2 100 | cni DEL /run/netns/p2 eth0 ctr2 || fail "DEL p2"
 [ -z "$(ovs_vsctl list-ports br-int)" ] || fail "ports left: $(ovs_vsctl list-ports br-int)"
 [ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left"
+# TCP targets (tcp:HOST:PORT and tcp:[V6]:PORT), as a remote ovsdb-server is reached: the same
+# port written, checked and removed over TCP
+ovs-appctl -t "$OVS_DIR/ovsdb-server.ctl" ovsdb-server/add-remote ptcp:6640:127.0.0.1 || fail "add ptcp remote"
+ovs-appctl -t "$OVS_DIR/ovsdb-server.ctl" ovsdb-server/add-remote ptcp:6641:[::1] || fail "add ptcp6 remote"
+make_netns p5
+for target in tcp:127.0.0.1:6640 "tcp:[::1]:6641"; do
+        out=$(OVSDB=$target ovs_conf $UUID4 10.80.0.5 100 | cni ADD /run/netns/p5 eth0 ctr5) || fail "ADD over $target: $out"
+        [ "$(extid $iport iface-id)" = $UUID4 ] || fail "iface-id over $target"
+        [ "$(ovs_vsctl get Port $iport tag)" = 100 ] || fail "tag over $target"
+        OVSDB=$target ovs_conf $UUID4 10.80.0.5 100 | with_prev "$out" | cni CHECK /run/netns/p5 eth0 ctr5 ||
+                fail "CHECK over $target"
+        OVSDB=$target ovs_conf $UUID4 10.80.0.5 100 | cni DEL /run/netns/p5 eth0 ctr5 || fail "DEL over $target"
+        [ -z "$(ovs_vsctl --if-exists get Port $iport name 2>/dev/null)" ] || fail "port left after DEL over $target"
+done
+# nothing listens on this port: a connection error (code 11), naming the target
+out=$(OVSDB=tcp:127.0.0.1:6650 ovs_conf $UUID4 10.80.0.5 100 | cni ADD /run/netns/p5 eth0 ctr5) && fail "ADD with no server"
+expect_error 11 "$out" "ADD with no server on the TCP target"
+echo "$out" | grep -q "tcp:127.0.0.1:6650" || fail "the error does not name the target: $out"
+ip -n p5 link show eth0 >/dev/null 2>&1 && fail "pod link left after a failed ADD"
+ip -o link show | grep -q "$iport" && fail "host veth left after a failed ADD"
 echo "ovs: ok"
