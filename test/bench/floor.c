@@ -101,17 +101,20 @@ static void sysctl(const char *path, const char *v)
         }
 }
 
-static void add_veth(int fd, const char *host, const char *tmp, const unsigned char *mac,
-                     unsigned mtu, int nsfd)
+/* the host end created on its bridge and up, the peer in the pod's namespace: one request */
+static void add_veth(int fd, const char *host, int master, const char *tmp,
+                     const unsigned char *mac, unsigned mtu, int nsfd)
 {
         struct req r;
-        struct ifinfomsg peer = { 0 };
+        struct ifinfomsg peer = { 0 }, *ifi;
         struct rtattr *li, *data, *pe;
         unsigned ns = (unsigned)nsfd;
 
-        body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        ifi = body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        ifi->ifi_flags = ifi->ifi_change = IFF_UP;
         put(&r, IFLA_IFNAME, host, strlen(host) + 1);
         put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_MASTER, &master, 4);
         li = put(&r, IFLA_LINKINFO, NULL, 0);
         put(&r, IFLA_INFO_KIND, "veth", 5);
         data = put(&r, IFLA_INFO_DATA, NULL, 0);
@@ -128,7 +131,9 @@ static void add_veth(int fd, const char *host, const char *tmp, const unsigned c
         talk(fd, &r, "add veth");
 }
 
-static void setlink(int fd, int ifindex, const char *name, int master, const char *alias, int up)
+/* by index, or by name (byname) when ifindex is 0 */
+static void setlink(int fd, int ifindex, const char *byname, const char *name, const char *alias,
+                    int up)
 {
         struct req r;
         struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
@@ -136,10 +141,10 @@ static void setlink(int fd, int ifindex, const char *name, int master, const cha
         ifi->ifi_index = ifindex;
         ifi->ifi_change = up ? IFF_UP : 0;
         ifi->ifi_flags = up ? IFF_UP : 0;
+        if (byname)
+                put(&r, IFLA_IFNAME, byname, strlen(byname) + 1);
         if (name)
                 put(&r, IFLA_IFNAME, name, strlen(name) + 1);
-        if (master)
-                put(&r, IFLA_MASTER, &master, 4);
         if (alias)
                 put(&r, IFLA_IFALIAS, alias, strlen(alias) + 1);
         talk(fd, &r, "set link");
@@ -167,7 +172,7 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         put(&r, IFA_ADDRESS, &a, 4);
         talk(fd, &r, "add address");
         /* up with the address on it: arp_notify makes the kernel send the gratuitous ARP */
-        setlink(fd, ifindex, NULL, 0, NULL, 1);
+        setlink(fd, ifindex, NULL, NULL, NULL, 1);
         rt = body(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
         rt->rtm_family = AF_INET;
         rt->rtm_table = RT_TABLE_MAIN;
@@ -207,9 +212,9 @@ int main(int argc, char **argv)
         br = (int)if_nametoindex(argv[2]);
         if (!br)
                 die("bridge");
-        add_veth(fd, argv[3], "floortmp0", mac, (unsigned)atoi(argv[8]), pod);
+        add_veth(fd, argv[3], br, "floortmp0", mac, (unsigned)atoi(argv[8]), pod);
         snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[3], argv[5]);
-        setlink(fd, (int)if_nametoindex(argv[3]), NULL, br, alias, 1);
+        setlink(fd, 0, argv[3], NULL, alias, 0);
         if (setns(pod, CLONE_NEWNET) < 0)
                 die("setns");
         sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
@@ -218,7 +223,7 @@ int main(int argc, char **argv)
         close(fd);
         fd = rtnl();
         idx = (int)if_nametoindex("floortmp0");
-        setlink(fd, idx, argv[5], 0, alias, 0);
+        setlink(fd, idx, NULL, argv[5], alias, 0);
         add_addr_route(fd, idx, argv[6], argv[7]);
         if (setns(host, CLONE_NEWNET) < 0)
                 die("setns back");
