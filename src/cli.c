@@ -9,6 +9,8 @@
 #include "cli.h"
 #include "cni/request.h"
 #include "cni/version.h"
+#include "conf.h"
+#include "plan/plan.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "vif/classes.h"
@@ -24,6 +26,9 @@ static const char usage[] =
         "       osvif convert [--to primitive|native] [--manifest JSON|@FILE] [FILE|-]\n"
         "                                  an os-vif object from one form to the other\n"
         "       osvif validate [FILE|-]    check a VIF (native or primitive form)\n"
+        "       osvif plan [FILE|-]        the steps an ADD of this network config would take,\n"
+        "                                  as JSON; nothing is executed (CNI_CONTAINERID,\n"
+        "                                  CNI_IFNAME, CNI_NETNS and CNI_ARGS are used when set)\n"
         "       osvif --help | --version\n"
         "\n"
         "As a CNI plugin, osvif is run by a container runtime with CNI_COMMAND set (ADD, DEL,\n"
@@ -187,6 +192,68 @@ static int cmd_validate(int argc, char **argv)
         return 0;
 }
 
+/* The environment of an ADD as a runtime would give it, from ours where set. */
+static void plan_env(char *env[6], char bufs[5][512])
+{
+        static const char *const vars[5][2] = {
+                { "CNI_CONTAINERID", "example" },
+                { "CNI_IFNAME", "eth0" },
+                { "CNI_NETNS", "/run/netns/example" },
+                { "CNI_PATH", "/opt/cni/bin" },
+                { "CNI_ARGS", "" },
+        };
+        static char add[] = "CNI_COMMAND=ADD";
+        int n = 0;
+
+        env[n++] = add;
+        for (int i = 0; i < 5; i++) {
+                const char *v = getenv(vars[i][0]);
+
+                if (!v && !*vars[i][1])
+                        continue;
+                snprintf(bufs[i], sizeof(bufs[i]), "%s=%s", vars[i][0], v ? v : vars[i][1]);
+                env[n++] = bufs[i];
+        }
+        env[n] = NULL;
+}
+
+static int cmd_plan(int argc, char **argv)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *buf = NULL;
+        struct osvif_cni_request *req = NULL;
+        struct osvif_conf *conf = NULL;
+        _cleanup_(osvif_plan_freep) struct osvif_plan *plan = NULL;
+        _cleanup_cjson_ cJSON *out = NULL;
+        enum osvif_cni_version v;
+        char bufs[5][512], *env[7];
+        cJSON *tree = NULL;
+        size_t len = 0;
+        int rc = 1;
+
+        if (read_input(argc > 2 ? argv[2] : NULL, &buf, &len) < 0)
+                return 1;
+        plan_env(env, bufs);
+        if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
+                conf = osvif_conf_parse(tree, req, &err);
+                if (conf && !conf->vif)
+                        osvif_error_set(&err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                        "no VIF: \"vif\" is not set and no annotation names one");
+                else if (conf && osvif_plan_build(req, conf, conf->vif, &plan, &err) == 0)
+                        out = osvif_plan_to_json(plan);
+        }
+        if (out)
+                rc = print_json(out);
+        else
+                fprintf(stderr, "osvif: invalid (code %d): %s\n", err.code,
+                        err.msg ? err.msg : "out of memory");
+        cJSON_Delete(tree);
+        osvif_conf_free(conf);
+        osvif_cni_request_free(req);
+        osvif_error_clear(&err);
+        return rc;
+}
+
 int osvif_cli_main(int argc, char **argv)
 {
         const char *cmd = argv[1];
@@ -206,6 +273,8 @@ int osvif_cli_main(int argc, char **argv)
                 return cmd_convert(argc, argv);
         if (strcmp(cmd, "validate") == 0)
                 return cmd_validate(argc, argv);
+        if (strcmp(cmd, "plan") == 0)
+                return cmd_plan(argc, argv);
         fprintf(stderr, "osvif: unknown command \"%s\"\n%s", cmd, usage);
         return 2;
 }

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The binary as people meet it: no CNI_COMMAND prints what it is; the sub-commands convert
-# and validate VIFs; and with CNI_COMMAND set, arguments change nothing (runtimes never
+# and validate VIFs and show the plan of an ADD; and with CNI_COMMAND set, arguments change nothing (runtimes never
 # reach the sub-commands). Also the log file and prevResult passed through on ADD.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
@@ -27,6 +27,27 @@ echo "$old" | grep -q '"datapath_type"' && fail "manifest 1.0 kept datapath_type
 out=$(echo '{"type":"ovs","bridge_name":"b","port_profile":{"type":"openvswitch","interface_id":"xyz"}}' |
         "$OSVIF_BIN" validate 2>&1) && fail "validate accepted a bad interface_id"
 echo "$out" | grep -q 'vif.port_profile.interface_id: "xyz" is not a UUID' || fail "validate message: $out"
+
+# plan: the steps of an ADD, from the config as a runtime would pass it, and nothing done
+before=$(ip -o link show)
+out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","ovsdb":"unix:/nonexistent",
+ "vif":{"type":"bridge","bridge_name":"brp","vif_name":"tapplan0",
+   "port_profile":{"type":"openvswitch","interface_id":"0a2b3c4d-0000-4000-8000-000000000001"},
+   "network":{"bridge":"br-int","vlan":7}}}' | CNI_CONTAINERID=pc CNI_IFNAME=net1 "$OSVIF_BIN" plan) ||
+        fail "plan of a hybrid plug: $out"
+echo "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [s["step"] for s in d["steps"]] == ["bridge", "host-veth", "ovs-port", "veth", "pod-link", "pod-l3"], d
+assert d["owner"] == "osvif pnet pc net1", d
+ovs = d["steps"][2]
+assert ovs["bridge"] == "br-int" and ovs["tag"] == 7 and ovs["port"].startswith("qvo"), ovs
+assert d["steps"][3]["host"] == "tapplan0" and d["steps"][4]["name"] == "net1", d
+' || fail "plan steps: $out"
+[ "$(ip -o link show)" = "$before" ] || fail "plan changed the host's links"
+out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"bridge"}}' | "$OSVIF_BIN" plan 2>&1) &&
+        fail "plan accepted a VIFBridge without bridge_name"
+echo "$out" | grep -q "vif.bridge_name: missing" || fail "plan error: $out"
 
 # with CNI_COMMAND, argv is ignored: VERSION answers, no sub-command runs
 out=$(echo '{"cniVersion":"0.4.0"}' | CNI_COMMAND=VERSION "$OSVIF_BIN" convert --to native) || fail "VERSION with arguments"
