@@ -113,17 +113,32 @@ if [ "${OSVIF_BENCH_OVS:-1}" = 1 ] && command -v ovs-vswitchd >/dev/null; then
         done
 fi
 
-# ---- scale: ADD with K pods already on the bridge (and K OVS ports) ----
+# ---- scale: ADD with K pods already on the bridge (and K OVS ports), beside the same ADD by
+# the floor (Linux bridge) or by os-vif's ovs-vsctl sequence (OVS) at each K ----
 SCALE_RAW=$T/scale.csv
 echo "subject,existing,wall_us,cpu_us" >$SCALE_RAW
-fill() { # fill CONF NAME FROM TO: pods FROM..TO-1, in a netns of their own
+fill() { # fill CONF NAME FROM TO: pods FROM..TO-1, each in a netns of its own as real pods are
         local i prefix
         prefix=$(echo "$2" | tr -c 'a-z0-9\n' '-')
-        [ -e /run/netns/fill-$prefix ] || make_netns fill-$prefix
         for ((i = $3; i < $4; i++)); do
-                CNI_COMMAND=ADD CNI_CONTAINERID=$prefix$i CNI_NETNS=/run/netns/fill-$prefix CNI_IFNAME=f$i \
+                ip netns add "f$prefix$i"
+                CNI_COMMAND=ADD CNI_CONTAINERID=$prefix$i CNI_NETNS=/run/netns/f$prefix$i CNI_IFNAME=eth0 \
                         "$T/bin/osvif" <"$1" >$T/fill.out || fail "filling $2: pod $i: $(cat $T/fill.out)"
         done
+}
+# baseline SUBJECT K: one ADD and DEL of what osvif is compared with, on the same bridge
+baseline() {
+        local rec
+        case "$1" in
+        "osvif bridge")
+                rec=$("$RUNNER" -- "$FLOOR" add brbench tapfloor /run/netns/bpod eth0 10.99.0.5/16 10.99.0.1 1500 3>&1)
+                "$FLOOR" del tapfloor
+                echo "\"floor\",$2,$(echo $rec | cut -d' ' -f1,2 --output-delimiter=,)" >>$SCALE_RAW ;;
+        "osvif ovs")
+                rec=$("$RUNNER" -- bash "$SRC/test/bench/vsctl-plug.sh" add br-bench tapvsctl /run/netns/bpod eth0 10.96.0.5/16 10.96.0.1 3>&1)
+                bash "$SRC/test/bench/vsctl-plug.sh" del br-bench tapvsctl
+                echo "\"ovs-vsctl sequence\",$2,$(echo $rec | cut -d' ' -f1,2 --output-delimiter=,)" >>$SCALE_RAW ;;
+        esac
 }
 scale() { # scale SUBJECT CONF
         local have=0 k i
@@ -137,6 +152,7 @@ scale() { # scale SUBJECT CONF
                         measure "$1 @$k" ADD "$2" bench
                         tail -1 $RAW | awk -F, -v s="$1" -v k=$k '{n = NF; print "\"" s "\"," k "," $(n-2) "," $(n-1)}' >>$SCALE_RAW
                         measure "$1 @$k" DEL "$2" bench
+                        baseline "$1" $k
                 done
         done
 }

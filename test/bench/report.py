@@ -83,12 +83,22 @@ for key, what, limit in (("wall_med", "wall", 3.0), ("cpu_med", "CPU", 5.0)):
         r = rf / o
         target("ADD+DEL %s, reference bridge + host-local / osvif" % what, "%.1f×" % r, "≥ %.0f×" % limit,
                r >= limit, "%.2f ms vs %.2f ms" % (rf, o))
+# the baselines measured beside each osvif subject at every scale point (bench.sh, baseline())
+BASELINE = {"osvif bridge": "floor", "osvif ovs": "ovs-vsctl sequence"}
 for s in subjects:
+    if s not in BASELINE:
+        continue
     one, top = by_scale.get((s, min(counts))), by_scale.get((s, max(counts)))
     if one and top:
         r = statistics.median(top) / statistics.median(one)
+        detail = "%.2f ms vs %.2f ms" % (statistics.median(top), statistics.median(one))
+        b1, bt = by_scale.get((BASELINE[s], min(counts))), by_scale.get((BASELINE[s], max(counts)))
+        if b1 and bt:
+            detail += "; %s: %.2f ms vs %.2f ms (%.2f×)" % (
+                BASELINE[s], statistics.median(bt), statistics.median(b1),
+                statistics.median(bt) / statistics.median(b1))
         target("%s: ADD with %d existing vs %d" % (s, max(counts), min(counts)), "%.2f×" % r, "≤ 1.2×", r <= 1.2,
-               "%.2f ms vs %.2f ms" % (statistics.median(top), statistics.median(one)))
+               detail)
 rss = max(get(ours, v, "rss_max") or 0 for v in ("ADD", "CHECK", "DEL"))
 target("peak RSS (osvif, no IPAM)", "%.2f MiB" % rss, "≤ 3 MiB", rss <= 3.0, "ru_maxrss of the plugin process")
 

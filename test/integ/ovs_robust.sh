@@ -1,6 +1,8 @@
 #!/bin/bash
 # The OVS paths under failure and load: a fault before every step of the VIFOpenVSwitch and
-# hybrid plans, OVSDB killed (code 11), ovs-vswitchd stopped (a bounded wait, code 107), and
+# hybrid plans, OVSDB killed (code 11), ovs-vswitchd stopped (a bounded wait, code 107), an
+# error ovs-vswitchd reports on the Interface (code 107 and a rollback), OVSDB echo requests
+# answered during a long wait, and
 # 50 concurrent ADDs onto one OVS bridge that does not exist yet. Every failure leaves the
 # host and the OVS database as they were.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
@@ -63,6 +65,47 @@ expect_error 107 "$out" "ADD with ovs-vswitchd stopped"
 echo "$out" | grep -q "within 1500 ms" || fail "the error names the bound: $out"
 [ "$elapsed" -ge 1400 ] && [ "$elapsed" -lt 6000 ] || fail "waited $elapsed ms for a 1500 ms bound"
 assert_same_snapshot "$before" "$(snapshot --netns pod)$(ovs_state)" "ovs-vswitchd stopped"
+
+# ovsdb-server's inactivity probe: through a Manager remote that probes after 1 s of silence
+# and drops a client that does not answer within another, a 4 s wait only ends with its own
+# timeout when the client answers each "echo" while it waits
+ovs_vsctl --id=@m create Manager target='"ptcp:6642:127.0.0.1"' inactivity_probe=1000 -- \
+        set Open_vSwitch . manager_options=@m >/dev/null || fail "create the Manager row"
+ovs-appctl -t "$OVS_DIR/ovsdb-server.ctl" ovsdb-server/add-remote db:Open_vSwitch,Open_vSwitch,manager_options ||
+        fail "add the manager remote"
+for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/6642) 2>/dev/null && break; sleep 0.05; done
+before="$(snapshot --netns pod)$(ovs_state)"
+ovs_stop_vswitchd
+out=$(ovs_conf ovs '"ovsPortTimeout":4000' | sed 's|"ovsdb":"[^"]*"|"ovsdb":"tcp:127.0.0.1:6642"|' |
+        cni ADD /run/netns/pod eth0 echoer) && fail "ADD with ovs-vswitchd stopped succeeded"
+ovs_cont_vswitchd
+expect_error 107 "$out" "ADD through a probing remote"
+echo "$out" | grep -q "within 4000 ms" || fail "the session was dropped before the wait ended: $out"
+grep -q "no response to inactivity probe" "$OVS_DIR/ovsdb-server.log" &&
+        fail "ovsdb-server dropped a client for not answering its echo"
+assert_same_snapshot "$before" "$(snapshot --netns pod)$(ovs_state)" "probing remote"
+
+# ovs-vswitchd reports an error on the Interface (its device vanished before it opened it):
+# the error becomes code 107 with ovs-vswitchd's words, and everything is undone
+before="$(snapshot --netns pod)$(ovs_state)"
+ovs_stop_vswitchd
+ovs_conf ovs '"ovsPortTimeout":20000' | cni ADD /run/netns/pod eth0 verr >/run/osvif-test/verr.out 2>/dev/null &
+addpid=$!
+port=""
+for _ in $(seq 1 400); do
+        port=$(ovs_vsctl --bare --columns=name find Interface external_ids:osvif-container-id=verr)
+        [ -n "$port" ] && ip link show "$port" >/dev/null 2>&1 && break
+        sleep 0.05
+done
+[ -n "$port" ] || { ovs_cont_vswitchd; fail "the ADD wrote no Interface row"; }
+ip link del "$port" || fail "could not delete $port under the ADD"
+ovs_cont_vswitchd
+wait $addpid && fail "ADD succeeded although ovs-vswitchd could not open $port"
+out=$(cat /run/osvif-test/verr.out)
+expect_error 107 "$out" "ADD with an Interface error"
+echo "$out" | grep -qF "could not add port" && echo "$out" | grep -qF "could not open network device $port" ||
+        fail "the error is not ovs-vswitchd's: $out"
+assert_same_snapshot "$before" "$(snapshot --netns pod)$(ovs_state)" "Interface error"
 
 # 50 concurrent ADDs onto a bridge that does not exist yet
 N=${OSVIF_CONCURRENCY:-50}
