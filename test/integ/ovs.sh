@@ -98,6 +98,14 @@ for target in tcp:127.0.0.1:6640 "tcp:[::1]:6641"; do
         OVSDB=$target ovs_conf $UUID4 10.80.0.5 100 | cni DEL /run/netns/p5 eth0 ctr5 || fail "DEL over $target"
         [ -z "$(ovs_vsctl --if-exists get Port $iport name 2>/dev/null)" ] || fail "port left after DEL over $target"
 done
+# no "ovsdb" key: the default target, unix:/run/openvswitch/db.sock (this /run is the test's own)
+mkdir -p /run/openvswitch
+ovs-appctl -t "$OVS_DIR/ovsdb-server.ctl" ovsdb-server/add-remote punix:/run/openvswitch/db.sock || fail "add the default remote"
+for _ in $(seq 1 100); do [ -S /run/openvswitch/db.sock ] && break; sleep 0.05; done
+out=$(ovs_conf $UUID4 10.80.0.5 100 | sed 's|"ovsdb":"[^"]*",||' | cni ADD /run/netns/p5 eth0 ctr5) || fail "ADD with the default target: $out"
+[ "$(extid $iport iface-id)" = $UUID4 ] || fail "iface-id through the default target"
+ovs_conf $UUID4 10.80.0.5 100 | sed 's|"ovsdb":"[^"]*",||' | cni DEL /run/netns/p5 eth0 ctr5 || fail "DEL with the default target"
+[ -z "$(ovs_vsctl --if-exists get Port $iport name 2>/dev/null)" ] || fail "port left after DEL through the default target"
 # nothing listens on this port: a connection error (code 11), naming the target
 out=$(OVSDB=tcp:127.0.0.1:6650 ovs_conf $UUID4 10.80.0.5 100 | cni ADD /run/netns/p5 eth0 ctr5) && fail "ADD with no server"
 expect_error 11 "$out" "ADD with no server on the TCP target"
