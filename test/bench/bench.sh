@@ -160,7 +160,9 @@ scale() { # scale SUBJECT CONF
 unfill() {
         local prefix n
         prefix=$(echo "$1" | tr -c 'a-z0-9\n' '-')
-        for n in /run/netns/f$prefix*; do ip netns del "$(basename "$n")"; done
+        for n in /run/netns/f$prefix*; do
+                if [ -e "$n" ]; then ip netns del "$(basename "$n")"; fi
+        done
         while [ "$(ip -o link show | wc -l)" -gt 20 ]; do sleep 0.5; done
 }
 scale "osvif bridge" $T/osvif-net.json
