@@ -193,7 +193,7 @@ static int cmd_validate(int argc, char **argv)
 }
 
 /* The environment of an ADD as a runtime would give it, from ours where set. */
-static void plan_env(char *env[6], char bufs[5][512])
+static void plan_env(char *env[7], char bufs[5][512])
 {
         static const char *const vars[5][2] = {
                 { "CNI_CONTAINERID", "example" },
@@ -235,11 +235,9 @@ static int cmd_plan(int argc, char **argv)
                 return 1;
         plan_env(env, bufs);
         if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
+                /* for an ADD, the parse refuses a config that yields no VIF */
                 conf = osvif_conf_parse(tree, req, &err);
-                if (conf && !conf->vif)
-                        osvif_error_set(&err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                        "no VIF: \"vif\" is not set and no annotation names one");
-                else if (conf && osvif_plan_build(req, conf, conf->vif, &plan, &err) == 0)
+                if (conf && osvif_plan_build(req, conf, conf->vif, &plan, &err) == 0)
                         out = osvif_plan_to_json(plan);
         }
         if (out)

@@ -73,7 +73,7 @@ struct osvif_veth_opts {
         unsigned mtu;            /* both ends, 0: default */
         int master;              /* ifindex of a bridge to put `name` on at creation, 0: none */
         bool up;                 /* `name` comes up at creation (the peer cannot: the kernel
-                                   refuses to open it before its twin exists, ENOTCONN) */
+                                    refuses to open it before its twin exists, ENOTCONN) */
         bool promisc;            /* both ends promiscuous (os-vif's qvb/qvo) */
 };
 

@@ -117,9 +117,11 @@ fi
 # the floor (Linux bridge) or by os-vif's ovs-vsctl sequence (OVS) at each K ----
 SCALE_RAW=$T/scale.csv
 echo "subject,existing,wall_us,cpu_us" >$SCALE_RAW
+# the fill pods of subject NAME are netns f<prefix><i>, container ids <prefix><i>
+fill_prefix() { echo "$1" | tr -c 'a-z0-9\n' '-'; }
 fill() { # fill CONF NAME FROM TO: pods FROM..TO-1, each in a netns of its own as real pods are
         local i prefix
-        prefix=$(echo "$2" | tr -c 'a-z0-9\n' '-')
+        prefix=$(fill_prefix "$2")
         for ((i = $3; i < $4; i++)); do
                 ip netns add "f$prefix$i"
                 CNI_COMMAND=ADD CNI_CONTAINERID=$prefix$i CNI_NETNS=/run/netns/f$prefix$i CNI_IFNAME=eth0 \
@@ -158,9 +160,8 @@ scale() { # scale SUBJECT CONF
 }
 # unfill NAME: the pods fill made go with their namespaces (the kernel deletes each veth pair)
 unfill() {
-        local prefix n
-        prefix=$(echo "$1" | tr -c 'a-z0-9\n' '-')
-        for n in /run/netns/f$prefix*; do
+        local n
+        for n in /run/netns/f"$(fill_prefix "$1")"*; do
                 if [ -e "$n" ]; then ip netns del "$(basename "$n")"; fi
         done
         while [ "$(ip -o link show | wc -l)" -gt 20 ]; do sleep 0.5; done

@@ -131,9 +131,8 @@ static void add_veth(int fd, const char *host, int master, const char *tmp,
         talk(fd, &r, "add veth");
 }
 
-/* by index, or by name (byname) when ifindex is 0 */
-static void setlink(int fd, int ifindex, const char *byname, const char *name, const char *alias,
-                    int up)
+/* by index; with ifindex 0 the kernel finds the link by `name` instead of renaming it */
+static void setlink(int fd, int ifindex, const char *name, const char *alias, int up)
 {
         struct req r;
         struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
@@ -141,8 +140,6 @@ static void setlink(int fd, int ifindex, const char *byname, const char *name, c
         ifi->ifi_index = ifindex;
         ifi->ifi_change = up ? IFF_UP : 0;
         ifi->ifi_flags = up ? IFF_UP : 0;
-        if (byname)
-                put(&r, IFLA_IFNAME, byname, strlen(byname) + 1);
         if (name)
                 put(&r, IFLA_IFNAME, name, strlen(name) + 1);
         if (alias)
@@ -172,7 +169,7 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         put(&r, IFA_ADDRESS, &a, 4);
         talk(fd, &r, "add address");
         /* up with the address on it: arp_notify makes the kernel send the gratuitous ARP */
-        setlink(fd, ifindex, NULL, NULL, NULL, 1);
+        setlink(fd, ifindex, NULL, NULL, 1);
         rt = body(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*rt));
         rt->rtm_family = AF_INET;
         rt->rtm_table = RT_TABLE_MAIN;
@@ -214,7 +211,7 @@ int main(int argc, char **argv)
                 die("bridge");
         add_veth(fd, argv[3], br, "floortmp0", mac, (unsigned)atoi(argv[8]), pod);
         snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[3], argv[5]);
-        setlink(fd, 0, argv[3], NULL, alias, 0);
+        setlink(fd, 0, argv[3], alias, 0);
         if (setns(pod, CLONE_NEWNET) < 0)
                 die("setns");
         sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
@@ -223,7 +220,7 @@ int main(int argc, char **argv)
         close(fd);
         fd = rtnl();
         idx = (int)if_nametoindex("floortmp0");
-        setlink(fd, idx, NULL, argv[5], alias, 0);
+        setlink(fd, idx, argv[5], alias, 0);
         add_addr_route(fd, idx, argv[6], argv[7]);
         if (setns(host, CLONE_NEWNET) < 0)
                 die("setns back");

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The binary as people meet it: no CNI_COMMAND prints what it is; the sub-commands convert
-# and validate VIFs and show the plan of an ADD; and with CNI_COMMAND set, arguments change nothing (runtimes never
-# reach the sub-commands). Also the log file and prevResult passed through on ADD.
+# and validate VIFs and show the plan of an ADD; and with CNI_COMMAND set, arguments change
+# nothing (runtimes never reach the sub-commands). Also the log file and prevResult passed
+# through on ADD.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
 require_cmd ip /usr/bin/python3
@@ -48,6 +49,9 @@ assert d["steps"][3]["host"] == "tapplan0" and d["steps"][4]["name"] == "net1", 
 out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"bridge"}}' | "$OSVIF_BIN" plan 2>&1) &&
         fail "plan accepted a VIFBridge without bridge_name"
 echo "$out" | grep -q "vif.bridge_name: missing" || fail "plan error: $out"
+out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif"}' | "$OSVIF_BIN" plan 2>&1) &&
+        fail "plan accepted a config with no VIF"
+echo "$out" | grep -q "code 7): vif: missing" || fail "plan error without a VIF: $out"
 
 # with CNI_COMMAND, argv is ignored: VERSION answers, no sub-command runs
 out=$(echo '{"cniVersion":"0.4.0"}' | CNI_COMMAND=VERSION "$OSVIF_BIN" convert --to native) || fail "VERSION with arguments"

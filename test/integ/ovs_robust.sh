@@ -2,9 +2,8 @@
 # The OVS paths under failure and load: a fault before every step of the VIFOpenVSwitch and
 # hybrid plans, OVSDB killed (code 11), ovs-vswitchd stopped (a bounded wait, code 107), an
 # error ovs-vswitchd reports on the Interface (code 107 and a rollback), OVSDB echo requests
-# answered during a long wait, and
-# 50 concurrent ADDs onto one OVS bridge that does not exist yet. Every failure leaves the
-# host and the OVS database as they were.
+# answered during a long wait, and 50 concurrent ADDs onto one OVS bridge that does not exist
+# yet. Every failure leaves the host and the OVS database as they were.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root
