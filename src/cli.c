@@ -10,6 +10,7 @@
 #include "cni/request.h"
 #include "cni/version.h"
 #include "conf.h"
+#include "plan/mapping.h"
 #include "plan/plan.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -173,21 +174,37 @@ out:
         return rc;
 }
 
+/* What a person may want to see of a VIF besides its type: the mode of the types that have one. */
+static void print_mode(const struct osvif_vif *vif)
+{
+        if (vif->type == OSVIF_VIF_DIRECT && osvif_obj_is_set(&vif->obj, "mode"))
+                printf(", mode %s", osvif_direct_mode_name(vif->mode_direct));
+        else if (vif->type == OSVIF_VIF_VHOSTUSER && osvif_obj_is_set(&vif->obj, "mode"))
+                printf(", mode %s", osvif_vhostuser_mode_name(vif->mode_vhostuser));
+        else if (vif->type == OSVIF_VIF_HOSTDEVICE && osvif_obj_is_set(&vif->obj, "dev_type"))
+                printf(", dev_type %s", osvif_hostdev_type_name(vif->dev_type));
+}
+
 static int cmd_validate(int argc, char **argv)
 {
         osvif_error_t err = OSVIF_ERROR_INIT;
         _cleanup_cjson_ cJSON *in = read_json(argc > 2 ? argv[2] : NULL);
+        const struct osvif_mapping_row *row = NULL;
         struct osvif_vif *vif = NULL;
 
         if (!in)
                 return 1;
-        if (osvif_vif_from_json(in, "vif", &vif, &err) < 0) {
+        if (osvif_vif_from_json(in, "vif", &vif, &err) < 0 ||
+            osvif_mapping_check(vif, "vif", &row, &err) < 0) {
                 fprintf(stderr, "osvif: invalid (code %d): %s\n", err.code, err.msg);
                 osvif_error_clear(&err);
+                osvif_vif_free(vif);
                 return 1;
         }
-        printf("valid: %s%s%s\n", osvif_vif_type_name(vif->type), vif->port_profile ? " with " : "",
+        printf("valid: %s%s%s", osvif_vif_type_name(vif->type), vif->port_profile ? " with " : "",
                vif->port_profile ? osvif_profile_type_name(vif->port_profile->type) : "");
+        print_mode(vif);
+        printf("%s\n", row->build ? "" : " (not served by this version: ADD answers code 110)");
         osvif_vif_free(vif);
         return 0;
 }

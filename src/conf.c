@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "plan/mapping.h"
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -140,7 +141,15 @@ static int vif_from_value(const cJSON *v, const char *path, struct osvif_vif **r
                                        "%s: expected an object, got %s %s", path,
                                        osvif_json_type_name(v), r ? r : "");
         }
-        return osvif_vif_from_json(v, path, ret, err);
+        if (osvif_vif_from_json(v, path, ret, err) < 0)
+                return -1;
+        /* a VIF no row of the mapping plugs is refused whatever the verb, as a bad field is */
+        if (osvif_mapping_check(*ret, path, NULL, err) < 0) {
+                osvif_vif_free(*ret);
+                *ret = NULL;
+                return -1;
+        }
+        return 0;
 }
 
 /*

@@ -48,8 +48,6 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
-        char socket_path[108]; /* vhost-user: for the result */
-        char pci_id[16];       /* host device: for the result */
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];

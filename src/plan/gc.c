@@ -6,6 +6,7 @@
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
+#include "plan/mapping.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -110,25 +111,24 @@ int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *net
         return r < 0 ? -1 : 0;
 }
 
-static bool needs_ovs(const struct osvif_vif *vif)
-{
-        if (!vif)
-                return false;
-        return vif->type == OSVIF_VIF_OPENVSWITCH ||
-               (vif->port_profile && vif->port_profile->type == OSVIF_PROFILE_OPENVSWITCH);
-}
-
 int osvif_exec_status(const struct osvif_cni_request *req, const struct osvif_conf *conf,
                       osvif_error_t *err)
 {
+        const struct osvif_mapping_row *row = conf->vif ? osvif_mapping_of(conf->vif) : NULL;
         _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
         _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
 
+        if (row && !row->build)
+                return osvif_error_set(err, OSVIF_CNI_ERR_NOT_AVAILABLE, 0,
+                                       "%s with %s%s is not served by this version of osvif",
+                                       osvif_vif_type_name(row->vif),
+                                       row->profile ? "port profile " : "no port profile",
+                                       row->profile ? osvif_profile_type_name(row->profile) : "");
         if (!nl) {
                 err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
                 return osvif_error_wrap(err, "rtnetlink unavailable");
         }
-        if (needs_ovs(conf->vif) &&
+        if (row && (row->needs & OSVIF_NEEDS_OVSDB) &&
             (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
              osvif_ovsdb_ping(db, conf->ovsdb_timeout_ms, err) < 0)) {
                 err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;

@@ -5,6 +5,7 @@
 
 #include "plan/steps.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/log.h"
 
 /* OVS_PORT: the port os-vif's ovs plugin creates, in one OVSDB transaction. */
@@ -38,7 +39,6 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type
                                                                 : NULL,
                 .port = s->u.ovs_port.port,
-                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
                 .iface_id = iface_id(p),
                 .attached_mac = osvif_mac_format(p->mac, mac),
                 .vm_uuid = p->container_id,
@@ -46,7 +46,6 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .tag = s->u.ovs_port.tag,
                 .isolate = s->u.ovs_port.isolate,
                 .mtu_request = s->u.ovs_port.mtu_request,
-                .vhost_server_path = s->u.ovs_port.vhost_server_path,
         };
 
         if (!db)
@@ -154,7 +153,19 @@ static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         return osvif_ovs_del_owned(db, &owner, p->conf->ovsdb_timeout_ms, OVS_SYNC_MS, err);
 }
 
+static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "bridge", s->u.ovs_port.bridge);
+
+        r |= osvif_json_add_string(o, "port", s->u.ovs_port.port);
+        if (s->u.ovs_port.tag >= 0)
+                r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
+        return r;
+}
+
 const struct osvif_step_ops osvif_step_ovs_port_ops = {
+        .name = "ovs-port",
+        .describe = ovs_port_describe,
         .apply = ovs_port_apply,
         .undo = ovs_port_undo,
         .check = ovs_port_check,

@@ -258,9 +258,7 @@ bool osvif_obj_is_null(const struct osvif_obj *o, const char *name);
 
 /* The os-vif class name ("VIFOpenVSwitch") and the short native name ("ovs"). */
 const char *osvif_vif_type_name(enum osvif_vif_type t);
-const char *osvif_vif_type_short_name(enum osvif_vif_type t);
 const char *osvif_profile_type_name(enum osvif_profile_type t);
-const char *osvif_profile_type_short_name(enum osvif_profile_type t);
 const char *osvif_direct_mode_name(enum osvif_direct_mode m);
 const char *osvif_vhostuser_mode_name(enum osvif_vhostuser_mode m);
 const char *osvif_hostdev_type_name(enum osvif_hostdev_type t);
@@ -314,10 +312,10 @@ cJSON *osvif_obj_to_primitive(const struct osvif_obj *o, const struct osvif_mani
 cJSON *osvif_vif_to_native(const struct osvif_vif *vif, osvif_error_t *err);
 
 /*
- * Semantic validation, after parsing: required fields for the VIF type, formats os-vif
- * checks (UUID, MAC, PCI, CIDR, IP), value ranges (vlan 0..4095, mtu 68..65535), the
- * VIF type x port profile combinations the mapping can serve (DESIGN.md, "The mapping"),
- * and consistency (VIFOpenVSwitch's bridge_name vs network.bridge). Code 7 naming the field.
+ * Semantic validation, after parsing: value ranges (vlan 0..4095, mtu 68..65535, 802.1Qbg
+ * ids), interface names, an abstract port profile. Code 7 naming the field. Whether a VIF
+ * can be plugged (its VIF type x port profile row, the row's required fields and rules) is
+ * the mapping's question: osvif_mapping_check() in plan/mapping.h.
  */
 int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_error_t *err);
 

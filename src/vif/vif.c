@@ -19,36 +19,23 @@ const char *osvif_vif_type_name(enum osvif_vif_type t)
         return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
 }
 
-const char *osvif_vif_type_short_name(enum osvif_vif_type t)
-{
-        static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
-                "generic", "bridge", "ovs", "direct", "vhostuser", "hostdev", "nested_dpdk",
-        };
-
-        return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
-}
-
-static const char *const profile_names[OSVIF_PROFILE_TYPE_COUNT][2] = {
-        [OSVIF_PROFILE_NONE] = { "none", "none" },
-        [OSVIF_PROFILE_BASE] = { "VIFPortProfileBase", "base" },
-        [OSVIF_PROFILE_OPENVSWITCH] = { "VIFPortProfileOpenVSwitch", "openvswitch" },
-        [OSVIF_PROFILE_FP_OPENVSWITCH] = { "VIFPortProfileFPOpenVSwitch", "fp_openvswitch" },
-        [OSVIF_PROFILE_OVS_REPRESENTOR] = { "VIFPortProfileOVSRepresentor", "ovs_representor" },
-        [OSVIF_PROFILE_FP_BRIDGE] = { "VIFPortProfileFPBridge", "fp_bridge" },
-        [OSVIF_PROFILE_FP_TAP] = { "VIFPortProfileFPTap", "fp_tap" },
-        [OSVIF_PROFILE_8021QBG] = { "VIFPortProfile8021Qbg", "8021qbg" },
-        [OSVIF_PROFILE_8021QBH] = { "VIFPortProfile8021Qbh", "8021qbh" },
-        [OSVIF_PROFILE_K8S_DPDK] = { "VIFPortProfileK8sDPDK", "k8s_dpdk" },
-};
-
+/* the short names are the classes' (vif/classes.c), where the native form reads them */
 const char *osvif_profile_type_name(enum osvif_profile_type t)
 {
-        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][0] : "unknown";
-}
+        static const char *const n[OSVIF_PROFILE_TYPE_COUNT] = {
+                [OSVIF_PROFILE_NONE] = "none",
+                [OSVIF_PROFILE_BASE] = "VIFPortProfileBase",
+                [OSVIF_PROFILE_OPENVSWITCH] = "VIFPortProfileOpenVSwitch",
+                [OSVIF_PROFILE_FP_OPENVSWITCH] = "VIFPortProfileFPOpenVSwitch",
+                [OSVIF_PROFILE_OVS_REPRESENTOR] = "VIFPortProfileOVSRepresentor",
+                [OSVIF_PROFILE_FP_BRIDGE] = "VIFPortProfileFPBridge",
+                [OSVIF_PROFILE_FP_TAP] = "VIFPortProfileFPTap",
+                [OSVIF_PROFILE_8021QBG] = "VIFPortProfile8021Qbg",
+                [OSVIF_PROFILE_8021QBH] = "VIFPortProfile8021Qbh",
+                [OSVIF_PROFILE_K8S_DPDK] = "VIFPortProfileK8sDPDK",
+        };
 
-const char *osvif_profile_type_short_name(enum osvif_profile_type t)
-{
-        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][1] : "unknown";
+        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? n[t] : "unknown";
 }
 
 const char *osvif_direct_mode_name(enum osvif_direct_mode m)

@@ -61,18 +61,17 @@ static void build_ok(const char *conf, struct fixture *f)
 #define NET(vif, extra) \
         "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\",\"vif\":" vif extra "}"
 
-static void assert_steps(const struct osvif_plan *p, const enum osvif_step_kind *want, size_t n)
+static void assert_steps(const struct osvif_plan *p, const char *const *want, size_t n)
 {
         cr_assert_eq(p->n_steps, n, "%zu steps, want %zu", p->n_steps, n);
         for (size_t i = 0; i < n; i++)
-                cr_assert_eq(p->steps[i].kind, want[i], "step %zu is %s, want %s", i,
-                             osvif_step_kind_name(p->steps[i].kind), osvif_step_kind_name(want[i]));
+                cr_assert_str_eq(osvif_step_name(&p->steps[i]), want[i], "step %zu is %s, want %s",
+                                 i, osvif_step_name(&p->steps[i]), want[i]);
 }
 
 Test(plan, generic_is_a_bare_veth)
 {
-        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
-                                                     OSVIF_STEP_POD_L3 };
+        static const char *const want[] = { "veth", "pod-link", "pod-l3" };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"generic\",\"vif_name\":\"tapgen0\"}", ""), &f);
@@ -85,9 +84,8 @@ Test(plan, generic_is_a_bare_veth)
 
 Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
-        static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+        static const char *const want[] = {
+                "ipam", "bridge", "veth", "pod-link", "pod-l3",
         };
         struct fixture f;
 
@@ -107,9 +105,8 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
 
 Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 {
-        static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_BRIDGE, OSVIF_STEP_HOST_VETH, OSVIF_STEP_OVS_PORT,
-                OSVIF_STEP_VETH,   OSVIF_STEP_POD_LINK,  OSVIF_STEP_POD_L3,
+        static const char *const want[] = {
+                "bridge", "qvb-qvo", "ovs-port", "veth", "pod-link", "pod-l3",
         };
         struct fixture f;
 
@@ -125,9 +122,9 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
         cr_assert_str_eq(f.plan->steps[0].u.bridge.name, "qbr3f2a9c6e-1b");
         cr_assert(f.plan->steps[0].u.bridge.owned);
         cr_assert(f.plan->steps[0].u.bridge.os_vif_settings);
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.a, "qvb3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.b, "qvo3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.master, "qbr3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.qvb, "qvb3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.qvo, "qvo3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.master, "qbr3f2a9c6e-1b");
         cr_assert_str_eq(f.plan->steps[2].u.ovs_port.port, "qvo3f2a9c6e-1b");
         cr_assert_str_eq(f.plan->steps[2].u.ovs_port.bridge, "br-int");
         cr_assert_eq(f.plan->steps[2].u.ovs_port.tag, 7);
@@ -138,8 +135,7 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 
 Test(plan, ovs_port_takes_bridge_vlan_mtu_and_profile)
 {
-        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_OVS_PORT,
-                                                     OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3 };
+        static const char *const want[] = { "veth", "ovs-port", "pod-link", "pod-l3" };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":"

@@ -254,20 +254,11 @@ Test(vif, names_fields_and_values_in_errors)
                        "\"openvswitch\","
                        "\"interface_id\":\"xyz\"}}",
                        "vif.port_profile.interface_id: \"xyz\" is not a UUID");
-        assert_refused("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":\"vepa\","
-                       "\"port_profile\":{\"type\":\"openvswitch\"}}",
-                       "vif: VIFDirect with port profile VIFPortProfileOpenVSwitch cannot be "
-                       "served: no row "
-                       "of the mapping plugs it");
         assert_refused(
                 "{\"type\":\"bridge\",\"bridge_name\":\"b\",\"network\":{\"subnets\":[{\"cidr\":"
                 "\"10.0.0.0/24\","
                 "\"ips\":[\"10.0.0.300\"]}]}}",
                 "vif.network.subnets[0].ips[0].address: \"10.0.0.300\" is not an IP address");
-        assert_refused(
-                "{\"type\":\"ovs\",\"bridge_name\":\"a\",\"network\":{\"bridge\":\"b\"},"
-                "\"port_profile\":{\"type\":\"openvswitch\"}}",
-                "vif.bridge_name: \"a\" and vif.network.bridge: \"b\" name different OVS bridges");
         assert_refused("{\"type\":\"generic\",\"vif_name\":\"a:b\"}",
                        "vif.vif_name: \"a:b\" contains '/', ':' or white space");
         assert_refused("{\"type\":\"generic\",\"bogus\":1}",

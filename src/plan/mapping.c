@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <string.h>
+
+#include "plan/build.h"
+#include "plan/mapping.h"
+
+/*
+ * The mapping's rows and the steps each builds. A new VIF type is a row here, its steps in
+ * plan/steps_<kind>.c and its backend in backend/<kind>.c.
+ */
+
+static bool has(const struct osvif_obj *o, const char *field)
+{
+        return o && osvif_obj_is_set(o, field) && !osvif_obj_is_null(o, field);
+}
+
+static const char *ovs_bridge(const struct osvif_vif *vif)
+{
+        if (vif->type == OSVIF_VIF_OPENVSWITCH && has(&vif->obj, "bridge_name"))
+                return vif->bridge_name;
+        return vif->network && has(&vif->network->obj, "bridge") ? vif->network->bridge : NULL;
+}
+
+static int add_ovs_port(struct osvif_plan *p, const char *port, osvif_error_t *err)
+{
+        const struct osvif_vif *vif = p->vif;
+        const struct osvif_port_profile *pp = vif->port_profile;
+        const struct osvif_network *net = vif->network;
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_ovs_port_ops);
+        const char *bridge_field = vif->type == OSVIF_VIF_OPENVSWITCH && has(&vif->obj,
+                                                                              "bridge_name")
+                                           ? "vif.bridge_name"
+                                           : "vif.network.bridge";
+
+        if (osvif_plan_set_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge),
+                                ovs_bridge(vif), bridge_field, err) < 0 ||
+            osvif_plan_set_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port, "port",
+                                err) < 0 ||
+            (pp && osvif_plan_set_name(s->u.ovs_port.datapath_type,
+                                       sizeof(s->u.ovs_port.datapath_type), pp->datapath_type,
+                                       "vif.port_profile.datapath_type", err) < 0))
+                return -1;
+        s->u.ovs_port.tag = net && has(&net->obj, "vlan") && net->vlan > 0 ? (int)net->vlan : -1;
+        s->u.ovs_port.isolate = p->conf->isolate_vif;
+        s->u.ovs_port.mtu_request = p->mtu;
+        return 0;
+}
+
+static void add_veth(struct osvif_plan *p, const char *master, bool host_up)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_veth_ops);
+
+        /* both names are interface names already: the host's was made, the bridge's checked */
+        snprintf(s->u.veth.host, sizeof(s->u.veth.host), "%s", p->host_ifname);
+        snprintf(s->u.veth.master, sizeof(s->u.veth.master), "%s", master ? master : "");
+        s->u.veth.host_up = host_up;
+}
+
+static int build_generic(struct osvif_plan *p, osvif_error_t *err)
+{
+        add_veth(p, NULL, true);
+        return 0;
+}
+
+static int build_bridge(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_bridge_ops);
+
+        if (osvif_plan_set_name(s->u.bridge.name, sizeof(s->u.bridge.name), p->vif->bridge_name,
+                                "vif.bridge_name", err) < 0)
+                return -1;
+        s->u.bridge.mtu = p->mtu;
+        add_veth(p, s->u.bridge.name, false);
+        return 0;
+}
+
+/*
+ * os-vif's hybrid plug: a per-VIF Linux bridge qbr, a veth qvb/qvo whose qvo end is the OVS
+ * port, and the pod's veth on qbr where the VM's tap would be.
+ */
+static int build_hybrid(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *br = osvif_plan_push(p, &osvif_step_bridge_ops);
+        struct osvif_step *v = osvif_plan_push(p, &osvif_step_qvb_qvo_ops);
+
+        osvif_plan_device_name(p, "qbr",
+                               p->conf->vif_source == OSVIF_VIF_SOURCE_CONFIG ? NULL
+                                                                              : p->vif->bridge_name,
+                               br->u.bridge.name);
+        br->u.bridge.owned = true;
+        br->u.bridge.os_vif_settings = true;
+        br->u.bridge.mtu = p->mtu;
+        osvif_plan_device_name(p, "qvb", NULL, v->u.qvb_qvo.qvb);
+        osvif_plan_device_name(p, "qvo", NULL, v->u.qvb_qvo.qvo);
+        memcpy(v->u.qvb_qvo.master, br->u.bridge.name, sizeof(v->u.qvb_qvo.master));
+        v->u.qvb_qvo.mtu = p->mtu;
+        if (add_ovs_port(p, v->u.qvb_qvo.qvo, err) < 0)
+                return -1;
+        add_veth(p, br->u.bridge.name, false);
+        return 0;
+}
+
+static int build_ovs(struct osvif_plan *p, osvif_error_t *err)
+{
+        add_veth(p, NULL, true);
+        return add_ovs_port(p, p->host_ifname, err);
+}
+
+/* os-vif's ovs plugin reads network.bridge, Nova's VIF bridge_name: one bridge, or refuse. */
+static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
+{
+        if (has(&vif->obj, "bridge_name") && vif->network && has(&vif->network->obj, "bridge") &&
+            strcmp(vif->bridge_name, vif->network->bridge) != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s.bridge_name: \"%s\" and %s.network.bridge: \"%s\" name "
+                                       "different OVS bridges",
+                                       path, vif->bridge_name, path, vif->network->bridge);
+        return 0;
+}
+
+/* The rows served by a veth: the pod end goes with the host end */
+#define VETH_ROW                                                  \
+        .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
+        .pod_link = OSVIF_POD_LINK_VETH_PEER
+
+const struct osvif_mapping_row osvif_mapping[] = {
+        {
+                .vif = OSVIF_VIF_GENERIC,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "a veth; the host end (`vif_name`) is up and unattached, for the "
+                          "operator's routing",
+                .build = build_generic,
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                VETH_ROW,
+        },
+        {
+                .vif = OSVIF_VIF_BRIDGE,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "a veth whose host end is on Linux bridge `bridge_name` (created when "
+                          "absent)",
+                .build = build_bridge,
+                .required = { "bridge_name" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                VETH_ROW,
+        },
+        {
+                .vif = OSVIF_VIF_BRIDGE,
+                .profile = OSVIF_PROFILE_OPENVSWITCH,
+                .builds = "os-vif's hybrid plug: bridge `qbr…`, veth `qvb…`/`qvo…`, `qvo…` an "
+                          "OVS port on `network.bridge`, the pod's veth on `qbr…`",
+                .build = build_hybrid,
+                .required = { "network.bridge" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_OVSDB,
+                VETH_ROW,
+        },
+        {
+                .vif = OSVIF_VIF_OPENVSWITCH,
+                .profile = OSVIF_PROFILE_OPENVSWITCH,
+                .builds = "a veth whose host end is an OVS port on `bridge_name` (or "
+                          "`network.bridge`) with os-vif's `external_ids`, VLAN tag and "
+                          "`mtu_request`",
+                .build = build_ovs,
+                .required = { "bridge_name|network.bridge" },
+                .check = check_ovs,
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_OVSDB,
+                VETH_ROW,
+        },
+        /* valid, and not served by this version: code 110 on ADD */
+        {
+                .vif = OSVIF_VIF_DIRECT,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "macvlan/macvtap on the device at `dev_address`",
+                .required = { "dev_address", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_DIRECT,
+                .profile = OSVIF_PROFILE_8021QBG,
+                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbg",
+                .required = { "dev_address", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_DIRECT,
+                .profile = OSVIF_PROFILE_8021QBH,
+                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbh",
+                .required = { "dev_address", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_VHOSTUSER,
+                .profile = OSVIF_PROFILE_OPENVSWITCH,
+                .builds = "an OVS-DPDK vhost-user port and a placeholder interface",
+                .required = { "path", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_VHOSTUSER,
+                .profile = OSVIF_PROFILE_FP_OPENVSWITCH,
+                .builds = "a fast-path vhost-user port on OVS and a placeholder interface",
+                .required = { "path", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_VHOSTUSER,
+                .profile = OSVIF_PROFILE_FP_BRIDGE,
+                .builds = "a fast-path vhost-user netdev on a Linux bridge and a placeholder "
+                          "interface",
+                .required = { "path", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_VHOSTUSER,
+                .profile = OSVIF_PROFILE_FP_TAP,
+                .builds = "a routed fast-path vhost-user netdev and a placeholder interface",
+                .required = { "path", "mode" },
+        },
+        {
+                .vif = OSVIF_VIF_HOSTDEVICE,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "an SR-IOV VF handed to the pod",
+                .required = { "dev_type", "dev_address" },
+        },
+        {
+                .vif = OSVIF_VIF_HOSTDEVICE,
+                .profile = OSVIF_PROFILE_OPENVSWITCH,
+                .builds = "an SR-IOV VF handed to the pod, its representor an OVS port",
+                .required = { "dev_type", "dev_address" },
+        },
+};
+
+const size_t osvif_mapping_rows = sizeof(osvif_mapping) / sizeof(osvif_mapping[0]);
+
+const struct osvif_mapping_row *osvif_mapping_find(enum osvif_vif_type vif,
+                                                   enum osvif_profile_type profile)
+{
+        for (size_t i = 0; i < osvif_mapping_rows; i++)
+                if (osvif_mapping[i].vif == vif && osvif_mapping[i].profile == profile)
+                        return &osvif_mapping[i];
+        return NULL;
+}
+
+const struct osvif_mapping_row *osvif_mapping_of(const struct osvif_vif *vif)
+{
+        return osvif_mapping_find(vif->type, vif->port_profile ? vif->port_profile->type
+                                                               : OSVIF_PROFILE_NONE);
+}
+
+/* One required field, "field" or "network.field" or "port_profile.field". */
+static bool has_path(const struct osvif_vif *vif, const char *field, size_t len)
+{
+        static const struct {
+                const char *prefix;
+                size_t off;
+        } subs[] = { { "network.", 8 }, { "port_profile.", 13 } };
+        const struct osvif_obj *o = &vif->obj;
+        char name[64];
+
+        for (size_t k = 0; k < sizeof(subs) / sizeof(subs[0]); k++)
+                if (len > subs[k].off && strncmp(field, subs[k].prefix, subs[k].off) == 0) {
+                        o = k == 0 ? (vif->network ? &vif->network->obj : NULL)
+                                   : (vif->port_profile ? &vif->port_profile->obj : NULL);
+                        field += subs[k].off;
+                        len -= subs[k].off;
+                        break;
+                }
+        snprintf(name, sizeof(name), "%.*s", (int)len, field);
+        return has(o, name);
+}
+
+/* "a|b": either will do. */
+static bool has_any(const struct osvif_vif *vif, const char *alternatives)
+{
+        for (const char *p = alternatives; *p;) {
+                size_t n = strcspn(p, "|");
+
+                if (has_path(vif, p, n))
+                        return true;
+                p += n + (p[n] == '|');
+        }
+        return false;
+}
+
+static int missing(const struct osvif_vif *vif, const struct osvif_mapping_row *row,
+                   const char *path, const char *field, osvif_error_t *err)
+{
+        char fields[128] = "";
+        size_t n = 0;
+
+        /* "vif.bridge_name", or "vif.bridge_name or vif.network.bridge" */
+        for (const char *p = field; *p && n < sizeof(fields);) {
+                size_t len = strcspn(p, "|");
+
+                n += (size_t)snprintf(fields + n, sizeof(fields) - n, "%s%s.%.*s",
+                                      p == field ? "" : " or ", path, (int)len, p);
+                p += len + (p[len] == '|');
+        }
+        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: missing, %s%s%s needs it",
+                               fields, osvif_vif_type_name(vif->type),
+                               row->profile ? " with " : "",
+                               row->profile ? osvif_profile_type_name(row->profile) : "");
+}
+
+int osvif_mapping_check(const struct osvif_vif *vif, const char *path,
+                        const struct osvif_mapping_row **ret, osvif_error_t *err)
+{
+        const struct osvif_mapping_row *row = osvif_mapping_of(vif);
+        enum osvif_profile_type prof = vif->port_profile ? vif->port_profile->type
+                                                         : OSVIF_PROFILE_NONE;
+
+        if (!row)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: %s with %s%s cannot be served: no row of the mapping "
+                                       "plugs it",
+                                       path, osvif_vif_type_name(vif->type),
+                                       prof ? "port profile " : "no port profile",
+                                       prof ? osvif_profile_type_name(prof) : "");
+        for (size_t i = 0; i < sizeof(row->required) / sizeof(row->required[0]); i++)
+                if (row->required[i] && !has_any(vif, row->required[i]))
+                        return missing(vif, row, path, row->required[i], err);
+        if (row->check && row->check(vif, path, err) < 0)
+                return -1;
+        if (ret)
+                *ret = row;
+        return 0;
+}
+
+const char *osvif_mapping_need_name(enum osvif_mapping_need need)
+{
+        switch (need) {
+        case OSVIF_NEEDS_OVSDB:
+                return "ovsdb";
+        case OSVIF_NEEDS_STATE:
+                return "state";
+        case OSVIF_NEEDS_POD_NETNS:
+                return "pod-netns";
+        case OSVIF_NEEDS_L3:
+                return "l3";
+        }
+        return "unknown";
+}
