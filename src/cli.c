@@ -209,8 +209,11 @@ static int cmd_validate(int argc, char **argv)
         return 0;
 }
 
-/* The environment of an ADD as a runtime would give it, from ours where set. */
-static void plan_env(char *env[7], char bufs[5][512])
+/*
+ * The environment of an ADD as a runtime would give it, from ours where set: NAME=value
+ * strings of any length in `bufs` (the caller frees them), pointed to by env. -1 on ENOMEM.
+ */
+static int plan_env(char *env[7], char *bufs[5])
 {
         static const char *const vars[5][2] = {
                 { "CNI_CONTAINERID", "example" },
@@ -226,12 +229,17 @@ static void plan_env(char *env[7], char bufs[5][512])
         for (int i = 0; i < 5; i++) {
                 const char *v = getenv(vars[i][0]);
 
+                bufs[i] = NULL;
                 if (!v && !*vars[i][1])
                         continue;
-                snprintf(bufs[i], sizeof(bufs[i]), "%s=%s", vars[i][0], v ? v : vars[i][1]);
+                if (asprintf(&bufs[i], "%s=%s", vars[i][0], v ? v : vars[i][1]) < 0) {
+                        bufs[i] = NULL;
+                        return -1;
+                }
                 env[n++] = bufs[i];
         }
         env[n] = NULL;
+        return 0;
 }
 
 static int cmd_plan(int argc, char **argv)
@@ -243,15 +251,16 @@ static int cmd_plan(int argc, char **argv)
         _cleanup_(osvif_plan_freep) struct osvif_plan *plan = NULL;
         _cleanup_cjson_ cJSON *out = NULL;
         enum osvif_cni_version v;
-        char bufs[5][512], *env[7];
+        char *bufs[5] = { NULL }, *env[7];
         cJSON *tree = NULL;
         size_t len = 0;
         int rc = 1;
 
         if (read_input(argc > 2 ? argv[2] : NULL, &buf, &len) < 0)
                 return 1;
-        plan_env(env, bufs);
-        if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
+        if (plan_env(env, bufs) < 0)
+                osvif_error_set(&err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        else if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
                 /* for an ADD, the parse refuses a config that yields no VIF */
                 conf = osvif_conf_parse(tree, req, &err);
                 if (conf && osvif_plan_build(req, conf, conf->vif, &plan, &err) == 0)
@@ -266,6 +275,8 @@ static int cmd_plan(int argc, char **argv)
         osvif_conf_free(conf);
         osvif_cni_request_free(req);
         osvif_error_clear(&err);
+        for (int i = 0; i < 5; i++)
+                free(bufs[i]);
         return rc;
 }
 

@@ -28,18 +28,18 @@ static int add_ovs_port(struct osvif_plan *p, const char *port, osvif_error_t *e
         const struct osvif_port_profile *pp = vif->port_profile;
         const struct osvif_network *net = vif->network;
         struct osvif_step *s = osvif_plan_push(p, &osvif_step_ovs_port_ops);
-        const char *bridge_field = vif->type == OSVIF_VIF_OPENVSWITCH && has(&vif->obj,
-                                                                              "bridge_name")
+        const char *bridge_field = vif->type == OSVIF_VIF_OPENVSWITCH &&
+                                                   has(&vif->obj, "bridge_name")
                                            ? "vif.bridge_name"
                                            : "vif.network.bridge";
 
-        if (osvif_plan_set_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge),
-                                ovs_bridge(vif), bridge_field, err) < 0 ||
-            osvif_plan_set_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port, "port",
-                                err) < 0 ||
-            (pp && osvif_plan_set_name(s->u.ovs_port.datapath_type,
-                                       sizeof(s->u.ovs_port.datapath_type), pp->datapath_type,
-                                       "vif.port_profile.datapath_type", err) < 0))
+        if (osvif_plan_set_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge), ovs_bridge(vif),
+                                bridge_field, err) < 0 ||
+            osvif_plan_set_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port, "port", err) <
+                    0 ||
+            (pp &&
+             osvif_plan_set_name(s->u.ovs_port.datapath_type, sizeof(s->u.ovs_port.datapath_type),
+                                 pp->datapath_type, "vif.port_profile.datapath_type", err) < 0))
                 return -1;
         s->u.ovs_port.tag = net && has(&net->obj, "vlan") && net->vlan > 0 ? (int)net->vlan : -1;
         s->u.ovs_port.isolate = p->conf->isolate_vif;
@@ -237,8 +237,8 @@ const struct osvif_mapping_row *osvif_mapping_find(enum osvif_vif_type vif,
 
 const struct osvif_mapping_row *osvif_mapping_of(const struct osvif_vif *vif)
 {
-        return osvif_mapping_find(vif->type, vif->port_profile ? vif->port_profile->type
-                                                               : OSVIF_PROFILE_NONE);
+        return osvif_mapping_find(vif->type,
+                                  vif->port_profile ? vif->port_profile->type : OSVIF_PROFILE_NONE);
 }
 
 /* One required field, "field" or "network.field" or "port_profile.field". */
@@ -291,8 +291,7 @@ static int missing(const struct osvif_vif *vif, const struct osvif_mapping_row *
                 p += len + (p[len] == '|');
         }
         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: missing, %s%s%s needs it",
-                               fields, osvif_vif_type_name(vif->type),
-                               row->profile ? " with " : "",
+                               fields, osvif_vif_type_name(vif->type), row->profile ? " with " : "",
                                row->profile ? osvif_profile_type_name(row->profile) : "");
 }
 

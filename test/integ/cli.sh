@@ -58,6 +58,12 @@ assert ovs["bridge"] == "br-int" and ovs["tag"] == 7 and ovs["port"].startswith(
 assert d["steps"][3]["host"] == "tapplan0" and d["steps"][4]["name"] == "net1", d
 ' || fail "plan steps: $out"
 [ "$(ip -o link show)" = "$before" ] || fail "plan changed the host's links"
+# CNI_ARGS of any length reaches the request whole: a bad MAC past byte 512 is still seen
+long=$(printf 'x%.0s' $(seq 600))
+out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"generic"}}' |
+        CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=$long;MAC=zz" "$OSVIF_BIN" plan 2>&1) &&
+        fail "plan accepted a bad MAC at the end of a long CNI_ARGS: $out"
+echo "$out" | grep -q '"zz"' || fail "plan error for a long CNI_ARGS: $out"
 out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"bridge"}}' | "$OSVIF_BIN" plan 2>&1) &&
         fail "plan accepted a VIFBridge without bridge_name"
 echo "$out" | grep -q "vif.bridge_name: missing" || fail "plan error: $out"

@@ -139,6 +139,28 @@ Test(result, names_the_field_of_a_malformed_result)
         assert_malformed("[1]", 6, "expected an object");
 }
 
+/* Each becomes a kernel attribute of a fixed width: nothing out of its range is cast into it. */
+Test(result, refuses_route_attributes_out_of_range)
+{
+        static const char *const cases[][2] = {
+                { "\"scope\":256", "prevResult.routes[0].scope: 256" },
+                { "\"scope\":-1", "prevResult.routes[0].scope: -1" },
+                { "\"table\":-5", "prevResult.routes[0].table: -5" },
+                { "\"mtu\":70000", "prevResult.routes[0].mtu: 70000" },
+                { "\"advmss\":-1", "prevResult.routes[0].advmss: -1" },
+                { "\"priority\":-2", "prevResult.routes[0].priority: -2" },
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                char doc[256];
+
+                snprintf(doc, sizeof(doc),
+                         "{\"cniVersion\":\"1.1.0\",\"routes\":[{\"dst\":\"10.1.0.0/16\",%s}]}",
+                         cases[i][0]);
+                assert_malformed(doc, 6, cases[i][1]);
+        }
+}
+
 Test(result, missing_version_takes_the_default)
 {
         _cleanup_cjson_ cJSON *j = cJSON_Parse("{\"ip4\":{\"ip\":\"10.0.0.3/8\"}}");

@@ -61,8 +61,7 @@ Test(mapping, refuses_a_pair_without_a_row)
 
 Test(mapping, requires_what_each_row_needs)
 {
-        assert_mapping("{\"type\":\"bridge\"}",
-                       "vif.bridge_name: missing, VIFBridge needs it");
+        assert_mapping("{\"type\":\"bridge\"}", "vif.bridge_name: missing, VIFBridge needs it");
         assert_mapping("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\"}}",
                        "vif.network.bridge: missing, VIFBridge with VIFPortProfileOpenVSwitch "
                        "needs it");
@@ -187,8 +186,9 @@ static bool in_enum(const cJSON *e, const char *name)
 {
         const cJSON *it;
 
-        cJSON_ArrayForEach(it, e) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
-                return true;
+        cJSON_ArrayForEach(it, e)
+                if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+                        return true;
         return false;
 }
 
@@ -197,8 +197,7 @@ static void assert_enum_known(const cJSON *e, const struct osvif_class *base, co
 {
         const cJSON *it;
 
-        cJSON_ArrayForEach(it, e)
-        {
+        cJSON_ArrayForEach(it, e) {
                 const struct osvif_class *c = osvif_class_by_name(it->valuestring);
 
                 if (!c)

@@ -171,6 +171,37 @@ Test(plan, refuses_what_this_version_cannot_plug)
         fixture_free(&f);
 }
 
+/* A name that does not fit where it goes is refused, naming the field; never cut short. */
+/* 64 bytes: one more than OVS names and datapath types may have here */
+#define LONG64 "1234567890123456789012345678901234567890123456789012345678901234"
+
+/* A name that does not fit where it goes is refused, naming the field; never cut short. */
+Test(plan, refuses_names_too_long_for_their_step)
+{
+        static const char *const cases[][2] = {
+                { "{\"type\":\"ovs\",\"network\":{\"bridge\":\"" LONG64 "\"},"
+                  "\"port_profile\":{\"type\":\"openvswitch\"}}",
+                  "vif.network.bridge: \"" LONG64 "\" is too long (64 bytes, at most 63)" },
+                { "{\"type\":\"ovs\",\"bridge_name\":\"br-int\",\"port_profile\":{\"type\":"
+                  "\"openvswitch\",\"datapath_type\":\"" LONG64 "\"}}",
+                  "vif.port_profile.datapath_type: \"" LONG64
+                  "\" is too long (64 bytes, at most 63)" },
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                char conf[1024];
+                struct fixture f;
+                osvif_error_t err = OSVIF_ERROR_INIT;
+
+                snprintf(conf, sizeof(conf), NET("%s", ""), cases[i][0]);
+                cr_assert_eq(build("ADD", conf, &f, &err), -1, "accepted %s", cases[i][0]);
+                cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+                cr_assert_str_eq(err.msg, cases[i][1]);
+                osvif_error_clear(&err);
+                fixture_free(&f);
+        }
+}
+
 Test(plan, host_names_per_attachment_for_a_shared_vif)
 {
         struct fixture a, b;
