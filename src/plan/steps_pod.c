@@ -185,13 +185,26 @@ static int pod_l3_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         return 0;
 }
 
+/* The route as the kernel holds it, from its CNI form (any interface: prevResult's routes
+ * may belong to other plugins' interfaces, as the spec's CHECK allows). */
+static struct osvif_route_spec route_spec(const struct osvif_cni_route *cr)
+{
+        return (struct osvif_route_spec){
+                .dst = cr->dst,
+                .gw = cr->gw,
+                .table = cr->has_table ? cr->table : 0,
+                .scope = cr->has_scope ? cr->scope : -1,
+        };
+}
+
+/* Every address of ours and every route of prevResult is in the pod, as the spec's CHECK asks. */
 static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err)
 {
         const struct osvif_cni_result *prev = x->plan->req->prev_result;
         struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
         int k = prev_interface(x);
-        char buf[OSVIF_IPNET_STRLEN];
+        char buf[OSVIF_IPNET_STRLEN], gw[OSVIF_IP_STRLEN];
 
         if (!nl)
                 return -1;
@@ -208,6 +221,20 @@ static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t
                                                "address %s is missing from \"%s\"",
                                                osvif_ipnet_format(&prev->ips[j].address, buf),
                                                x->plan->pod_ifname);
+        }
+        for (size_t j = 0; prev && j < prev->n_routes; j++) {
+                struct osvif_route_spec want = route_spec(&prev->routes[j]);
+                int r = osvif_route_exists(nl, &want, err);
+
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "route to %s%s%s is missing from \"%s\"",
+                                               osvif_ipnet_format(&want.dst, buf),
+                                               want.gw.family ? " via " : "",
+                                               want.gw.family ? osvif_ip_format(&want.gw, gw) : "",
+                                               x->plan->req->netns);
         }
         return 0;
 }
