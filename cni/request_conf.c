@@ -28,14 +28,9 @@ static int pick_version(const cJSON *tree, struct osvif_cni_request *req, osvif_
         const char *v = NULL;
         int best = -1;
 
-        if (osvif_json_get_string(tree, NULL, "cniVersion", &v, err) < 0) {
-                err->code = OSVIF_CNI_ERR_DECODE;
-                return -1;
-        }
-        if (osvif_json_get_array(tree, NULL, "cniVersions", &list, err) < 0) {
-                err->code = OSVIF_CNI_ERR_DECODE;
-                return -1;
-        }
+        if (osvif_json_get_string(tree, NULL, "cniVersion", &v, err) < 0 ||
+            osvif_json_get_array(tree, NULL, "cniVersions", &list, err) < 0)
+                return osvif_error_recode(err, OSVIF_CNI_ERR_DECODE);
         best = v ? osvif_cni_version_parse(v) : OSVIF_CNI_V010; /* absent means 0.1.0 */
         cJSON_ArrayForEach(it, list) {
                 int c = cJSON_IsString(it) ? osvif_cni_version_parse(it->valuestring) : -1;

@@ -17,10 +17,10 @@
 
 OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 
+/* A field of the right name with the wrong shape: the result cannot be decoded (code 6). */
 static int decode_error(osvif_error_t *err)
 {
-        err->code = OSVIF_CNI_ERR_DECODE;
-        return -1;
+        return osvif_error_recode(err, OSVIF_CNI_ERR_DECODE);
 }
 
 static int bad_value(const char *path, const char *key, const cJSON *v, const char *what,

@@ -128,10 +128,9 @@ static int vif_from_value(const cJSON *v, const char *path, struct osvif_vif **r
 
         if (cJSON_IsString(v)) {
                 inner = osvif_json_parse(v->valuestring, strlen(v->valuestring), err);
-                if (!inner) {
-                        err->code = OSVIF_CNI_ERR_INVALID_CONFIG;
-                        return osvif_error_wrap(err, "%s: a string that is not a JSON VIF", path);
-                }
+                if (!inner)
+                        return osvif_error_wrap_code(err, OSVIF_CNI_ERR_INVALID_CONFIG,
+                                                     "%s: a string that is not a JSON VIF", path);
                 v = inner;
         }
         if (!cJSON_IsObject(v)) {
@@ -169,10 +168,9 @@ static int vif_from_annotation(const struct osvif_cni_request *req, const char *
         if (asprintf(&path, "annotation \"%s\"", key) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         doc = osvif_json_parse(value, strlen(value), err);
-        if (!doc) {
-                err->code = OSVIF_CNI_ERR_INVALID_CONFIG;
-                return osvif_error_wrap(err, "%s: not JSON", path);
-        }
+        if (!doc)
+                return osvif_error_wrap_code(err, OSVIF_CNI_ERR_INVALID_CONFIG, "%s: not JSON",
+                                             path);
         if (!cJSON_IsObject(doc))
                 return vif_from_value(doc, path, ret, err);
         if (cJSON_HasObjectItem(doc, "versioned_object.name") || cJSON_HasObjectItem(doc, "type"))

@@ -90,8 +90,9 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
         if (ifindex == 0) {
                 ifindex = create(nl, o, ret, err);
                 /* someone else created it between our look and our create: use theirs */
-                if (ifindex != -EEXIST)
+                if (ifindex >= 0 || err->errnum != EEXIST)
                         return ifindex;
+                osvif_error_clear(err);
                 ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
                 if (ifindex <= 0)
                         return ifindex < 0 ? -1

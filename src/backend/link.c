@@ -151,7 +151,9 @@ int osvif_link_foreach(struct osvif_nl *nl,
 
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "list links");
-        return rep.r;
+        if (rep.r < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -rep.r, "list links");
+        return 0;
 }
 
 /* IFLA_* that name a device and its addresses, shared by the veth ends. */
@@ -234,8 +236,6 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
         ifi = nlmsg_data(nlmsg_hdr(m));
         ifi->ifi_flags = ifi->ifi_change = IFF_UP; /* up from the start */
         r = osvif_nl_transact(nl, m);
-        if (r == -EEXIST)
-                return -EEXIST;
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "add bridge \"%s\"", b->name);
         /* the kernel does not return the index; a port will need it (IFLA_MASTER) */

@@ -290,15 +290,16 @@ static cJSON *ops_new_bridge(const struct osvif_ovs_port_spec *s)
         return ops;
 }
 
+/* A `wait` with timeout 0 whose condition does not hold fails with "timed out". */
 static bool failed_wait(const osvif_error_t *err)
 {
-        /* a `wait` with timeout 0 whose condition does not hold fails with "timed out" */
-        return err->code == OSVIF_ERR_OVSDB && err->msg && strstr(err->msg, "timed out");
+        return err->code == OSVIF_ERR_OVSDB && err->errnum == ETIMEDOUT;
 }
 
+/* A Port or Interface name already taken: "constraint violation" of the unique index. */
 static bool duplicate_name(const osvif_error_t *err)
 {
-        return err->code == OSVIF_ERR_OVSDB && err->msg && strstr(err->msg, "constraint violation");
+        return err->code == OSVIF_ERR_OVSDB && err->errnum == EEXIST;
 }
 
 int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
@@ -741,7 +742,9 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
                 r = fn(&info, userdata);
                 osvif_ovs_port_info_clear(&info);
                 if (r < 0)
-                        return r;
+                        return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r,
+                                                     "list OVS ports of network \"%s\"",
+                                                     owner->network);
                 n++;
         }
         return n;

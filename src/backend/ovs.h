@@ -42,7 +42,9 @@ static inline void osvif_ovsdb_closep(struct osvif_ovsdb **db)
  * Waits for the reply, answering the server's "echo" requests meanwhile, up to timeout_ms.
  * On success returns the reply's result array (owned by the caller). When any operation
  * failed (an error object in the result, or fewer results than operations) it returns NULL
- * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details.
+ * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details, and the
+ * error as errnum: ETIMEDOUT a `wait` that did not hold, EEXIST a unique name taken, ENOENT a
+ * referential integrity violation, ENOSPC resources exhausted, EIO an I/O error, EPROTO others.
  */
 cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err);
 
@@ -116,7 +118,8 @@ int osvif_ovs_get_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
 
 /*
  * Every port whose external_ids carry our owner keys for `owner.network` (and, when set,
- * container_id and ifname). fn is called once per port; returns the number of ports, or -1.
+ * container_id and ifname). fn is called once per port and returns 0, or a negative errno
+ * that stops the walk. Returns the number of ports, or -1 with *err.
  */
 int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
                             int timeout_ms,

@@ -365,6 +365,31 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
         }
 }
 
+/*
+ * RFC 7047's transaction errors (section 4.1.3 and the operations' own) as errno values, so
+ * that callers tell them apart by errnum rather than by the words of the message: a `wait`
+ * whose condition does not hold in time, a unique index (a name) already taken, a row that a
+ * reference needs gone.
+ */
+static int transact_errno(const char *error)
+{
+        static const struct {
+                const char *error;
+                int errnum;
+        } known[] = {
+                { "timed out", ETIMEDOUT },
+                { "constraint violation", EEXIST },
+                { "referential integrity violation", ENOENT },
+                { "resources exhausted", ENOSPC },
+                { "I/O error", EIO },
+        };
+
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+                if (strcmp(error, known[i].error) == 0)
+                        return known[i].errnum;
+        return EPROTO;
+}
+
 /* The failed operation of a transact result: its index and the error object, or -1. */
 static int first_failure(const cJSON *result, const cJSON **ret)
 {
@@ -413,7 +438,7 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
                 const cJSON *e = cJSON_GetObjectItemCaseSensitive(failed, "error");
                 const cJSON *d = cJSON_GetObjectItemCaseSensitive(failed, "details");
 
-                osvif_error_set(err, OSVIF_ERR_OVSDB, 0,
+                osvif_error_set(err, OSVIF_ERR_OVSDB, transact_errno(e->valuestring),
                                 "ovsdb transaction failed at %s %d: %s%s%s",
                                 i < n_ops ? "operation" : "commit after operation", i,
                                 e->valuestring, cJSON_IsString(d) ? ": " : "",

@@ -67,7 +67,8 @@ int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err);
 
 /*
  * GC helpers: every attachment (containerID, ifname) of `network` that owns something on
- * the host (links by alias, OVS ports by external_ids). fn is called once per attachment.
+ * the host (links by alias, OVS ports by external_ids). fn is called once per attachment and
+ * returns 0, or a negative errno that stops the walk with *err set from it.
  */
 int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
                                   int (*fn)(const char *container_id, const char *ifname,

@@ -101,8 +101,12 @@ int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *net
 
         if (r >= 0 && a.oom)
                 r = osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        for (size_t i = 0; r >= 0 && i < a.n; i++)
+        for (size_t i = 0; r >= 0 && i < a.n; i++) {
                 r = fn(a.list[i].container_id, a.list[i].ifname, userdata);
+                if (r < 0)
+                        osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r, "attachment %s/%s",
+                                              a.list[i].container_id, a.list[i].ifname);
+        }
         for (size_t i = 0; i < a.n; i++) {
                 free(a.list[i].container_id);
                 free(a.list[i].ifname);
@@ -124,21 +128,19 @@ int osvif_exec_status(const struct osvif_cni_request *req, const struct osvif_co
                                        osvif_vif_type_name(row->vif),
                                        row->profile ? "port profile " : "no port profile",
                                        row->profile ? osvif_profile_type_name(row->profile) : "");
-        if (!nl) {
-                err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return osvif_error_wrap(err, "rtnetlink unavailable");
-        }
+        if (!nl)
+                return osvif_error_wrap_code(err, OSVIF_CNI_ERR_NOT_AVAILABLE,
+                                             "rtnetlink unavailable");
         if (row && (row->needs & OSVIF_NEEDS_OVSDB) &&
             (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
-             osvif_ovsdb_ping(db, conf->ovsdb_timeout_ms, err) < 0)) {
-                err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return osvif_error_wrap(err, "open vswitch unavailable");
-        }
-        if (req->ipam_type && osvif_cni_ipam_run(req, OSVIF_CNI_STATUS, err) < 0) {
-                /* IPAM's own 50/51 are passed on as they are */
-                if (err->code != OSVIF_CNI_ERR_LIMITED_CONNECTIVITY)
-                        err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return -1;
-        }
+             osvif_ovsdb_ping(db, conf->ovsdb_timeout_ms, err) < 0))
+                return osvif_error_wrap_code(err, OSVIF_CNI_ERR_NOT_AVAILABLE,
+                                             "open vswitch unavailable");
+        /* IPAM's own 51 is passed on as it is; any other failure makes us unavailable */
+        if (req->ipam_type && osvif_cni_ipam_run(req, OSVIF_CNI_STATUS, err) < 0)
+                return err->code == OSVIF_CNI_ERR_LIMITED_CONNECTIVITY
+                               ? -1
+                               : osvif_error_wrap_code(err, OSVIF_CNI_ERR_NOT_AVAILABLE,
+                                                       "ipam \"%s\"", req->ipam_type);
         return 0;
 }

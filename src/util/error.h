@@ -76,6 +76,16 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
 int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
 
+/*
+ * osvif_error_wrap() that also gives the error the CNI code the caller knows it to mean: a
+ * lower layer reports what failed (a JSON type mismatch, a socket error), the caller what it
+ * means to the runtime (an undecodable result, a plugin that is not available).
+ */
+int osvif_error_wrap_code(osvif_error_t *err, int code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+/* The same without context: the message already names the field. Returns -1. */
+int osvif_error_recode(osvif_error_t *err, int code);
+
 /* Replace the details text (a copy is taken; NULL clears). */
 void osvif_error_set_details(osvif_error_t *err, const char *details);
 

@@ -57,6 +57,25 @@ out=$(ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/
 expect_error 109 "$out" "CHECK with a changed tag"
 ovs_vsctl set Port $port tag=100
 
+# a port name OVS already has (not ours): OVSDB's "constraint violation" becomes 103 naming the
+# port, and the ADD leaves the host and OVS as they were
+ovs_vsctl add-port br-int tapforeign0
+make_netns pf
+links_before=$(ip -o link show | cut -d: -f2 | sort)
+ports_before=$(ovs_vsctl list-ports br-int | sort)
+out=$(cat <<JSON | cni ADD /run/netns/pf eth0 ctrf
+{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB",
+ "vif":{"type":"ovs","vif_name":"tapforeign0","bridge_name":"br-int",
+   "port_profile":{"type":"openvswitch","datapath_type":"netdev"}}}
+JSON
+) && fail "ADD took over a port OVS already has"
+expect_error 103 "$out" "ADD onto a port name OVS already has"
+echo "$out" | grep -q 'OVS port \\"tapforeign0\\" already exists' || fail "the error names the port: $out"
+[ "$(ip -o link show | cut -d: -f2 | sort)" = "$links_before" ] || fail "a failed ADD left links"
+[ "$(ovs_vsctl list-ports br-int | sort)" = "$ports_before" ] || fail "a failed ADD changed the ports"
+ip -n pf -o link show | grep -qv ": lo:" && fail "a failed ADD left a link in the pod"
+ovs_vsctl del-port br-int tapforeign0
+
 # isolate_vif: the dead VLAN, trunked, until an agent sets the tag
 make_netns p4
 ovs_conf $UUID4 10.80.0.4 100 '"isolateVif":true' | cni ADD /run/netns/p4 eth0 ctr4 >/dev/null || fail "ADD isolated"

@@ -6,6 +6,7 @@
  * fixture unshares in it), so nothing reaches the host.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -18,6 +19,8 @@
 #include "backend/bridge.h"
 #include "backend/link.h"
 #include "backend/netns.h"
+#include "conf.h"
+#include "plan/exec.h"
 #include "util/cleanup.h"
 #include "util/lock.h"
 
@@ -315,4 +318,60 @@ Test(backend, locks_exclude_other_processes_and_leave_no_file)
         }
         cr_assert_eq(waitpid(pid, &status, 0), pid);
         cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
+}
+
+/* Every failure carries a code and a message naming the object: none reaches the runtime
+ * as a bare code 100. */
+
+static int fail_walk(const struct osvif_link_info *link, void *data)
+{
+        return -EIO;
+}
+
+Test(backend, a_failing_walk_names_itself)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_link_foreach(nl, fail_walk, NULL, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_INTERNAL);
+        cr_assert_eq(err.errnum, EIO);
+        cr_assert_not_null(err.msg, "a failed walk without a message");
+        assert_contains(err.msg, "list links");
+        osvif_error_clear(&err);
+}
+
+Test(backend, an_existing_bridge_name_is_an_error_with_a_message)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_bridge_create b = { "brdup", 0, false };
+
+        cr_assert_gt(osvif_link_add_bridge(nl, &b, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_link_add_bridge(nl, &b, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_EXISTS);
+        cr_assert_eq(err.errnum, EEXIST);
+        cr_assert_not_null(err.msg);
+        assert_contains(err.msg, "add bridge \"brdup\"");
+        osvif_error_clear(&err);
+}
+
+static int fail_attachment(const char *container_id, const char *ifname, void *data)
+{
+        return -ENOMEM;
+}
+
+Test(backend, a_failing_gc_callback_names_the_attachment)
+{
+        struct osvif_conf conf = { .ovsdb = "unix:/run/no-ovs/db.sock" };
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(system("ip link add gcv0 type veth peer name gcv1 && "
+                            "ip link set gcv0 alias 'osvif gnet ctrgc eth1'"),
+                     0);
+        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &err), -1);
+        cr_assert_eq(err.errnum, ENOMEM);
+        cr_assert_not_null(err.msg, "a failed GC callback without a message");
+        assert_contains(err.msg, "attachment ctrgc/eth1");
+        osvif_error_clear(&err);
 }

@@ -21,6 +21,29 @@ Test(error, set_and_wrap_keep_code_and_add_context)
         cr_assert_eq(err.code, 0);
 }
 
+Test(error, wrap_code_and_recode_say_what_the_error_means)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        osvif_error_set(&err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "x: not a string");
+        cr_assert_eq(osvif_error_wrap_code(&err, OSVIF_CNI_ERR_DECODE, "prevResult"), -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_DECODE);
+        cr_assert_str_eq(err.msg, "prevResult: x: not a string");
+        cr_assert_eq(osvif_error_recode(&err, OSVIF_CNI_ERR_NOT_AVAILABLE), -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_NOT_AVAILABLE);
+        cr_assert_str_eq(err.msg, "prevResult: x: not a string", "the message is kept");
+        osvif_error_clear(&err);
+        /* on an unset error both still leave a code and a message */
+        osvif_error_wrap_code(&err, OSVIF_CNI_ERR_NOT_AVAILABLE, "ovsdb");
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_NOT_AVAILABLE);
+        cr_assert_str_eq(err.msg, "ovsdb");
+        osvif_error_clear(&err);
+        osvif_error_recode(&err, OSVIF_CNI_ERR_DECODE);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_DECODE);
+        cr_assert_not_null(err.msg);
+        osvif_error_clear(&err);
+}
+
 Test(error, set_errno_appends_strerror)
 {
         osvif_error_t err = OSVIF_ERROR_INIT;
