@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/ovs.h"
 #include "conf.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
@@ -109,11 +110,8 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
                                                "\"warning\", \"info\", \"debug\"",
                                                level);
         }
-        if (c->ovsdb && strncmp(c->ovsdb, "unix:", 5) != 0 && strncmp(c->ovsdb, "tcp:", 4) != 0)
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "ovsdb: \"%s\" is not a \"unix:<path>\" or "
-                                       "\"tcp:<host>:<port>\" target",
-                                       c->ovsdb);
+        if (c->ovsdb && osvif_ovsdb_target_check(c->ovsdb, err) < 0)
+                return -1;
         if (c->vif_annotation && !*c->vif_annotation)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                        "vifAnnotation: must not be empty");

@@ -25,6 +25,19 @@ struct osvif_ovsdb;
 #define OSVIF_OVSDB_FALLBACK "unix:/var/run/openvswitch/db.sock"
 
 /*
+ * Whether `target` has a form osvif can connect to ("unix:<path>", "tcp:<host>:<port>").
+ * 0, or -1 with code 7 naming the "ovsdb" key and the value.
+ */
+int osvif_ovsdb_target_check(const char *target, osvif_error_t *err);
+
+/*
+ * Whether OVS is surely not running here: `target` (NULL: the default and the fallback) is a
+ * unix socket that does not exist. Never true of a TCP target, which only a connection tells.
+ * DEL and GC of a network that may have OVS ports use it to go on without OVS.
+ */
+bool osvif_ovsdb_absent(const char *target);
+
+/*
  * Connect to "unix:<path>" or "tcp:<host>:<port>" ("tcp:[v6]:port" too), bounded by
  * timeout_ms. `target` NULL means the default, then the fallback path.
  */

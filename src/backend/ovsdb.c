@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -461,4 +462,28 @@ int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err)
                         return 0;
         return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, 0,
                                "ovsdb \"%s\" serves no Open_vSwitch database", db->target);
+}
+
+int osvif_ovsdb_target_check(const char *target, osvif_error_t *err)
+{
+        if (strncmp(target, "unix:", 5) != 0 && strncmp(target, "tcp:", 4) != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "ovsdb: \"%s\" is not a \"unix:<path>\" or "
+                                       "\"tcp:<host>:<port>\" target",
+                                       target);
+        return 0;
+}
+
+static bool socket_absent(const char *target)
+{
+        struct stat st;
+
+        return strncmp(target, "unix:", 5) == 0 && stat(target + 5, &st) < 0;
+}
+
+bool osvif_ovsdb_absent(const char *target)
+{
+        if (target)
+                return socket_absent(target);
+        return socket_absent(OSVIF_OVSDB_DEFAULT) && socket_absent(OSVIF_OVSDB_FALLBACK);
 }

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
@@ -66,15 +65,6 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
-static bool ovs_socket_present(const struct osvif_conf *conf)
-{
-        struct stat st;
-
-        if (conf->ovsdb)
-                return strncmp(conf->ovsdb, "unix:", 5) != 0 || stat(conf->ovsdb + 5, &st) == 0;
-        return stat(OSVIF_OVSDB_DEFAULT + 5, &st) == 0 || stat(OSVIF_OVSDB_FALLBACK + 5, &st) == 0;
-}
-
 static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *err)
 {
         _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
@@ -83,7 +73,7 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
 
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
                 return -1;
-        if (!ovs_socket_present(conf))
+        if (osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
         if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
             osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, err) < 0)

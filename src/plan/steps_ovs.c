@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "plan/steps.h"
 #include "util/cleanup.h"
@@ -127,16 +126,6 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         return r == 0 ? 0 : -1;
 }
 
-/* Without OVS on this host there is nothing of ours in it: the sweep goes on. */
-static bool ovsdb_absent(const struct osvif_conf *conf)
-{
-        struct stat st;
-
-        if (conf->ovsdb)
-                return strncmp(conf->ovsdb, "unix:", 5) == 0 && stat(conf->ovsdb + 5, &st) < 0;
-        return stat(OSVIF_OVSDB_DEFAULT + 5, &st) < 0 && stat(OSVIF_OVSDB_FALLBACK + 5, &st) < 0;
-}
-
 static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                              osvif_error_t *err)
 {
@@ -144,7 +133,8 @@ static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         struct osvif_ovs_owner owner = owner_of(p);
         struct osvif_ovsdb *db;
 
-        if (!s->u.ovs_port.port[0] && ovsdb_absent(p->conf))
+        /* without OVS on this host there is nothing of ours in it: the sweep goes on */
+        if (!s->u.ovs_port.port[0] && osvif_ovsdb_absent(p->conf->ovsdb))
                 return 0;
         db = osvif_exec_ovsdb(x, err);
         if (!db)
