@@ -12,11 +12,7 @@
 #include "backend/nl.h"
 #include "util/cleanup.h"
 
-/*
- * Links over rtnetlink. Requests are built by hand (libnl's message API) so that each one is
- * exactly one kernel transaction with exactly the attributes we mean; lookups are parsed
- * with libnl's link objects.
- */
+/* Links over rtnetlink, in backend/nl.c's one netlink style. */
 
 /* RFC 2863 operational state "up" (linux/if.h, which clashes with net/if.h) */
 #ifndef IF_OPER_UP
@@ -79,20 +75,20 @@ struct link_reply {
         void *userdata;
         struct osvif_link_info *one; /* a get: the link */
         int found;
-        int r;
+        int stopped; /* fn's errno when it ended the walk */
 };
 
-static int on_link(struct nl_msg *m, void *arg)
+static int on_link(struct nlmsghdr *h, void *arg)
 {
         struct link_reply *rep = arg;
         struct osvif_link_info info;
 
-        if (rep->r || parse_link(nlmsg_hdr(m), rep->one ? rep->one : &info) < 0)
-                return NL_OK;
+        if (parse_link(h, rep->one ? rep->one : &info) < 0)
+                return 0;
         rep->found++;
-        if (rep->fn)
-                rep->r = rep->fn(&info, rep->userdata);
-        return NL_OK;
+        if (rep->fn && rep->stopped == 0)
+                rep->stopped = rep->fn(&info, rep->userdata);
+        return rep->stopped;
 }
 
 /*
@@ -104,26 +100,13 @@ static int get_links(struct osvif_nl *nl, int ifindex, const char *name, struct 
         _cleanup_nlmsg_ struct nl_msg *m = NULL;
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         bool dump = !ifindex && !name;
-        int r;
 
         m = nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0);
         if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
             nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0 ||
             (!dump && !ifindex && nla_put_string(m, IFLA_IFNAME, name) < 0))
                 return -ENOMEM;
-        nl->kernel_errno = 0;
-        nl->ext_msg[0] = '\0';
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, rep);
-        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
-        r = nl_send_auto(nl->sk, m);
-        if (r >= 0)
-                r = nl_recvmsgs_default(nl->sk);
-        if (r >= 0 && !dump && nl->kernel_errno == 0)
-                r = nl_wait_for_ack(nl->sk);
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
-        if (nl->kernel_errno)
-                return -nl->kernel_errno;
-        return r < 0 ? -osvif_nl_errno(r) : 0;
+        return osvif_nl_request(nl, m, on_link, rep);
 }
 
 int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct osvif_link_info *ret,
@@ -147,12 +130,13 @@ int osvif_link_foreach(struct osvif_nl *nl,
                        void *userdata, osvif_error_t *err)
 {
         struct link_reply rep = { .fn = fn, .userdata = userdata };
-        int r = get_links(nl, 0, NULL, &rep);
+        int r;
 
+        r = get_links(nl, 0, NULL, &rep);
+        if (rep.stopped < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -rep.stopped, "list links");
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "list links");
-        if (rep.r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -rep.r, "list links");
         return 0;
 }
 

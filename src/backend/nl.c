@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <linux/netlink.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,15 @@
 #include "util/cleanup.h"
 
 /*
- * The rtnetlink socket and one request/acknowledge exchange. libnl folds kernel errnos into
- * its own NLE_* codes and loses some (ENETUNREACH becomes NLE_FAILURE), so the error
- * callback keeps the kernel's errno and its extended-ack message for our error text.
+ * The rtnetlink socket, one request/acknowledge exchange, and one get or dump request.
+ *
+ * One netlink style throughout the backends: every request is built by hand with libnl's
+ * message and attribute API (nlmsg_*, nla_*) and every reply parsed the same way, one kernel
+ * transaction per function. libnl-route's object caches are not used: a cache is a full dump
+ * turned into allocated objects, to answer what one filtered walk over the reply answers, and
+ * its objects hide which attributes a request carries. libnl folds kernel errnos into its own
+ * NLE_* codes and loses some (ENETUNREACH becomes NLE_FAILURE), so the error callback keeps
+ * the kernel's errno and its extended-ack message for our error text.
  */
 
 #ifndef NETLINK_EXT_ACK
@@ -175,4 +182,45 @@ int osvif_nl_error(struct osvif_nl *nl, int errnum, osvif_error_t *err, const ch
                 return osvif_error_set(err, code, errnum, "%s: %s (%s)", what ? what : "netlink",
                                        reason, nl->ext_msg);
         return osvif_error_set(err, code, errnum, "%s: %s", what ? what : "netlink", reason);
+}
+
+struct request {
+        int (*on_msg)(struct nlmsghdr *h, void *arg);
+        void *arg;
+        int r;
+};
+
+static int on_valid(struct nl_msg *m, void *arg)
+{
+        struct request *req = arg;
+
+        /* after a failure the rest of a dump is still read, so the socket stays in step */
+        if (req->r == 0)
+                req->r = req->on_msg(nlmsg_hdr(m), req->arg);
+        return NL_OK;
+}
+
+int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
+                     int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg)
+{
+        struct request req = { on_msg, arg, 0 };
+        bool dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
+        int r;
+
+        nl->kernel_errno = 0;
+        nl->ext_msg[0] = '\0';
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
+        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
+        r = nl_send_auto(nl->sk, msg);
+        if (r >= 0)
+                r = nl_recvmsgs_default(nl->sk);
+        /* a get's answer comes without NLM_F_MULTI: its acknowledgement follows it */
+        if (r >= 0 && !dump && nl->kernel_errno == 0)
+                r = nl_wait_for_ack(nl->sk);
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+        if (nl->kernel_errno)
+                return -nl->kernel_errno;
+        if (r < 0)
+                return -osvif_nl_errno(r);
+        return req.r;
 }

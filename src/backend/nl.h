@@ -25,6 +25,14 @@ int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg);
 int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg);
 
 /*
+ * Send a get or dump request and hand every reply message to on_msg, until the dump's end
+ * (or a get's one answer). 0, or -errno (the kernel's refusal, ENOMEM...). on_msg returns 0,
+ * or a negative errno: the rest of the replies is read and dropped, and that errno returned.
+ */
+int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
+                     int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg);
+
+/*
  * Set *err for a refused request: code from errnum (EEXIST -> OSVIF_ERR_EXISTS, ENODEV and
  * ENOENT -> OSVIF_ERR_NOT_FOUND, else OSVIF_ERR_NETLINK), message "<what>: <reason>" with
  * the kernel's extended-ack text when it gave one. Returns -1.

@@ -219,6 +219,18 @@ Test(backend, ipv6_addresses_skip_dad_and_routes_carry_cni_1_1_attributes)
         cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1);
         rt.table = 301;
         cr_assert_eq(osvif_route_exists(nl, &rt, &err), 0, "not in table 301");
+        /* an address that is not there, and a multipath route found by its first hop */
+        osvif_ipnet_parse("10.5.0.9/24", false, &a4);
+        cr_assert_eq(osvif_addr_exists(nl, info.ifindex, &a4, &err), 0);
+        cr_assert_eq(system("ip route add 203.0.113.0/24 nexthop via 10.5.0.1 dev r0 "
+                            "nexthop via 10.5.0.3 dev r0"),
+                     0);
+        memset(&rt, 0, sizeof(rt));
+        osvif_ipnet_parse("203.0.113.0/24", false, &rt.dst);
+        osvif_ip_parse("10.5.0.1", &rt.gw);
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1, "multipath, first hop");
+        osvif_ip_parse("10.5.0.7", &rt.gw);
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 0, "no such hop");
 }
 
 Test(backend, a_route_the_kernel_refuses_names_itself)
