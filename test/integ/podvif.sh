@@ -122,7 +122,7 @@ del "$c"
 
 # an annotation whose value is a JSON string holding the VIF (a string in a string)
 c=$(conf '{"sources":["annotation"],"allowMac":true}' \
-        "$(ann "$(printf '%s' '{"type":"bridge","address":"02:00:00:00:30:06"}' | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')")")
+        "$(ann "$(printf '%s' '{"type":"bridge","bridge_name":"br-pods","address":"02:00:00:00:30:06"}' | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')")")
 out=$(echo "$c" | cni ADD /run/netns/pod1 eth0 ctr1) || fail "ADD with a string-in-string annotation: $out"
 ip -n pod1 -o link show eth0 | grep -q "02:00:00:00:30:06" || fail "the annotation's VIF was not used: $(ip -n pod1 -o link show eth0)"
 del "$c"

@@ -451,7 +451,8 @@ Test(podvif, annotation_whose_value_is_a_json_string_holding_the_vif)
         /* the annotation's text is itself a JSON string, whose text is the VIF */
         ok("ADD",
            q(CONF(BRIDGE_VIF, ",'podVif':{'sources':['annotation'],'allowMac':true}",
-                  ANN("'\\'{\\\\\\'type\\\\\\':\\\\\\'bridge\\\\\\',\\\\\\'address\\\\\\':"
+                  ANN("'\\'{\\\\\\'type\\\\\\':\\\\\\'bridge\\\\\\',\\\\\\'bridge_name\\\\\\':"
+                      "\\\\\\'br-pods\\\\\\',\\\\\\'address\\\\\\':"
                       "\\\\\\'02:00:00:00:00:09\\\\\\'}\\''"))),
            &f);
         cr_assert_eq(f.conf->vif_source, OSVIF_VIF_SOURCE_ANNOTATION,
