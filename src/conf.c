@@ -341,10 +341,15 @@ static void *conf_parse(const cJSON *tree, const struct osvif_cni_request *req, 
         if (pick_vif(tree, req, c, err) < 0)
                 return NULL;
         if (!c->vif && needs_vif(req)) {
+                unsigned src = c->pod_vif.sources;
+                bool ann = src & OSVIF_POD_VIF_FROM_ANNOTATION;
+
                 osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                "vif: missing (give it in the config, in args.cni.vif or in "
-                                "the pod annotation \"%s\")",
-                                annotation_key(c));
+                                "vif: missing (give it in the network config%s%s%s%s%s)",
+                                src ? "" : ", or let pods give theirs with podVif",
+                                src & OSVIF_POD_VIF_FROM_ARGS ? ", in args.cni.vif" : "",
+                                ann ? ", in the pod annotation \"" : "",
+                                ann ? annotation_key(c) : "", ann ? "\"" : "");
                 return NULL;
         }
         return TAKE_PTR(c);
