@@ -279,8 +279,9 @@ static int same_or_deny(struct walk *w, const char *prefix, const char *key, con
 
         if (unchanged(v, base))
                 return 0;
-        b = empty(base) ? strdup("absent") : osvif_json_repr(base);
-        return deny(w, prefix, key, v, "no podVif key allows it; the network config's vif has %s",
+        b = empty(base) ? strdup("it unset") : osvif_json_repr(base);
+        return deny(w, prefix, key, v,
+                    "no podVif key allows it, and the network config's vif has %s",
                     b ? b : "another value");
 }
 
@@ -333,7 +334,8 @@ static int vlan(struct walk *w, const char *prefix, const cJSON *v, const cJSON 
 {
         if (unchanged(v, base))
                 return 0;
-        for (size_t i = 0; cJSON_IsNumber(v) && i < w->p->n_vlans; i++)
+        for (size_t i = 0;
+             cJSON_IsNumber(v) && v->valuedouble == (int)v->valuedouble && i < w->p->n_vlans; i++)
                 if (v->valuedouble >= w->p->vlans[i].first && v->valuedouble <= w->p->vlans[i].last)
                         return put(out, "vlan", v, w->err);
         return deny(w, prefix, "vlan", v, "it is not in podVif.vlans");
@@ -349,13 +351,19 @@ static int fixed_ips(struct walk *w, const char *prefix, const cJSON *ips, const
         if (!cJSON_IsString(cidr) || osvif_ipnet_parse(cidr->valuestring, false, &net) < 0)
                 return deny(w, prefix, "ips", ips, "its subnet has no cidr");
         cJSON_ArrayForEach(it, ips) {
-                const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "address");
+                const cJSON *a = cJSON_GetObjectItemCaseSensitive(it, "address"), *f;
                 _cleanup_free_ char *key = NULL;
                 struct osvif_ip ip;
 
                 if (asprintf(&key, "ips[%d]", i++) < 0)
                         return oom(w->err);
-                if (cJSON_GetArraySize(it) != 1 || !cJSON_IsString(a))
+                /* no floating IPs: they are another port's addresses */
+                cJSON_ArrayForEach(f, it) {
+                        if (strcmp(f->string, "address") != 0 && !empty(f))
+                                return deny(w, prefix, key, it,
+                                            "a fixed IP from a pod is an address alone");
+                }
+                if (!cJSON_IsString(a))
                         return deny(w, prefix, key, it,
                                     "a fixed IP from a pod is an address alone");
                 if (osvif_ip_parse(a->valuestring, &ip) < 0 || !osvif_ipnet_contains(&net, &ip))

@@ -340,6 +340,12 @@ Test(podvif, fixed_ips_only_when_allowed_and_inside_the_configs_subnets)
                        ARGS("{'type':'bridge','network':{'subnets':[{'cidr':'10.0.0.0/24','ips':"
                             "['10.9.9.9']}]}}"))),
                 "args.cni.vif.network.subnets[0].ips[0]", "10.9.9.9", NULL);
+        /* a floating IP is another port's address */
+        refused("ADD",
+                q(CONF(BRIDGE_VIF, on,
+                       ARGS("{'type':'bridge','network':{'subnets':[{'cidr':'10.0.0.0/24','ips':"
+                            "[{'address':'10.0.0.9','floating_ips':['192.0.2.9']}]}]}}"))),
+                "args.cni.vif.network.subnets[0].ips[0]", "192.0.2.9", NULL);
         refused("ADD",
                 q(CONF(BRIDGE_VIF, on,
                        ARGS("{'type':'bridge','network':{'subnets':[{'cidr':'192.168.0.0/16',"
