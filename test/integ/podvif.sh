@@ -119,6 +119,12 @@ ip -n pod1 -o addr show eth0 | grep -q "inet 10.30.0.5/24" || fail "the pod's fi
 ip -n pod1 route | grep -q "default via 10.30.0.1" || fail "the config's gateway"
 del "$c"
 [ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left"
+# the admin tightens podVif after an ADD: DEL (which never fails on the policy) still removes
+# what that ADD made, by owner
+out=$(echo "$c" | cni ADD /run/netns/pod1 eth0 ctr1) || fail "ADD before tightening: $out"
+del "$(conf '{"sources":["args"]}' "$(args "$OK")")"
+[ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left after a DEL under a tighter podVif"
+[ -z "$(ip -n pod1 -o link show eth0 2>/dev/null)" ] || fail "the pod's interface left after a DEL under a tighter podVif"
 
 # an annotation whose value is a JSON string holding the VIF (a string in a string)
 c=$(conf '{"sources":["annotation"],"allowMac":true}' \
