@@ -9,6 +9,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/log.h"
+#include "vif/classes.h"
 
 /*
  * Our top-level keys. Keys of the spec, the runtime and the conventions are read by cni/;
@@ -34,6 +35,7 @@ static const char *const known_keys[] = {
         /* ours */
         "vif",
         "vifAnnotation",
+        "podVif",
         "ovsdb",
         "ovsdbTimeout",
         "ovsPortTimeout",
@@ -67,6 +69,7 @@ void osvif_conf_free(void *p)
                 return;
         osvif_vif_free(conf->vif);
         free(conf->vif_annotation);
+        osvif_pod_vif_policy_clear(&conf->pod_vif);
         free(conf->ovsdb);
         free(conf->log_file);
         free(conf);
@@ -77,8 +80,21 @@ static void conf_freep(struct osvif_conf **c)
         osvif_conf_free(*c);
 }
 
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_vif *, osvif_vif_free)
+
+static const char *annotation_key(const struct osvif_conf *c)
+{
+        return c->vif_annotation ? c->vif_annotation : OSVIF_DEFAULT_VIF_ANNOTATION;
+}
+
+static bool needs_vif(const struct osvif_cni_request *req)
+{
+        return req->verb == OSVIF_CNI_ADD || req->verb == OSVIF_CNI_CHECK;
+}
+
 static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t *err)
 {
+        const cJSON *vif;
         const char *level = NULL;
         int64_t v;
         int r;
@@ -115,13 +131,30 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
         if (c->vif_annotation && !*c->vif_annotation)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                        "vifAnnotation: must not be empty");
+        vif = cJSON_GetObjectItemCaseSensitive(tree, "vif");
+        return osvif_pod_vif_policy_parse(cJSON_GetObjectItemCaseSensitive(tree, "podVif"),
+                                          vif && !cJSON_IsNull(vif), &c->pod_vif, err);
+}
+
+/*
+ * A VIF given as a JSON string (annotations, some cni-args producers) or as an object. A
+ * per-pod VIF may leave out what the config's fills in: it is validated once merged.
+ */
+/* A VIF no row of the mapping plugs is refused whatever the verb, as a bad field is. */
+static int check_mapping(struct osvif_vif **vif, const char *path, osvif_error_t *err)
+{
+        if (osvif_mapping_check(*vif, path, NULL, err) < 0) {
+                osvif_vif_free(*vif);
+                *vif = NULL;
+                return -1;
+        }
         return 0;
 }
 
-/* A VIF given as a JSON string (annotations, some cni-args producers) or as an object. */
-static int vif_from_value(const cJSON *v, const char *path, struct osvif_vif **ret,
+static int vif_from_value(const cJSON *v, const char *path, bool partial, struct osvif_vif **ret,
                           osvif_error_t *err)
 {
+        struct osvif_obj *o = NULL;
         _cleanup_cjson_ cJSON *inner = NULL;
 
         if (cJSON_IsString(v)) {
@@ -138,28 +171,31 @@ static int vif_from_value(const cJSON *v, const char *path, struct osvif_vif **r
                                        "%s: expected an object, got %s %s", path,
                                        osvif_json_type_name(v), r ? r : "");
         }
-        if (osvif_vif_from_json(v, path, ret, err) < 0)
-                return -1;
-        /* a VIF no row of the mapping plugs is refused whatever the verb, as a bad field is */
-        if (osvif_mapping_check(*ret, path, NULL, err) < 0) {
-                osvif_vif_free(*ret);
-                *ret = NULL;
-                return -1;
+        if (!partial) {
+                if (osvif_vif_from_json(v, path, ret, err) < 0)
+                        return -1;
+                return check_mapping(ret, path, err);
         }
+        if (cJSON_HasObjectItem(v, "versioned_object.name"))
+                return osvif_vif_parse_primitive(v, path, ret, err);
+        if (osvif_obj_from_native(v, path, &osvif_class_vif_base, &o, err) < 0)
+                return -1;
+        *ret = (struct osvif_vif *)o;
         return 0;
 }
 
 /*
  * The annotation holds one VIF, or a map from interface name to VIF. A map without our
- * interface is not an error: the attachment falls back to the config's VIF.
+ * interface is not an error: the attachment falls back to the config's VIF. Returns 1 with
+ * *ret and *ret_path (the annotation as messages name it), 0 when it has no VIF for us.
  */
 static int vif_from_annotation(const struct osvif_cni_request *req, const char *key,
-                               struct osvif_vif **ret, osvif_error_t *err)
+                               struct osvif_vif **ret, char **ret_path, osvif_error_t *err)
 {
         _cleanup_free_ char *path = NULL;
         _cleanup_cjson_ cJSON *doc = NULL;
         const char *value = osvif_cni_request_annotation(req, key);
-        const cJSON *entry;
+        const cJSON *entry = NULL;
 
         if (!value)
                 return 0;
@@ -169,51 +205,108 @@ static int vif_from_annotation(const struct osvif_cni_request *req, const char *
         if (!doc)
                 return osvif_error_wrap_code(err, OSVIF_CNI_ERR_INVALID_CONFIG, "%s: not JSON",
                                              path);
-        if (!cJSON_IsObject(doc))
-                return vif_from_value(doc, path, ret, err);
-        if (cJSON_HasObjectItem(doc, "versioned_object.name") || cJSON_HasObjectItem(doc, "type"))
-                return vif_from_value(doc, path, ret, err) < 0 ? -1 : 1;
-        entry = cJSON_GetObjectItemCaseSensitive(doc, req->ifname ? req->ifname : "");
-        if (!entry)
-                return 0;
-        free(path);
-        path = NULL;
-        if (asprintf(&path, "annotation \"%s\".%s", key, req->ifname) < 0)
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        return vif_from_value(entry, path, ret, err) < 0 ? -1 : 1;
+        /* a VIF itself (either form), or a JSON string holding one */
+        if (!cJSON_IsObject(doc) || cJSON_HasObjectItem(doc, "versioned_object.name") ||
+            cJSON_HasObjectItem(doc, "type"))
+                entry = doc;
+        else {
+                entry = cJSON_GetObjectItemCaseSensitive(doc, req->ifname ? req->ifname : "");
+                if (!entry)
+                        return 0;
+                free(path);
+                path = NULL;
+                if (asprintf(&path, "annotation \"%s\".%s", key, req->ifname) < 0)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        }
+        if (vif_from_value(entry, path, true, ret, err) < 0)
+                return -1;
+        *ret_path = TAKE_PTR(path);
+        return 1;
 }
 
-static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, struct osvif_conf *c,
-                    osvif_error_t *err)
+static const cJSON *args_vif(const cJSON *tree)
 {
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(tree, "args");
         const cJSON *cni = cJSON_IsObject(args) ? cJSON_GetObjectItemCaseSensitive(args, "cni")
                                                 : NULL;
         const cJSON *v = cJSON_IsObject(cni) ? cJSON_GetObjectItemCaseSensitive(cni, "vif") : NULL;
+
+        return v && !cJSON_IsNull(v) ? v : NULL;
+}
+
+/*
+ * The per-pod VIF from the first source that has one and that podVif turns on: 1 with *ret
+ * and *ret_path, 0 without. cni-args are put in a network's config on purpose, by a Multus
+ * user for this network: refusing them (ADD, CHECK) tells that user why the pod did not get
+ * the VIF asked for. A pod annotation is seen by every network of the pod, including those
+ * that do not take per-pod VIFs: there it is ignored.
+ */
+static int pod_vif(const cJSON *tree, const struct osvif_cni_request *req, struct osvif_conf *c,
+                   struct osvif_vif **ret, char **ret_path, osvif_error_t *err)
+{
+        const cJSON *v = args_vif(tree);
+        const char *key = annotation_key(c);
         int r;
 
-        if (v && !cJSON_IsNull(v)) {
-                if (vif_from_value(v, "args.cni.vif", &c->vif, err) < 0)
+        if (v && (c->pod_vif.sources & OSVIF_POD_VIF_FROM_ARGS)) {
+                if (vif_from_value(v, "args.cni.vif", true, ret, err) < 0)
                         return -1;
+                *ret_path = strdup("args.cni.vif");
+                if (!*ret_path)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
                 c->vif_source = OSVIF_VIF_SOURCE_ARGS;
+                return 1;
+        }
+        if (v && needs_vif(req))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "args.cni.vif: per-pod VIFs from args are off for network "
+                                       "\"%s\" (its config's podVif.sources must list \"args\")",
+                                       req->name);
+        if (v)
+                log_info("args.cni.vif ignored: podVif.sources does not list \"args\"");
+        if (!osvif_cni_request_annotation(req, key))
+                return 0;
+        if (!(c->pod_vif.sources & OSVIF_POD_VIF_FROM_ANNOTATION)) {
+                log_info("pod annotation \"%s\" ignored: per-pod VIFs from annotations are off "
+                         "for network \"%s\" (podVif.sources)",
+                         key, req->name);
                 return 0;
         }
-        r = vif_from_annotation(req,
-                                c->vif_annotation ? c->vif_annotation
-                                                  : OSVIF_DEFAULT_VIF_ANNOTATION,
-                                &c->vif, err);
-        if (r < 0)
-                return -1;
-        if (r > 0) {
+        r = vif_from_annotation(req, key, ret, ret_path, err);
+        if (r > 0)
                 c->vif_source = OSVIF_VIF_SOURCE_ANNOTATION;
+        return r;
+}
+
+static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, struct osvif_conf *c,
+                    osvif_error_t *err)
+{
+        _cleanup_(osvif_vif_freep) struct osvif_vif *pod = NULL, *config = NULL;
+        _cleanup_free_ char *path = NULL;
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(tree, "vif");
+        osvif_error_t refused = OSVIF_ERROR_INIT;
+
+        if (pod_vif(tree, req, c, &pod, &path, err) < 0)
+                return -1;
+        if (v && !cJSON_IsNull(v) && vif_from_value(v, "vif", false, &config, err) < 0)
+                return -1;
+        if (!pod) {
+                c->vif = TAKE_PTR(config);
+                c->vif_source = c->vif ? OSVIF_VIF_SOURCE_CONFIG : OSVIF_VIF_SOURCE_NONE;
                 return 0;
         }
-        v = cJSON_GetObjectItemCaseSensitive(tree, "vif");
-        if (v && !cJSON_IsNull(v)) {
-                if (vif_from_value(v, "vif", &c->vif, err) < 0)
-                        return -1;
-                c->vif_source = OSVIF_VIF_SOURCE_CONFIG;
+        /* the pod's VIF as the policy lets it be, filled in by the config's: a whole VIF again */
+        if (osvif_pod_vif_policy_apply(&c->pod_vif, pod, config, path, &c->vif, &refused) == 0 &&
+            check_mapping(&c->vif, path, &refused) == 0)
+                return 0;
+        if (needs_vif(req)) {
+                osvif_error_move(err, &refused);
+                return -1;
         }
+        /* nothing was made with a VIF the policy refuses now: DEL goes by owner */
+        log_info("%s ignored: %s", path, refused.msg ? refused.msg : "refused by podVif");
+        osvif_error_clear(&refused);
+        c->vif_source = OSVIF_VIF_SOURCE_NONE;
         return 0;
 }
 
@@ -227,11 +320,21 @@ static void log_unknown_keys(const cJSON *tree)
                 for (size_t i = 0; known_keys[i]; i++)
                         known = known || strcmp(it->string, known_keys[i]) == 0;
                 if (!known)
-                        log_debug("config key \"%s\" is not one of ours; ignored", it->string);
+                        log_info("config key \"%s\" is not one of ours; ignored", it->string);
         }
 }
 
-void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, osvif_error_t *err)
+static void setup_logging(const struct osvif_cni_request *req, const struct osvif_conf *conf)
+{
+        int level = conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_INFO;
+
+        /* stderr reaches the runtime's log: keep it to real problems unless asked */
+        osvif_log_setup(conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_WARNING, conf->log_file,
+                        level, req->container_id);
+}
+
+static void *conf_parse(const cJSON *tree, const struct osvif_cni_request *req, bool log,
+                        osvif_error_t *err)
 {
         _cleanup_(conf_freep) struct osvif_conf *c = calloc(1, sizeof(*c));
 
@@ -242,16 +345,36 @@ void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, o
         c->ovsdb_timeout_ms = OSVIF_DEFAULT_OVSDB_TIMEOUT_MS;
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
         c->log_level = -1;
-        log_unknown_keys(tree);
-        if (parse_options(tree, c, err) < 0 || pick_vif(tree, req, c, err) < 0)
+        if (parse_options(tree, c, err) < 0)
                 return NULL;
-        if (!c->vif && (req->verb == OSVIF_CNI_ADD || req->verb == OSVIF_CNI_CHECK)) {
+        /* from here on, what the parse notices reaches the configured log */
+        if (log)
+                setup_logging(req, c);
+        log_unknown_keys(tree);
+        if (pick_vif(tree, req, c, err) < 0)
+                return NULL;
+        if (!c->vif && needs_vif(req)) {
+                unsigned src = c->pod_vif.sources;
+                bool ann = src & OSVIF_POD_VIF_FROM_ANNOTATION;
+
                 osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                "vif: missing (give it in the config, in args.cni.vif or in "
-                                "the pod annotation \"%s\")",
-                                c->vif_annotation ? c->vif_annotation
-                                                  : OSVIF_DEFAULT_VIF_ANNOTATION);
+                                "vif: missing (give it in the network config%s%s%s%s%s)",
+                                src ? "" : ", or let pods give theirs with podVif",
+                                src & OSVIF_POD_VIF_FROM_ARGS ? ", in args.cni.vif" : "",
+                                ann ? ", in the pod annotation \"" : "",
+                                ann ? annotation_key(c) : "", ann ? "\"" : "");
                 return NULL;
         }
         return TAKE_PTR(c);
+}
+
+void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, osvif_error_t *err)
+{
+        return conf_parse(tree, req, false, err);
+}
+
+void *osvif_conf_parse_cni(const cJSON *tree, const struct osvif_cni_request *req,
+                           osvif_error_t *err)
+{
+        return conf_parse(tree, req, true, err);
 }

@@ -95,9 +95,8 @@ static void first_hop(struct nlattr **tb, struct nlattr **gw, int *oif)
                 return;
         nh = nla_data(tb[RTA_MULTIPATH]);
         *oif = nh->rtnh_ifindex;
-        if (nh->rtnh_len > sizeof(*nh) &&
-            nla_parse(nhtb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh), nh->rtnh_len - (int)sizeof(*nh),
-                      NULL) == 0)
+        if (nh->rtnh_len > sizeof(*nh) && nla_parse(nhtb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
+                                                    nh->rtnh_len - (int)sizeof(*nh), NULL) == 0)
                 *gw = nhtb[RTA_GATEWAY];
 }
 

@@ -258,7 +258,9 @@ bool osvif_obj_is_null(const struct osvif_obj *o, const char *name);
 
 /* The os-vif class name ("VIFOpenVSwitch") and the short native name ("ovs"). */
 const char *osvif_vif_type_name(enum osvif_vif_type t);
+const char *osvif_vif_type_short_name(enum osvif_vif_type t);
 const char *osvif_profile_type_name(enum osvif_profile_type t);
+const char *osvif_profile_type_short_name(enum osvif_profile_type t);
 const char *osvif_direct_mode_name(enum osvif_direct_mode m);
 const char *osvif_vhostuser_mode_name(enum osvif_vhostuser_mode m);
 const char *osvif_hostdev_type_name(enum osvif_hostdev_type t);

@@ -19,7 +19,26 @@ const char *osvif_vif_type_name(enum osvif_vif_type t)
         return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
 }
 
-/* the short names are the classes' (vif/classes.c), where the native form reads them */
+/* The native form's short names: those of the concrete classes (vif/classes.c). */
+static const char *short_name(int type, const struct osvif_class *base)
+{
+        for (size_t i = 0; osvif_classes[i]; i++)
+                if (osvif_classes[i]->type == type && osvif_classes[i] != base &&
+                    osvif_class_is_a(osvif_classes[i], base) && osvif_classes[i]->short_name)
+                        return osvif_classes[i]->short_name;
+        return type == OSVIF_PROFILE_NONE && base == &osvif_class_profile_base ? "none" : "unknown";
+}
+
+const char *osvif_vif_type_short_name(enum osvif_vif_type t)
+{
+        return short_name((int)t, &osvif_class_vif_base);
+}
+
+const char *osvif_profile_type_short_name(enum osvif_profile_type t)
+{
+        return short_name((int)t, &osvif_class_profile_base);
+}
+
 const char *osvif_profile_type_name(enum osvif_profile_type t)
 {
         static const char *const n[OSVIF_PROFILE_TYPE_COUNT] = {

@@ -175,7 +175,8 @@ CONC=$T/concurrency.csv
 echo "parallelism,pods,seconds,pods_per_second,failures" >$CONC
 for i in $(seq 1 100); do
         make_netns "c$i"
-        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc"},
+        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16"}]}},
+         "podVif":{"sources":["args"],"allowFixedIps":true},
          "args":{"cni":{"vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16","ips":["10.95.1.'$i'"]}]}}}}}' >$T/c$i.json
 done
 for par in 1 2 8 32; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 # VIFBridge end to end through the real binary: two pods on one Linux bridge with addresses
-# from the os-vif network (per-pod VIFs in args.cni.vif), what ADD set up on both sides, ping,
+# from the os-vif network (per-pod VIFs in args.cni.vif, which the network config's podVif
+# lets set their id, MAC and fixed IPs), what ADD set up on both sides, ping,
 # CHECK (and a CHECK that must fail), DEL, and nothing left.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
@@ -13,7 +14,9 @@ make_netns pod2
 conf() { # conf ID IP
         cat <<JSON
 {"cniVersion":"1.1.0","name":"bnet","type":"osvif",
- "vif":{"type":"bridge","bridge_name":"brtest","network":{"mtu":1400}},
+ "vif":{"type":"bridge","bridge_name":"brtest","network":{"mtu":1400,"subnets":[{"cidr":"10.20.0.0/24","gateway":"10.20.0.1",
+   "dns":["10.20.0.53"],"routes":[{"cidr":"192.0.2.0/24","gateway":"10.20.0.254"}]}]}},
+ "podVif":{"sources":["args"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"bridge","id":"$1","bridge_name":"brtest","address":"02:00:00:00:00:$(printf %02x "${2##*.}")",
    "network":{"mtu":1400,"subnets":[{"cidr":"10.20.0.0/24","gateway":"10.20.0.1","ips":["$2"],"dns":["10.20.0.53"],
      "routes":[{"cidr":"192.0.2.0/24","gateway":"10.20.0.254"}]}]}}}}}

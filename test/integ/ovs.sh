@@ -13,10 +13,13 @@ UUID1=0a2b3c4d-0000-4000-8000-000000000001
 UUID2=1b2c3d4e-0000-4000-8000-000000000002
 UUID3=2c3d4e5f-0000-4000-8000-000000000003
 UUID4=3d4e5f60-0000-4000-8000-000000000004
-# ovs VIF for one pod: ovs_conf VIF_ID IP TAG [extra top-level keys]
+# ovs VIF for one pod, in args.cni.vif within the network's podVif: ovs_conf VIF_ID IP TAG [extra top-level keys]
 ovs_conf() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
+ "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+   "network":{"bridge":"br-int","mtu":1450,"subnets":[{"cidr":"10.80.0.0/24"}]}},
+ "podVif":{"sources":["args"],"vlans":["100-200"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
    "bridge_name":"br-int",
    "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"netdev"},

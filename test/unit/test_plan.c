@@ -113,6 +113,7 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
         build_ok(NET("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\",\"interface_"
                      "id\":\"" UUID "\"},"
                      "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}",
+                     ",\"podVif\":{\"sources\":[\"args\"],\"allowInterfaceId\":true}"
                      ",\"args\":{\"cni\":{\"vif\":{\"type\":\"bridge\",\"id\":\"" UUID "\","
                      "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
                      "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}}}"),
@@ -311,61 +312,68 @@ Test(plan, describes_itself)
 
 /* ---- where the VIF comes from ---- */
 
-static const char *vif_name_of(const char *verb, const char *conf)
+/* The pod MAC the parse settled on: each source below gives its own. */
+static const char *mac_of(const char *verb, const char *conf)
 {
-        static char name[32];
+        static char mac[32];
         struct fixture f;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build(verb, conf, &f, &err), 0, "%s", err.msg);
-        snprintf(name, sizeof(name), "%s",
-                 f.conf->vif && f.conf->vif->vif_name ? f.conf->vif->vif_name : "-");
+        snprintf(mac, sizeof(mac), "%s",
+                 f.conf->vif && f.conf->vif->address ? f.conf->vif->address : "-");
         fixture_free(&f);
-        return name;
+        return mac;
 }
 
 #define ANN(value)                                                                          \
         ",\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":{\"osvif.openstack.org/" \
         "vif\":" value "}}"
+/* per-pod VIFs are off unless the network config turns them on */
+#define POD_VIF_ON ",\"podVif\":{\"sources\":[\"args\",\"annotation\"],\"allowMac\":true}"
+#define CONF_VIF "{\"type\":\"generic\",\"address\":\"02:00:00:00:00:01\"}"
 
 Test(conf, args_win_over_annotation_which_wins_over_config)
 {
-        cr_assert_str_eq(vif_name_of("ADD",
-                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}", "")),
-                         "fromconf");
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
-                                                    "name\\\":\\\"fromann\\\"}\""))),
-                         "fromann");
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ",\"args\":{\"cni\":{\"vif\":{\"type\":\"generic\","
-                                                "\"vif_name\":\"fromargs\"}}}" ANN(
-                                                        "\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
-                                                        "name\\\":\\\"fromann\\\"}\""))),
-                         "fromargs");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON)), "02:00:00:00:00:01");
+        cr_assert_str_eq(mac_of("ADD",
+                                NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"type\\\":\\\"generic\\\","
+                                                             "\\\"address\\\":\\\"02:00:00:00:"
+                                                             "00:02\\\"}\""))),
+                         "02:00:00:00:00:02");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON
+                                           ",\"args\":{\"cni\":{\"vif\":{\"type\":"
+                                           "\"generic\",\"address\":\"02:00:00:00:00:"
+                                           "03\"}}}" ANN("\"{\\\"type\\\":\\\"generic\\\","
+                                                         "\\\"address\\\":\\\"02:00:00:"
+                                                         "00:00:02\\\"}\""))),
+                         "02:00:00:00:00:03");
 }
 
 Test(conf, annotation_may_map_interfaces_to_vifs)
 {
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"eth0\\\":{\\\"type\\\":\\\"generic\\\","
-                                                    "\\\"vif_name\\\":\\\"mine\\\"},"
-                                                    "\\\"net1\\\":{\\\"type\\\":\\\"generic\\\","
-                                                    "\\\"vif_name\\\":\\\"other\\\"}}\""))),
-                         "mine");
+        cr_assert_str_eq(mac_of("ADD",
+                                NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"eth0\\\":{\\\"type\\\":"
+                                                             "\\\"generic\\\",\\\"address\\\":"
+                                                             "\\\"02:00:00:00:00:0e\\\"},"
+                                                             "\\\"net1\\\":{\\\"type\\\":"
+                                                             "\\\"generic\\\",\\\"address\\\":"
+                                                             "\\\"02:00:00:00:00:0f\\\"}}\""))),
+                         "02:00:00:00:00:0e");
         /* no entry for eth0: the config's VIF */
-        cr_assert_str_eq(vif_name_of("ADD",
-                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                         ANN("\"{\\\"net1\\\":{\\\"type\\\":\\\"generic\\\"}}\""))),
-                         "fromconf");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"net1\\\":{"
+                                                                    "\\\"type\\\":\\\"generic\\\"}}"
+                                                                    "\""))),
+                         "02:00:00:00:00:01");
         cr_assert_str_eq(
-                vif_name_of("ADD",
-                            "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
-                            "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
-                            "{\"x/"
-                            "y\":\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"custom\\\"}"
-                            "\"}}}"),
-                "custom");
+                mac_of("ADD",
+                       "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
+                       "\"podVif\":{\"sources\":[\"annotation\"],\"types\":[\"generic\"],"
+                       "\"allowMac\":true},"
+                       "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
+                       "{\"x/y\":\"{\\\"type\\\":\\\"generic\\\",\\\"address\\\":"
+                       "\\\"02:00:00:00:00:0c\\\"}\"}}}"),
+                "02:00:00:00:00:0c");
 }
 
 Test(conf, del_needs_no_vif_but_add_does)
@@ -373,7 +381,7 @@ Test(conf, del_needs_no_vif_but_add_does)
         struct fixture f;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
-        cr_assert_str_eq(vif_name_of("DEL", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}"), "-");
+        cr_assert_str_eq(mac_of("DEL", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}"), "-");
         cr_assert_eq(build("ADD", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}", &f, &err), -1);
         cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
         cr_assert(strncmp(err.msg, "vif: missing", 12) == 0, "%s", err.msg);
