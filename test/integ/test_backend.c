@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -281,6 +283,72 @@ Test(backend, netns_open_refuses_what_is_not_a_network_namespace)
         cr_assert_geq(fd, 0);
         cr_assert_not(osvif_netns_same(fd, osvif_netns_open_current(&err)));
         close(fd);
+}
+
+/* Refused without opening it: a FIFO would block open(), a device would be opened. */
+static void assert_refused(const char *path, const char *kind)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_netns_open(path, &err), -1, "%s accepted", path);
+        cr_assert_eq(err.code, OSVIF_ERR_NETNS);
+        assert_contains(err.msg, kind);
+        osvif_error_clear(&err);
+}
+
+Test(backend, netns_open_refuses_fifos_devices_files_and_directories_without_blocking,
+     .timeout = 10)
+{
+        FILE *f;
+
+        cr_assert_eq(mkfifo("/run/fifo", 0600), 0);
+        assert_refused("/run/fifo", "a fifo");
+        assert_refused("/dev/null", "a character device");
+        f = fopen("/run/plain", "w");
+        cr_assert_not_null(f);
+        fclose(f);
+        assert_refused("/run/plain", "a regular file");
+        assert_refused("/run", "a directory");
+        /* a symlink to a FIFO is followed, and still refused without blocking */
+        cr_assert_eq(symlink("/run/fifo", "/run/fifo-link"), 0);
+        assert_refused("/run/fifo-link", "a fifo");
+}
+
+Test(backend, netns_open_takes_another_process_ns_net_and_symlinks_to_netns)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        int fd, pod, status, ready[2];
+        char path[64], c;
+        pid_t pid;
+
+        cr_assert_eq(pipe(ready), 0);
+        pid = fork();
+        if (pid == 0) {
+                int ns = open("/run/netns/pod", O_RDONLY);
+
+                if (ns < 0 || setns(ns, CLONE_NEWNET) < 0)
+                        _exit(1);
+                if (write(ready[1], "x", 1) != 1)
+                        _exit(1);
+                pause();
+                _exit(0);
+        }
+        cr_assert_eq(read(ready[0], &c, 1), 1);
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+        fd = osvif_netns_open(path, &err);
+        pod = osvif_netns_open("/run/netns/pod", &err);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        cr_assert_geq(fd, 0, "%s", err.msg);
+        cr_assert_geq(pod, 0, "%s", err.msg);
+        cr_assert(osvif_netns_same(fd, pod), "/proc/<pid>/ns/net is the pod's namespace");
+        close(fd);
+        cr_assert_eq(symlink("/run/netns/pod", "/run/pod-link"), 0);
+        fd = osvif_netns_open("/run/pod-link", &err);
+        cr_assert_geq(fd, 0, "%s", err.msg);
+        cr_assert(osvif_netns_same(fd, pod));
+        close(fd);
+        close(pod);
 }
 
 Test(backend, locks_exclude_other_processes_and_leave_no_file)
