@@ -91,7 +91,14 @@ int osvif_addr_exists(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet
 {
         _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
         struct addr_match m = { ifindex, addr, false };
-        int r = rtnl_addr_alloc_cache(nl->sk, &cache);
+        int r = -NLE_DUMP_INTR;
+
+        /* a dump interrupted by a concurrent change is asked again (see link.c) */
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -NLE_DUMP_INTR; i++) {
+                nl_cache_free(cache);
+                cache = NULL;
+                r = rtnl_addr_alloc_cache(nl->sk, &cache);
+        }
 
         if (r < 0)
                 return osvif_nl_error(nl, osvif_nl_errno(r), err, "list addresses");
@@ -191,7 +198,13 @@ int osvif_route_exists(struct osvif_nl *nl, const struct osvif_route_spec *r, os
 {
         _cleanup_(nl_cache_freep) struct nl_cache *cache = NULL;
         struct route_match m = { r, false };
-        int ret = rtnl_route_alloc_cache(nl->sk, r->dst.ip.family, 0, &cache);
+        int ret = -NLE_DUMP_INTR;
+
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && ret == -NLE_DUMP_INTR; i++) {
+                nl_cache_free(cache);
+                cache = NULL;
+                ret = rtnl_route_alloc_cache(nl->sk, r->dst.ip.family, 0, &cache);
+        }
 
         if (ret < 0)
                 return osvif_nl_error(nl, osvif_nl_errno(ret), err, "list routes");

@@ -5,6 +5,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
@@ -75,9 +76,9 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
 }
 
 struct link_reply {
-        int (*fn)(const struct osvif_link_info *link, void *userdata);
-        void *userdata;
         struct osvif_link_info *one; /* a get: the link */
+        struct osvif_link_info *all; /* a dump: every link, grown by doubling */
+        size_t n_all, cap_all;
         int found;
         int r;
 };
@@ -90,8 +91,20 @@ static int on_link(struct nl_msg *m, void *arg)
         if (rep->r || parse_link(nlmsg_hdr(m), rep->one ? rep->one : &info) < 0)
                 return NL_OK;
         rep->found++;
-        if (rep->fn)
-                rep->r = rep->fn(&info, rep->userdata);
+        if (rep->one)
+                return NL_OK;
+        if (rep->n_all == rep->cap_all) {
+                size_t cap = rep->cap_all ? rep->cap_all * 2 : 64;
+                struct osvif_link_info *all = reallocarray(rep->all, cap, sizeof(*all));
+
+                if (!all) {
+                        rep->r = -ENOMEM;
+                        return NL_OK;
+                }
+                rep->all = all;
+                rep->cap_all = cap;
+        }
+        rep->all[rep->n_all++] = info;
         return NL_OK;
 }
 
@@ -142,16 +155,39 @@ int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct os
         return rep.found ? 1 : 0;
 }
 
+/*
+ * The whole dump is collected before fn sees any of it: a dump the kernel marks interrupted
+ * (links came or went meanwhile, as they do beside a busy runtime) is thrown away and asked
+ * again, and fn never sees a link twice or acts on half a table.
+ */
 int osvif_link_foreach(struct osvif_nl *nl,
                        int (*fn)(const struct osvif_link_info *link, void *userdata),
                        void *userdata, osvif_error_t *err)
 {
-        struct link_reply rep = { .fn = fn, .userdata = userdata };
-        int r = get_links(nl, 0, NULL, &rep);
+        struct link_reply rep = { 0 };
+        int r = -EINTR;
 
-        if (r < 0)
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                rep.n_all = 0;
+                rep.found = 0;
+                rep.r = 0;
+                r = get_links(nl, 0, NULL, &rep);
+                if (r == 0)
+                        r = rep.r;
+        }
+        if (r < 0) {
+                free(rep.all);
+                if (r == -EINTR)
+                        return osvif_error_set(err, OSVIF_ERR_NETLINK, EINTR,
+                                               "list links: the dump was interrupted %d times "
+                                               "(links kept changing)",
+                                               OSVIF_NL_DUMP_RETRIES + 1);
                 return osvif_nl_error(nl, -r, err, "list links");
-        return rep.r;
+        }
+        for (size_t i = 0; i < rep.n_all && r == 0; i++)
+                r = fn(&rep.all[i], userdata);
+        free(rep.all);
+        return r;
 }
 
 /* IFLA_* that name a device and its addresses, shared by the veth ends. */

@@ -285,6 +285,55 @@ Test(backend, netns_open_refuses_what_is_not_a_network_namespace)
         close(fd);
 }
 
+static int count_link(const struct osvif_link_info *link, void *userdata)
+{
+        (void)link;
+        (*(int *)userdata)++;
+        return 0;
+}
+
+/*
+ * Links come and go beside GC and DEL's owner sweep on a busy node: the kernel then marks a
+ * link dump interrupted (NLM_F_DUMP_INTR). The walk must ask again, not fail with "list
+ * links: input/output error". 600 links make every dump span several messages; a shell
+ * adds and deletes a link as fast as iproute2 can meanwhile.
+ */
+Test(backend, link_walk_survives_links_changing_during_the_dump, .timeout = 120)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        int failures = 0, status;
+        pid_t churn;
+
+        cr_assert_eq(system("for i in $(seq 600); do echo \"link add d$i type bridge\"; done | "
+                            "ip -batch -"),
+                     0);
+        churn = fork();
+        if (churn == 0) {
+                setpgid(0, 0);
+                execl("/bin/sh", "sh", "-c",
+                      "while :; do echo 'link add churn type bridge'; echo 'link del churn'; "
+                      "done | ip -force -batch - >/dev/null 2>&1",
+                      (char *)NULL);
+                _exit(127);
+        }
+        usleep(200000);
+        for (int i = 0; i < 100; i++) {
+                osvif_error_t err = OSVIF_ERROR_INIT;
+                int n = 0;
+
+                if (osvif_link_foreach(nl, count_link, &n, &err) < 0) {
+                        cr_log_warn("walk %d: %s", i, err.msg);
+                        failures++;
+                        osvif_error_clear(&err);
+                } else {
+                        cr_assert_geq(n, 601, "walk %d saw %d links", i, n);
+                }
+        }
+        kill(-churn, SIGKILL);
+        waitpid(churn, &status, 0);
+        cr_assert_eq(failures, 0, "%d of 100 link walks failed while links changed", failures);
+}
+
 /* Refused without opening it: a FIFO would block open(), a device would be opened. */
 static void assert_refused(const char *path, const char *kind)
 {
