@@ -138,3 +138,48 @@ done
 ip -d link show | grep -q "alias osvif gcnet" && fail "GC left the stale attachment's links"
 kill -- -"$churner"
 echo "ok - 30 GCs while links change: all succeed, the stale attachment is gone"
+
+# An OVSDB server that never stops talking: a reply that never ends, one of 64 MiB, an
+# endless flood of messages that are not the reply. ADD must give up within ovsdbTimeout
+# (2000 ms here) however fast the bytes come, keep at most 8 MiB of a message, and leave
+# nothing behind.
+# run_measured OUT CMD...: CMD's stdout into OUT (stdin passed on); prints "rc ms maxrss_kb"
+run_measured() {
+        /usr/bin/python3 -c '
+import resource, subprocess, sys, time
+t = time.monotonic()
+with open(sys.argv[1], "w") as out:
+    p = subprocess.run(sys.argv[2:], stdout=out)
+ms = int((time.monotonic() - t) * 1000)
+print(p.returncode, ms, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+FAKE=/run/osvif-test/fake-ovsdb.sock
+ovs_conf='{"cniVersion":"1.0.0","name":"onet","type":"osvif","ovsdb":"unix:'$FAKE'","ovsdbTimeout":2000,
+ "vif":{"type":"ovs","bridge_name":"br-int","vif_name":"tapfake0","port_profile":{"type":"openvswitch"}}}'
+before=$(snapshot --netns pod)
+for mode in stream huge chatter; do
+        rm -f "$FAKE.ready" "$FAKE.log"
+        setsid /usr/bin/python3 "$OSVIF_SRCDIR/test/integ/fake_ovsdb.py" "$FAKE" "$mode" &
+        server=$!
+        on_exit "kill $server 2>/dev/null"
+        for _ in $(seq 50); do [ -e "$FAKE.ready" ] && break; sleep 0.1; done
+        read -r rc ms rss < <(echo "$ovs_conf" | CNI_COMMAND=ADD CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 \
+                CNI_CONTAINERID=ctr-ovsdb CNI_PATH=/usr/lib/cni run_measured /run/osvif-test/out timeout 60 "$OSVIF_BIN")
+        out=$(cat /run/osvif-test/out)
+        kill "$server"
+        wait "$server" 2>/dev/null || true
+        [ "$rc" != 0 ] || fail "ovsdb $mode: ADD succeeded: $out"
+        [ "$rc" != 124 ] || fail "ovsdb $mode: ADD still running after 60 s"
+        # an endless reply ends at whichever comes first, the size cap or the bound
+        case $mode in
+        huge) expect_error 106 "$out" "ovsdb $mode" ;;
+        stream) case "$out" in *'"code":106'*) expect_error 106 "$out" "ovsdb $mode" ;;
+                *) expect_error 11 "$out" "ovsdb $mode" ;; esac ;;
+        chatter) expect_error 11 "$out" "ovsdb $mode" ;;
+        esac
+        case "$out" in *"larger than 8 MiB"* | *"timed out"*) ;; *) fail "ovsdb $mode: $out" ;; esac
+        [ "$ms" -lt 4000 ] || fail "ovsdb $mode: ADD took $ms ms with ovsdbTimeout 2000"
+        [ "$rss" -lt 40000 ] || fail "ovsdb $mode: ADD peaked at $rss KiB"
+        assert_same_snapshot "$before" "$(snapshot --netns pod)" "ovsdb $mode"
+        echo "ok - OVSDB server that sends $mode: code $(echo "$out" | json_get 'd["code"]') in $ms ms, peak RSS $rss KiB, nothing left"
+done
