@@ -183,3 +183,29 @@ for mode in stream huge chatter; do
         assert_same_snapshot "$before" "$(snapshot --netns pod)" "ovsdb $mode"
         echo "ok - OVSDB server that sends $mode: code $(echo "$out" | json_get 'd["code"]') in $ms ms, peak RSS $rss KiB, nothing left"
 done
+
+# The run directory: root takes its locks there, so nobody else may steer it. A lock name
+# planted as a symlink is not followed (its target is not created), and a run directory that
+# others can write is refused, both with code 108 naming the path; the host stays as it was.
+lock_conf='{"cniVersion":"1.0.0","name":"lnet","type":"osvif","vif":{"type":"bridge","bridge_name":"brlock","vif_name":"taplock0"}}'
+mkdir -p "$OSVIF_RUN_DIR"
+chmod 0700 "$OSVIF_RUN_DIR"
+ln -s /run/osvif-test/victim "$OSVIF_RUN_DIR/bridge-brlock.lock"
+before=$(snapshot --netns pod)
+out=$(echo "$lock_conf" | cni ADD /run/netns/pod eth0 ctr-lock) && fail "ADD through a planted symlink succeeded"
+expect_error 108 "$out" "planted symlink"
+case "$out" in *"$OSVIF_RUN_DIR/bridge-brlock.lock"*) ;; *) fail "planted symlink: the path is not named: $out" ;; esac
+[ ! -e /run/osvif-test/victim ] || fail "root created the planted symlink's target"
+assert_same_snapshot "$before" "$(snapshot --netns pod)" "planted symlink"
+rm "$OSVIF_RUN_DIR/bridge-brlock.lock"
+echo "ok - a lock file planted as a symlink: 108, its target not created"
+chmod 0777 "$OSVIF_RUN_DIR"
+before=$(snapshot --netns pod)
+out=$(echo "$lock_conf" | cni ADD /run/netns/pod eth0 ctr-lock) && fail "ADD with a world-writable run dir succeeded"
+expect_error 108 "$out" "world-writable run dir"
+case "$out" in *"\\\"$OSVIF_RUN_DIR\\\" is writable by others"*) ;; *) fail "world-writable run dir: $out" ;; esac
+assert_same_snapshot "$before" "$(snapshot --netns pod)" "world-writable run dir"
+chmod 0700 "$OSVIF_RUN_DIR"
+echo "$lock_conf" | cni ADD /run/netns/pod eth0 ctr-lock >/dev/null || fail "ADD once the run dir is private again"
+echo "$lock_conf" | cni DEL /run/netns/pod eth0 ctr-lock >/dev/null || fail "DEL"
+echo "ok - a world-writable run directory: 108 naming it"

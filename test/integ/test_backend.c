@@ -433,3 +433,50 @@ Test(backend, locks_exclude_other_processes_and_leave_no_file)
         cr_assert_eq(waitpid(pid, &status, 0), pid);
         cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
 }
+
+/* Root must not be steered through the run directory by anyone else (issue 10, section 6). */
+Test(backend, a_symlink_planted_as_a_lock_file_is_not_followed)
+{
+        struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(mkdir("/run/osvif", 0700), 0);
+        cr_assert_eq(symlink("/run/victim", "/run/osvif/bridge-y.lock"), 0);
+        cr_assert_eq(osvif_lock_take(&l, "bridge-y", 200, &err), -1, "took a planted symlink");
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        assert_contains(err.msg, "/run/osvif/bridge-y.lock");
+        osvif_error_clear(&err);
+        cr_assert_neq(access("/run/victim", F_OK), 0, "root created the symlink's target");
+}
+
+static void assert_run_dir_refused(const char *what)
+{
+        struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_lock_take(&l, "bridge-z", 200, &err), -1, "%s: accepted", what);
+        cr_assert_eq(err.code, OSVIF_ERR_STATE, "%s: code %d", what, err.code);
+        assert_contains(err.msg, "\"/run/osvif\"");
+        assert_contains(err.msg, "refusing it");
+        osvif_error_clear(&err);
+        cr_assert_neq(access("/run/osvif/bridge-z.lock", F_OK), 0, "%s: a lock file was made",
+                      what);
+}
+
+Test(backend, a_run_directory_that_others_control_is_refused)
+{
+        cr_assert_eq(mkdir("/run/osvif", 0700), 0);
+        cr_assert_eq(chmod("/run/osvif", 0777), 0);
+        assert_run_dir_refused("world-writable");
+        cr_assert_eq(chmod("/run/osvif", 01777), 0);
+        assert_run_dir_refused("world-writable with the sticky bit");
+        cr_assert_eq(chmod("/run/osvif", 0770), 0);
+        assert_run_dir_refused("group-writable");
+        cr_assert_eq(chmod("/run/osvif", 0700), 0);
+        cr_assert_eq(chown("/run/osvif", 65534, 65534), 0);
+        assert_run_dir_refused("owned by nobody");
+        cr_assert_eq(rmdir("/run/osvif"), 0);
+        cr_assert_eq(mkdir("/run/elsewhere", 0700), 0);
+        cr_assert_eq(symlink("/run/elsewhere", "/run/osvif"), 0);
+        assert_run_dir_refused("a symlink");
+}
