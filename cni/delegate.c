@@ -296,6 +296,11 @@ static int run_once(const char *path, const char *type, const struct osvif_cni_r
         return status;
 }
 
+static bool code_ok(double code)
+{
+        return code >= 0 && code <= INT_MAX && code == (double)(int)code;
+}
+
 /* A non-zero exit: the plugin's error document, or its raw output. */
 static int plugin_error(const char *type, int status, const char *out, osvif_error_t *err)
 {
@@ -307,9 +312,17 @@ static int plugin_error(const char *type, int status, const char *out, osvif_err
         const cJSON *details = cJSON_GetObjectItemCaseSensitive(doc, "details");
 
         osvif_error_clear(&ignored);
-        if (!cJSON_IsNumber(code) || !cJSON_IsString(msg))
+        /*
+         * libcni decodes the document into {code uint, msg string}: a code that is not a
+         * whole number in range makes the document undecodable, never a clamped code (1e300
+         * must not come out as 2147483647).
+         */
+        if (!cJSON_IsNumber(code) || !cJSON_IsString(msg) || !code_ok(code->valuedouble))
                 return osvif_error_set(err, OSVIF_ERR_IPAM, 0,
-                                       "ipam plugin \"%s\": exit status %d%s%.200s", type, status,
+                                       "ipam plugin \"%s\": exit status %d%s%s%.200s", type, status,
+                                       cJSON_IsNumber(code) && !code_ok(code->valuedouble)
+                                               ? ", its error document has no valid code"
+                                               : "",
                                        out && *out ? ": " : "", out ? out : "");
         /* its own code: a "try again" or "invalid config" means the same to the runtime */
         osvif_error_set(err, code->valueint > 0 ? code->valueint : OSVIF_ERR_IPAM, 0,
@@ -419,6 +432,7 @@ static int retry_older(const char *path, const char *type, const struct osvif_cn
 static int parse_add_result(const char *type, const char *out, enum osvif_cni_version version,
                             struct osvif_cni_result **ret, osvif_error_t *err)
 {
+        _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *res = NULL;
         _cleanup_cjson_ cJSON *doc = NULL;
 
         doc = out && *out ? osvif_json_parse(out, strlen(out), err) : NULL;
@@ -427,8 +441,15 @@ static int parse_add_result(const char *type, const char *out, enum osvif_cni_ve
                 return osvif_error_set(err, OSVIF_ERR_IPAM, 0,
                                        "ipam plugin \"%s\": ADD printed no result", type);
         }
-        if (osvif_cni_result_from_json(doc, version, "ipam result", ret, err) < 0)
+        if (osvif_cni_result_from_json(doc, version, "ipam result", &res, err) < 0)
                 return osvif_error_wrap(err, "ipam plugin \"%s\"", type);
+        /* what every reference plugin that delegates refuses ("missing IP config") */
+        if (res->n_ips == 0)
+                return osvif_error_set(err, OSVIF_ERR_IPAM, 0,
+                                       "ipam plugin \"%s\": ADD result has no IP address "
+                                       "(\"ips\" empty or missing): %.200s",
+                                       type, out);
+        *ret = TAKE_PTR(res);
         return 0;
 }
 
