@@ -61,7 +61,8 @@ struct osvif_cni_request {
         char *cni_version;              /* as written in the config */
         char *name;
         char *type;
-        char *ipam_type; /* NULL: no "ipam" section, or one without "type" (L2 only) */
+        char *ipam_type;     /* NULL: no "ipam" section, or one without "type" (L2 only) */
+        int ipam_timeout_ms; /* "ipamTimeout": bound of each IPAM call; 0 for the default */
         struct osvif_cni_result *prev_result; /* NULL when absent */
 
         /*

@@ -66,8 +66,14 @@ static int check_verb_version(const struct osvif_cni_request *req, osvif_error_t
 static int parse_ipam(const cJSON *tree, struct osvif_cni_request *req, osvif_error_t *err)
 {
         const cJSON *ipam = NULL;
-        int r = osvif_json_get_object(tree, NULL, "ipam", &ipam, err);
+        int64_t timeout;
+        int r = osvif_json_get_int(tree, NULL, "ipamTimeout", 1, 600000, &timeout, err);
 
+        if (r < 0)
+                return -1;
+        if (r > 0)
+                req->ipam_timeout_ms = (int)timeout;
+        r = osvif_json_get_object(tree, NULL, "ipam", &ipam, err);
         if (r <= 0)
                 return r;
         if (osvif_json_dup_string(ipam, "ipam", "type", &req->ipam_type, err) < 0)

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +88,21 @@ static bool copy_dns(struct osvif_cni_dns *dst, const struct osvif_cni_dns *src)
         return !oom;
 }
 
+/*
+ * The room an array of n elements has: n rounded up to a power of two (at least 4). Every
+ * array of a result is allocated with at least this much (grow() and osvif_cni_result_copy()
+ * keep it so), so that appending is amortized O(1) and building a list of n routes, addresses
+ * or interfaces is linear, not quadratic.
+ */
+static size_t room(size_t n)
+{
+        size_t c = 4;
+
+        while (c < n)
+                c *= 2;
+        return n ? c : 0;
+}
+
 OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
@@ -96,9 +113,11 @@ struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 
         if (!c)
                 return NULL;
-        c->interfaces = r->n_interfaces ? calloc(r->n_interfaces, sizeof(*c->interfaces)) : NULL;
-        c->ips = r->n_ips ? calloc(r->n_ips, sizeof(*c->ips)) : NULL;
-        c->routes = r->n_routes ? calloc(r->n_routes, sizeof(*c->routes)) : NULL;
+        /* with room() to spare, as grow() expects of every array */
+        c->interfaces = r->n_interfaces ? calloc(room(r->n_interfaces), sizeof(*c->interfaces))
+                                        : NULL;
+        c->ips = r->n_ips ? calloc(room(r->n_ips), sizeof(*c->ips)) : NULL;
+        c->routes = r->n_routes ? calloc(room(r->n_routes), sizeof(*c->routes)) : NULL;
         if ((r->n_interfaces && !c->interfaces) || (r->n_ips && !c->ips) ||
             (r->n_routes && !c->routes))
                 return NULL;
@@ -128,12 +147,19 @@ struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 /* Grow an array by one zeroed element; the new element's index, or -1. */
 static int grow(void **array, size_t *n, size_t size)
 {
-        void *a = realloc(*array, (*n + 1) * size);
+        void *a = *array;
 
-        if (!a)
-                return -1;
+        if (*n == room(*n)) {
+                size_t cap = room(*n + 1);
+
+                if (*n >= INT_MAX || cap > SIZE_MAX / size)
+                        return -1;
+                a = realloc(*array, cap * size);
+                if (!a)
+                        return -1;
+                *array = a;
+        }
         memset((char *)a + *n * size, 0, size);
-        *array = a;
         return (int)(*n)++;
 }
 

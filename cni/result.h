@@ -46,6 +46,11 @@ struct osvif_cni_dns {
         char **options;
 };
 
+/*
+ * The arrays grow only through osvif_cni_result_add_*() (and are allocated by
+ * osvif_cni_result_copy()), which keep room to spare so that appending is amortized O(1):
+ * never assign or realloc them elsewhere.
+ */
 struct osvif_cni_result {
         enum osvif_cni_version version; /* the version it was parsed from or is meant for */
         struct osvif_cni_interface *interfaces;

@@ -41,6 +41,7 @@ static const char *const known_keys[] = {
         "ovsPortTimeout",
         "isolateVif",
         "enableDad",
+        "ipamTimeout", /* read by cni/ (request_conf.c), which runs IPAM */
         "logFile",
         "logLevel",
         NULL,

@@ -89,13 +89,18 @@ int osvif_addr_exists(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet
                       osvif_error_t *err)
 {
         struct ifaddrmsg ifa = { .ifa_family = (uint8_t)addr->ip.family };
-        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
         struct addr_match match = { ifindex, addr, false };
-        int r;
+        int r = -EINTR;
 
-        if (!m || nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
-                return oom(err);
-        r = osvif_nl_request(nl, m, match_addr, &match);
+        /* a dump interrupted by a concurrent change is asked again (see link.c) */
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
+
+                if (!m || nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
+                        return oom(err);
+                match.found = false;
+                r = osvif_nl_request(nl, m, match_addr, &match);
+        }
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "list addresses");
         return match.found ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
@@ -71,11 +72,10 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
 }
 
 struct link_reply {
-        int (*fn)(const struct osvif_link_info *link, void *userdata);
-        void *userdata;
         struct osvif_link_info *one; /* a get: the link */
+        struct osvif_link_info *all; /* a dump: every link, grown by doubling */
+        size_t n_all, cap_all;
         int found;
-        int stopped; /* fn's errno when it ended the walk */
 };
 
 static int on_link(struct nlmsghdr *h, void *arg)
@@ -86,9 +86,19 @@ static int on_link(struct nlmsghdr *h, void *arg)
         if (parse_link(h, rep->one ? rep->one : &info) < 0)
                 return 0;
         rep->found++;
-        if (rep->fn && rep->stopped == 0)
-                rep->stopped = rep->fn(&info, rep->userdata);
-        return rep->stopped;
+        if (rep->one)
+                return 0;
+        if (rep->n_all == rep->cap_all) {
+                size_t cap = rep->cap_all ? rep->cap_all * 2 : 64;
+                struct osvif_link_info *all = reallocarray(rep->all, cap, sizeof(*all));
+
+                if (!all)
+                        return -ENOMEM;
+                rep->all = all;
+                rep->cap_all = cap;
+        }
+        rep->all[rep->n_all++] = info;
+        return 0;
 }
 
 /*
@@ -125,18 +135,37 @@ int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct os
         return rep.found ? 1 : 0;
 }
 
+/*
+ * The whole dump is collected before fn sees any of it: a dump the kernel marks interrupted
+ * (links came or went meanwhile, as they do beside a busy runtime) is thrown away and asked
+ * again, and fn never sees a link twice or acts on half a table.
+ */
 int osvif_link_foreach(struct osvif_nl *nl,
                        int (*fn)(const struct osvif_link_info *link, void *userdata),
                        void *userdata, osvif_error_t *err)
 {
-        struct link_reply rep = { .fn = fn, .userdata = userdata };
-        int r;
+        struct link_reply rep = { 0 };
+        int r = -EINTR;
 
-        r = get_links(nl, 0, NULL, &rep);
-        if (rep.stopped < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -rep.stopped, "list links");
-        if (r < 0)
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                rep.n_all = 0;
+                rep.found = 0;
+                r = get_links(nl, 0, NULL, &rep);
+        }
+        if (r < 0) {
+                free(rep.all);
+                if (r == -EINTR)
+                        return osvif_error_set(err, OSVIF_ERR_NETLINK, EINTR,
+                                               "list links: the dump was interrupted %d times "
+                                               "(links kept changing)",
+                                               OSVIF_NL_DUMP_RETRIES + 1);
                 return osvif_nl_error(nl, -r, err, "list links");
+        }
+        for (size_t i = 0; i < rep.n_all && r == 0; i++)
+                r = fn(&rep.all[i], userdata);
+        free(rep.all);
+        if (r < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r, "list links");
         return 0;
 }
 

@@ -106,6 +106,8 @@ int osvif_nl_errno(int nle)
                 return EADDRNOTAVAIL;
         case NLE_MSGSIZE:
                 return EMSGSIZE;
+        case NLE_DUMP_INTR:
+                return EINTR;
         default:
                 return EIO;
         }

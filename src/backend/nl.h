@@ -18,6 +18,13 @@ struct osvif_nl {
         char ext_msg[200]; /* the kernel's extended-ack explanation, if any */
 };
 
+/*
+ * How many times a dump is repeated when the kernel marks it interrupted (NLM_F_DUMP_INTR:
+ * the table changed while it was being sent; libnl answers NLE_DUMP_INTR, which
+ * osvif_nl_errno() turns into EINTR). Churn settles long before ten tries.
+ */
+#define OSVIF_NL_DUMP_RETRIES 10
+
 /* The error callback behind osvif_nl_transact(): records errno and the ext-ack text in nl. */
 int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg);
 

@@ -25,7 +25,6 @@
  */
 
 #define READ_CHUNK 65536
-#define MAX_MESSAGE (64 * 1024 * 1024)
 
 static long now_ms(void)
 {
@@ -211,35 +210,38 @@ static int send_json(struct osvif_ovsdb *db, const cJSON *msg, long deadline, os
         return 0;
 }
 
-/* Length of the first complete JSON object in buf, 0 when not complete yet, -1 if garbage. */
-static ssize_t frame(const char *buf, size_t len)
+/*
+ * Where the message at db->start ends (an offset into buf), 0 when it is not complete yet,
+ * -1 if it is not a JSON object. The scan resumes where the previous call stopped, so a
+ * message that arrives in many pieces is read in linear time.
+ */
+static ssize_t frame(struct osvif_ovsdb *db)
 {
-        int depth = 0;
-        bool in_string = false, escaped = false, started = false;
+        for (; db->scan.pos < db->len; db->scan.pos++) {
+                char c = db->buf[db->scan.pos];
 
-        for (size_t i = 0; i < len; i++) {
-                char c = buf[i];
-
-                if (in_string) {
-                        if (escaped)
-                                escaped = false;
+                if (db->scan.in_string) {
+                        if (db->scan.escaped)
+                                db->scan.escaped = false;
                         else if (c == '\\')
-                                escaped = true;
+                                db->scan.escaped = true;
                         else if (c == '"')
-                                in_string = false;
+                                db->scan.in_string = false;
                         continue;
                 }
-                if (!started && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+                if (!db->scan.started && (c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+                        db->start++; /* whitespace between messages */
                         continue;
-                if (!started && c != '{')
+                }
+                if (!db->scan.started && c != '{')
                         return -1;
-                started = true;
+                db->scan.started = true;
                 if (c == '"')
-                        in_string = true;
+                        db->scan.in_string = true;
                 else if (c == '{' || c == '[')
-                        depth++;
-                else if ((c == '}' || c == ']') && --depth == 0)
-                        return (ssize_t)(i + 1);
+                        db->scan.depth++;
+                else if ((c == '}' || c == ']') && --db->scan.depth == 0)
+                        return (ssize_t)++db->scan.pos;
         }
         return 0;
 }
@@ -248,19 +250,22 @@ static ssize_t frame(const char *buf, size_t len)
 static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
 {
         for (;;) {
-                ssize_t n = frame(db->buf, db->len);
+                ssize_t end = frame(db);
 
-                if (n < 0) {
+                if (end < 0) {
                         osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO,
                                         "ovsdb \"%s\" sent something that is not JSON-RPC",
                                         db->target);
                         return NULL;
                 }
-                if (n > 0) {
-                        cJSON *msg = osvif_json_parse(db->buf, (size_t)n, err);
+                if (end > 0) {
+                        cJSON *msg = osvif_json_parse(db->buf + db->start, (size_t)end - db->start,
+                                                      err);
 
-                        memmove(db->buf, db->buf + n, db->len - (size_t)n);
-                        db->len -= (size_t)n;
+                        /* consumed: the bytes stay until the next fill needs the room */
+                        db->start = (size_t)end;
+                        memset(&db->scan, 0, sizeof(db->scan));
+                        db->scan.pos = db->start;
                         if (!msg)
                                 err->code = OSVIF_ERR_OVSDB;
                         return msg;
@@ -270,25 +275,50 @@ static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *er
         }
 }
 
+/* Room for READ_CHUNK more bytes: consumed bytes dropped first, then the buffer doubled. */
+static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
+{
+        size_t ncap;
+        char *nb;
+
+        if (db->cap - db->len >= READ_CHUNK)
+                return 0;
+        if (db->start > 0) {
+                /* once per message at most: after this, start is 0 until it is consumed */
+                memmove(db->buf, db->buf + db->start, db->len - db->start);
+                db->len -= db->start;
+                db->scan.pos -= db->start;
+                db->start = 0;
+                if (db->cap - db->len >= READ_CHUNK)
+                        return 0;
+        }
+        if (db->len >= OSVIF_OVSDB_MAX_MESSAGE)
+                return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
+                                       "ovsdb \"%s\": a message larger than %d MiB", db->target,
+                                       OSVIF_OVSDB_MAX_MESSAGE / (1024 * 1024));
+        ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
+        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK)
+                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK;
+        nb = realloc(db->buf, ncap);
+        if (!nb)
+                return oom(err);
+        db->buf = nb;
+        db->cap = ncap;
+        return 0;
+}
+
 int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
 {
         ssize_t r;
         int w;
 
-        if (db->cap - db->len < READ_CHUNK) {
-                size_t ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
-                char *nb;
-
-                if (ncap > MAX_MESSAGE)
-                        return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
-                                               "ovsdb \"%s\": reply too large", db->target);
-                nb = realloc(db->buf, ncap);
-                if (!nb)
-                        return oom(err);
-                db->buf = nb;
-                db->cap = ncap;
-        }
+        if (make_room(db, err) < 0)
+                return -1;
         for (;;) {
+                /* checked before every read: a server that never stops sending gets no more time */
+                if (now_ms() >= deadline)
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, ETIMEDOUT,
+                                                     "wait for ovsdb \"%s\"", db->target);
                 r = recv(db->fd, db->buf + db->len, db->cap - db->len, 0);
                 if (r > 0) {
                         db->len += (size_t)r;

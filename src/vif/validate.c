@@ -74,6 +74,35 @@ static int check_profile(const struct osvif_port_profile *pp, const char *path, 
         return 0;
 }
 
+/*
+ * Every fixed IP inside its subnet's cidr: the pod would otherwise get an address with the
+ * subnet's prefix that is on no link of that subnet (os-vif itself does not check this;
+ * Neutron never hands out such a port).
+ */
+static int check_fixed_ips(const struct osvif_network *n, const char *path, osvif_error_t *err)
+{
+        for (size_t i = 0; n->subnets && i < n->subnets->n_objects; i++) {
+                const struct osvif_subnet *sn = n->subnets->objects[i];
+
+                if (!sn || !has(&sn->obj, "cidr") || !sn->ips)
+                        continue;
+                for (size_t j = 0; j < sn->ips->n_objects; j++) {
+                        const struct osvif_fixed_ip *ip = sn->ips->objects[j];
+                        char a[OSVIF_IP_STRLEN], c[OSVIF_IPNET_STRLEN];
+
+                        if (!ip || !has(&ip->obj, "address") ||
+                            osvif_ipnet_contains(&sn->cidr, &ip->address))
+                                continue;
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "%s.network.subnets[%zu].ips[%zu].address: \"%s\" "
+                                               "is outside the subnet's cidr \"%s\"",
+                                               path, i, j, osvif_ip_format(&ip->address, a),
+                                               osvif_ipnet_format(&sn->cidr, c));
+                }
+        }
+        return 0;
+}
+
 int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
 {
         if (vif->vif_name && check_ifname(path, "vif_name", vif->vif_name, err) < 0)
@@ -82,6 +111,8 @@ int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_erro
             check_ifname(path, "bridge_name", vif->bridge_name, err) < 0)
                 return -1;
         if (vif->network && check_network(vif->network, path, err) < 0)
+                return -1;
+        if (vif->network && check_fixed_ips(vif->network, path, err) < 0)
                 return -1;
         return vif->port_profile ? check_profile(vif->port_profile, path, err) : 0;
 }
