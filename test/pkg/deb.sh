@@ -20,11 +20,14 @@ S=$T/src
 # A copy of the tree without build products: git's view when there is one, else (a dist tree)
 # everything but build directories.
 mkdir -p $S
-if git -C "$OSVIF_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
+# (a dist tree unpacked inside a clone, as distcheck does, is not that clone's top)
+if [ "$(git -C "$OSVIF_SRCDIR" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$OSVIF_SRCDIR" && pwd -P)" ]; then
         git -C "$OSVIF_SRCDIR" ls-files -z --cached --others --exclude-standard |
                 (cd "$OSVIF_SRCDIR" && tar --null -T - -cf -) | tar -xf - -C $S
 else
-        tar -C "$OSVIF_SRCDIR" --exclude='./build*' --exclude='*.o' --exclude=autom4te.cache -cf - . | tar -xf - -C $S
+        tar -C "$OSVIF_SRCDIR" --exclude=./build --exclude=./_build --exclude=./_inst --exclude='*.o' \
+                --exclude=autom4te.cache -cf - . | tar -xf - -C $S
+        chmod -R u+w $S # distcheck's tree is read-only
 fi
 # the unit tests run elsewhere in the suite; the package build only has to build
 (cd $S && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >$T/build.log 2>&1 ||
