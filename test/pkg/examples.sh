@@ -26,16 +26,26 @@ BIN=$(e2e_bin_dir)
 # host-local keeps its leases in /var/lib/cni/networks
 shadow_dir /var/lib/cni
 
-# the OVS bridge a conflist's osvif plugin needs, or nothing
-ovs_bridge() {
+# What an example needs on the host before its ADD, by the VIF type and port profile of its
+# osvif plugin: "none", or "ovs BRIDGE". A VIF type without a set-up here fails the test: an
+# example of a new VIF type brings its set-up (a fast path, a fake PCI tree...) with it.
+needs() {
         /usr/bin/python3 - "$1" <<'PY'
 import json, sys
 conf = json.load(open(sys.argv[1]))
 for p in conf["plugins"]:
+    if p.get("type") != "osvif":
+        continue
     vif = p.get("vif") or {}
-    prof = (vif.get("port_profile") or {}).get("type", "")
-    if vif.get("type") in ("ovs", "VIFOpenVSwitch") or prof in ("openvswitch", "VIFPortProfileOpenVSwitch"):
-        print((vif.get("network") or {}).get("bridge") or vif.get("bridge_name"))
+    t = vif.get("type")
+    prof = (vif.get("port_profile") or {}).get("type")
+    net = vif.get("network") or {}
+    if t in ("generic", "VIFGeneric") or (t in ("bridge", "VIFBridge") and not prof):
+        print("none")
+    elif prof in ("openvswitch", "VIFPortProfileOpenVSwitch") and t in ("ovs", "VIFOpenVSwitch", "bridge", "VIFBridge"):
+        print("ovs", net.get("bridge") or vif.get("bridge_name"))
+    else:
+        print("unknown", t, prof)
 PY
 }
 
@@ -48,7 +58,13 @@ n=0
 for conf in "$OSVIF_SRCDIR"/examples/*.conflist; do
         ex=$(basename "$conf")
         n=$((n + 1))
-        br=$(ovs_bridge "$conf")
+        need=$(needs "$conf")
+        br=""
+        case "$need" in
+        none) ;;
+        "ovs "*) br=${need#ovs } ;;
+        *) fail "$ex: no set-up for it in test/pkg/examples.sh ($need)" ;;
+        esac
         if [ -n "$br" ] && [ -z "${OVSDB:-}" ]; then
                 ovs_start
                 mkdir -p /run/openvswitch
