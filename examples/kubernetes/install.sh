@@ -6,8 +6,6 @@
 # Atomic: each file is written under a temporary name in the same directory, then renamed over
 # the old one, so a runtime executing osvif meanwhile runs either the old or the new binary,
 # never a half-written one. The libraries go first, so a new binary never starts without them.
-#
-#   install.sh [--sleep]    --sleep: stay running afterwards (a DaemonSet's main container)
 set -eu
 SRC=/opt/osvif
 DEST=${CNI_BIN_DIR:-/host/opt/cni/bin}
@@ -32,7 +30,3 @@ done
 put "$SRC/osvif" "$DEST" osvif 0755
 sync
 echo "osvif installer: $(CNI_COMMAND=VERSION "$DEST/osvif" </dev/null) installed in $DEST"
-
-if [ "${1:-}" = --sleep ]; then
-        while :; do sleep 3600; done
-fi
