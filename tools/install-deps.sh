@@ -10,6 +10,8 @@ PACKAGES="
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
+  dpkg-dev debhelper fakeroot lintian groff man-db python3-jsonschema python3-yaml
+  python3-kubernetes patchelf
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"
