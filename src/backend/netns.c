@@ -54,7 +54,8 @@ int osvif_netns_open(const char *path, osvif_error_t *err)
         struct stat st;
 
         if (pfd < 0 && errno == ENOENT)
-                return -ENOENT;
+                return osvif_error_set(err, OSVIF_ERR_NETNS, ENOENT,
+                                       "open netns \"%s\": no such file or directory", path);
         if (pfd < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
                                              path);

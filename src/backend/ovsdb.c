@@ -266,8 +266,10 @@ static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *er
                         db->start = (size_t)end;
                         memset(&db->scan, 0, sizeof(db->scan));
                         db->scan.pos = db->start;
+                        /* not JSON from the server: OVSDB's fault, not the config's */
                         if (!msg)
-                                err->code = OSVIF_ERR_OVSDB;
+                                osvif_error_wrap_code(err, OSVIF_ERR_OVSDB, "ovsdb \"%s\"",
+                                                      db->target);
                         return msg;
                 }
                 if (osvif_ovsdb_fill(db, deadline, err) < 0)

@@ -47,13 +47,12 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
                 return -1;
         if (netns && *netns) {
                 x->pod_ns = osvif_netns_open(netns, err);
-                if (x->pod_ns == -ENOENT) {
+                if (x->pod_ns < 0 && err->errnum == ENOENT && !need_pod) {
+                        /* DEL goes on without a netns that is gone */
+                        osvif_error_clear(err);
                         x->pod_ns = -1;
-                        if (need_pod)
-                                return osvif_error_set(
-                                        err, OSVIF_ERR_NETNS, ENOENT,
-                                        "open netns \"%s\": no such file or directory", netns);
                 } else if (x->pod_ns < 0) {
+                        x->pod_ns = -1;
                         return -1;
                 } else if (osvif_netns_same(x->pod_ns, x->host_ns)) {
                         return osvif_error_set(err, OSVIF_ERR_NETNS, 0,
