@@ -85,22 +85,18 @@ static int match_addr(struct nlmsghdr *h, void *arg)
         return 0;
 }
 
+static void restart_addr(void *arg)
+{
+        ((struct addr_match *)arg)->found = false;
+}
+
 int osvif_addr_exists(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *addr,
                       osvif_error_t *err)
 {
         struct ifaddrmsg ifa = { .ifa_family = (uint8_t)addr->ip.family };
         struct addr_match match = { ifindex, addr, false };
-        int r = -EINTR;
+        int r = osvif_nl_dump(nl, RTM_GETADDR, &ifa, sizeof(ifa), match_addr, restart_addr, &match);
 
-        /* a dump interrupted by a concurrent change is asked again (see link.c) */
-        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
-                _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
-
-                if (!m || nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
-                        return oom(err);
-                match.found = false;
-                r = osvif_nl_request(nl, m, match_addr, &match);
-        }
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "list addresses");
         return match.found ? 1 : 0;

@@ -226,3 +226,22 @@ int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
                 return -osvif_nl_errno(r);
         return req.r;
 }
+
+int osvif_nl_dump(struct osvif_nl *nl, int type, const void *hdr, size_t hdr_len,
+                  int (*on_msg)(struct nlmsghdr *h, void *arg), void (*restart)(void *arg),
+                  void *arg)
+{
+        int r = -EINTR;
+
+        /* a new message each time: a sent one carries its sequence number */
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_DUMP);
+
+                if (!m || nlmsg_append(m, (void *)hdr, hdr_len, NLMSG_ALIGNTO) < 0)
+                        return -ENOMEM;
+                if (restart)
+                        restart(arg);
+                r = osvif_nl_request(nl, m, on_msg, arg);
+        }
+        return r;
+}

@@ -40,6 +40,16 @@ int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
                      int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg);
 
 /*
+ * A dump of message `type` whose family header is `hdr` (hdr_len bytes), asked again, up to
+ * OSVIF_NL_DUMP_RETRIES times, while the kernel marks it interrupted; `restart` (or NULL)
+ * runs before every try so that on_msg starts afresh. 0, or -errno as osvif_nl_request()
+ * (-EINTR when every try was interrupted).
+ */
+int osvif_nl_dump(struct osvif_nl *nl, int type, const void *hdr, size_t hdr_len,
+                  int (*on_msg)(struct nlmsghdr *h, void *arg), void (*restart)(void *arg),
+                  void *arg);
+
+/*
  * Set *err for a refused request: code from errnum (EEXIST -> OSVIF_ERR_EXISTS, ENODEV and
  * ENOENT -> OSVIF_ERR_NOT_FOUND, else OSVIF_ERR_NETLINK), message "<what>: <reason>" with
  * the kernel's extended-ack text when it gave one. Returns -1.

@@ -122,21 +122,18 @@ static int match_route(struct nlmsghdr *h, void *arg)
         return 0;
 }
 
+static void restart_route(void *arg)
+{
+        ((struct route_match *)arg)->found = false;
+}
+
 int osvif_route_exists(struct osvif_nl *nl, const struct osvif_route_spec *r, osvif_error_t *err)
 {
         struct rtmsg rtm = { .rtm_family = (uint8_t)r->dst.ip.family };
         struct route_match match = { r, false };
-        int ret = -EINTR;
+        int ret = osvif_nl_dump(nl, RTM_GETROUTE, &rtm, sizeof(rtm), match_route, restart_route,
+                                &match);
 
-        /* a dump interrupted by a concurrent change is asked again (see link.c) */
-        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && ret == -EINTR; i++) {
-                _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
-
-                if (!m || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
-                        return oom(err);
-                match.found = false;
-                ret = osvif_nl_request(nl, m, match_route, &match);
-        }
         if (ret < 0)
                 return osvif_nl_error(nl, -ret, err, "list routes");
         return match.found ? 1 : 0;

@@ -4,6 +4,7 @@
 
 #include "cni/request.h"
 #include "conf.h"
+#include "fixture.h"
 #include "helpers.h"
 #include "plan/plan.h"
 #include "util/cleanup.h"
@@ -13,43 +14,6 @@
 OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
 
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
-
-struct fixture {
-        struct osvif_cni_request *req;
-        struct osvif_conf *conf;
-        struct osvif_plan *plan;
-};
-
-static void fixture_free(struct fixture *f)
-{
-        osvif_plan_free(f->plan);
-        osvif_conf_free(f->conf);
-        osvif_cni_request_free(f->req);
-}
-
-/* Parse a request for `verb` with `conf` as stdin, the config, and build its plan. */
-static int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
-{
-        char cmd[32];
-        char *env[] = { cmd,
-                        "CNI_CONTAINERID=ctr1",
-                        "CNI_NETNS=/run/netns/p",
-                        "CNI_IFNAME=eth0",
-                        "CNI_PATH=/usr/lib/cni",
-                        NULL };
-        enum osvif_cni_version v;
-        cJSON *tree = NULL;
-
-        memset(f, 0, sizeof(*f));
-        snprintf(cmd, sizeof(cmd), "CNI_COMMAND=%s", verb);
-        if (osvif_cni_request_parse(env, conf, strlen(conf), &f->req, &tree, &v, err) < 0)
-                return -1;
-        f->conf = osvif_conf_parse(tree, f->req, err);
-        cJSON_Delete(tree);
-        if (!f->conf)
-                return -1;
-        return f->conf->vif ? osvif_plan_build(f->req, f->conf, f->conf->vif, &f->plan, err) : 0;
-}
 
 static void build_ok(const char *conf, struct fixture *f)
 {

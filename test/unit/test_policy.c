@@ -7,6 +7,7 @@
 
 #include "cni/request.h"
 #include "conf.h"
+#include "fixture.h"
 #include "helpers.h"
 #include "plan/plan.h"
 #include "util/cleanup.h"
@@ -24,20 +25,6 @@ OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
 #define UUID2 "0a2b3c4d-0000-4000-8000-000000000001"
 
-struct fixture {
-        struct osvif_cni_request *req;
-        struct osvif_conf *conf;
-        struct osvif_plan *plan;
-};
-
-static void fixture_free(struct fixture *f)
-{
-        osvif_plan_free(f->plan);
-        osvif_conf_free(f->conf);
-        osvif_cni_request_free(f->req);
-        memset(f, 0, sizeof(*f));
-}
-
 /* JSON written with single quotes, for legibility: 'a' -> "a". */
 static char *q(const char *fmt, ...)
 {
@@ -51,31 +38,6 @@ static char *q(const char *fmt, ...)
                 if (*p == '\'')
                         *p = '"';
         return s;
-}
-
-static int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
-{
-        char cmd[32];
-        char *env[] = { cmd,
-                        "CNI_CONTAINERID=ctr1",
-                        "CNI_NETNS=/run/netns/p",
-                        "CNI_IFNAME=eth0",
-                        "CNI_PATH=/usr/lib/cni",
-                        NULL };
-        enum osvif_cni_version v;
-        cJSON *tree = NULL;
-
-        memset(f, 0, sizeof(*f));
-        snprintf(cmd, sizeof(cmd), "CNI_COMMAND=%s", verb);
-        if (osvif_cni_request_parse(env, conf, strlen(conf), &f->req, &tree, &v, err) < 0)
-                return -1;
-        f->conf = osvif_conf_parse(tree, f->req, err);
-        cJSON_Delete(tree);
-        if (!f->conf)
-                return -1;
-        if (f->conf->vif && f->req->verb == OSVIF_CNI_ADD)
-                return osvif_plan_build(f->req, f->conf, f->conf->vif, &f->plan, err);
-        return 0;
 }
 
 static void ok(const char *verb, char *conf, struct fixture *f)
