@@ -23,8 +23,6 @@
 #define MAX_OUTPUT (1024 * 1024)
 #define TXTBSY_RETRIES 5
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 static int find_plugin(const struct osvif_cni_request *req, const char *type, char **ret,
                        osvif_error_t *err)
 {

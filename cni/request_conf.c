@@ -14,8 +14,6 @@
  * negotiation, prevResult, runtimeConfig, args and the GC attachment list.
  */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
 static int oom(osvif_error_t *err)
 {
         return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");

@@ -103,8 +103,6 @@ static size_t room(size_t n)
         return n ? c : 0;
 }
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 {
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *c = osvif_cni_result_new(

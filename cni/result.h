@@ -9,6 +9,7 @@
 
 #include "cni/version.h"
 #include "util/addr.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 
 /*
@@ -66,6 +67,7 @@ struct osvif_cni_result {
 struct osvif_cni_result *osvif_cni_result_new(enum osvif_cni_version version);
 /* NULL-safe. */
 void osvif_cni_result_free(struct osvif_cni_result *r);
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 /* A deep copy, or NULL on ENOMEM. */
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r);
 

@@ -15,8 +15,6 @@
  * address with a prefix`. Unknown keys are ignored, as Go's decoder ignores them.
  */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 /* A field of the right name with the wrong shape: the result cannot be decoded (code 6). */
 static int decode_error(osvif_error_t *err)
 {

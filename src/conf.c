@@ -81,8 +81,6 @@ static void conf_freep(struct osvif_conf **c)
         osvif_conf_free(*c);
 }
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_vif *, osvif_vif_free)
-
 static const char *annotation_key(const struct osvif_conf *c)
 {
         return c->vif_annotation ? c->vif_annotation : OSVIF_DEFAULT_VIF_ANNOTATION;

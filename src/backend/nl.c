@@ -128,20 +128,22 @@ int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
         if (!(h->nlmsg_flags & NLM_F_CAPPED))
                 off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
         while (off + sizeof(struct nlattr) <= h->nlmsg_len) {
-                struct nlattr *a = (struct nlattr *)((char *)h + off);
+                /* copied out, not cast: the header need not be aligned for a struct nlattr */
+                struct nlattr a;
 
-                if (a->nla_len < sizeof(*a) || off + a->nla_len > h->nlmsg_len)
+                memcpy(&a, (char *)h + off, sizeof(a));
+                if (a.nla_len < sizeof(a) || off + a.nla_len > h->nlmsg_len)
                         break;
-                if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-                        size_t len = a->nla_len - sizeof(*a);
+                if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+                        size_t len = a.nla_len - sizeof(a);
 
                         if (len >= sizeof(nl->ext_msg))
                                 len = sizeof(nl->ext_msg) - 1;
-                        memcpy(nl->ext_msg, (char *)a + sizeof(*a), len);
+                        memcpy(nl->ext_msg, (char *)h + off + sizeof(a), len);
                         nl->ext_msg[len] = '\0';
                         break;
                 }
-                off += NLA_ALIGN(a->nla_len);
+                off += NLA_ALIGN(a.nla_len);
         }
         return NL_STOP;
 }

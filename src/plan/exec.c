@@ -9,8 +9,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 static void exec_fini(struct osvif_exec *x)
 {
         osvif_lock_release(&x->lock);

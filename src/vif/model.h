@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/addr.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 
 /*
@@ -251,6 +252,8 @@ static inline void osvif_vif_free(struct osvif_vif *v)
 {
         osvif_obj_free(v ? &v->obj : NULL);
 }
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_obj *, osvif_obj_free)
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_vif *, osvif_vif_free)
 
 /* Whether field `name` of o is set (and, for the second, set to null). */
 bool osvif_obj_is_set(const struct osvif_obj *o, const char *name);

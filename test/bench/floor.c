@@ -20,6 +20,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,21 +38,27 @@ static void die(const char *what)
         exit(1);
 }
 
-static struct rtattr *put(struct req *r, int type, const void *data, size_t len)
+/* Appends an attribute; returns its offset in the message, for end() to close a nest. The
+ * header is copied in, not cast onto the char buffer, so nothing depends on its alignment. */
+static size_t put(struct req *r, int type, const void *data, size_t len)
 {
-        struct rtattr *a = (struct rtattr *)((char *)&r->h + NLMSG_ALIGN(r->h.nlmsg_len));
+        struct rtattr a = { .rta_len = (unsigned short)RTA_LENGTH(len),
+                            .rta_type = (unsigned short)type };
+        size_t off = NLMSG_ALIGN(r->h.nlmsg_len);
+        char *p = (char *)&r->h + off;
 
-        a->rta_type = (unsigned short)type;
-        a->rta_len = (unsigned short)RTA_LENGTH(len);
+        memcpy(p, &a, sizeof(a));
         if (len)
-                memcpy(RTA_DATA(a), data, len);
-        r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
-        return a;
+                memcpy(p + RTA_LENGTH(0), data, len);
+        r->h.nlmsg_len = (unsigned)(off + RTA_ALIGN(a.rta_len));
+        return off;
 }
 
-static void end(struct req *r, struct rtattr *nest)
+static void end(struct req *r, size_t nest)
 {
-        nest->rta_len = (unsigned short)((char *)&r->h + r->h.nlmsg_len - (char *)nest);
+        unsigned short len = (unsigned short)(r->h.nlmsg_len - nest);
+
+        memcpy((char *)&r->h + nest + offsetof(struct rtattr, rta_len), &len, sizeof(len));
 }
 
 static void *body(struct req *r, int type, int flags, size_t len)
@@ -107,7 +114,7 @@ static void add_veth(int fd, const char *host, int master, const char *tmp,
 {
         struct req r;
         struct ifinfomsg peer = { 0 }, *ifi;
-        struct rtattr *li, *data, *pe;
+        size_t li, data, pe;
         unsigned ns = (unsigned)nsfd;
 
         ifi = body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));

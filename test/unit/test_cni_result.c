@@ -6,8 +6,6 @@
 #include "helpers.h"
 #include "util/cleanup.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 static struct osvif_cni_result *parse_fixture(const char *name)
 {
         _cleanup_cjson_ cJSON *j = load_fixture(name);

@@ -11,8 +11,6 @@
 
 /* The mapping and the per-pod VIF sources, checked on the plan alone: no kernel involved. */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
 
 static void build_ok(const char *conf, struct fixture *f)

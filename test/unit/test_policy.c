@@ -20,8 +20,6 @@
  * binary).
  */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
 #define UUID2 "0a2b3c4d-0000-4000-8000-000000000001"
 

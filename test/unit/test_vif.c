@@ -8,9 +8,6 @@
 #include "vif/model.h"
 #include "vif/names.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_vif *, osvif_vif_free)
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_obj *, osvif_obj_free)
-
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
 
 static struct osvif_vif *parse_str(const char *doc)
