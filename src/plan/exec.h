@@ -20,9 +20,10 @@
  * prevResult. DEL tears every step down in reverse, by owner, continuing past errors, and
  * succeeds when things are already gone (no netns, no prevResult, repeated DEL).
  *
- * Fault injection for the robustness tests: with OSVIF_FAULT_STEP=<n> in the environment,
- * ADD fails just before applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every
- * undo path can be exercised against the real kernel.
+ * Fault injection for the robustness tests: in a build configured with
+ * --enable-fault-injection and OSVIF_FAULT_STEP=<n> in the environment, ADD fails just before
+ * applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every undo path can be exercised
+ * against the real kernel. Other builds ignore the variable.
  */
 
 /* Runtime state shared by the steps of one invocation. */
