@@ -12,9 +12,11 @@
 #include "vif/classes.h"
 
 /*
- * Our top-level keys. Keys of the spec, the runtime and the conventions are read by cni/;
- * anything else is tolerated (runtimes must preserve unknown keys, and Multus adds its own),
- * but logged so that a typo in one of ours does not go unnoticed.
+ * The top-level keys osvif knows: the spec's, the runtime's and the conventions' (cni/ reads
+ * those a plugin acts on; dns, capabilities, disableCheck, disableGC and
+ * loadOnlyInlinedPlugins are the runtime's business), then ours. Any other key is tolerated
+ * (runtimes must preserve unknown keys, and Multus adds its own) and logged at debug level,
+ * so that a typo in one of ours can be found.
  */
 static const char *const known_keys[] = {
         "cniVersion",

@@ -6,13 +6,6 @@
 
 /* Linux bridges: ensure, count ports, remove when empty. (Ports join at creation: link.c.) */
 
-static int check_existing(struct osvif_nl *nl, const char *name, osvif_error_t *err)
-{
-        struct osvif_link_info info;
-
-        return osvif_bridge_lookup(nl, name, &info, err);
-}
-
 int osvif_bridge_lookup(struct osvif_nl *nl, const char *name, struct osvif_link_info *ret,
                         osvif_error_t *err)
 {
@@ -134,7 +127,7 @@ int osvif_bridge_count_ports(struct osvif_nl *nl, int bridge_ifindex, osvif_erro
 
 int osvif_bridge_del_if_empty(struct osvif_nl *nl, const char *name, osvif_error_t *err)
 {
-        int ifindex = check_existing(nl, name, err), n;
+        int ifindex = osvif_bridge_lookup(nl, name, NULL, err), n;
 
         if (ifindex <= 0)
                 return ifindex;

@@ -15,11 +15,6 @@
 
 /* Links over rtnetlink, in backend/nl.c's one netlink style. */
 
-/* RFC 2863 operational state "up" (linux/if.h, which clashes with net/if.h) */
-#ifndef IF_OPER_UP
-#define IF_OPER_UP 6
-#endif
-
 static struct nl_msg *link_msg(int type, int flags, int ifindex)
 {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
@@ -59,12 +54,8 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
                 ret->mtu = nla_get_u32(tb[IFLA_MTU]);
         if (tb[IFLA_MASTER])
                 ret->master = (int)nla_get_u32(tb[IFLA_MASTER]);
-        if (tb[IFLA_LINK])
-                ret->link = (int)nla_get_u32(tb[IFLA_LINK]);
         if (tb[IFLA_LINK_NETNSID])
                 ret->link_netnsid = (int)nla_get_s32(tb[IFLA_LINK_NETNSID]);
-        if (tb[IFLA_OPERSTATE])
-                ret->oper_up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
         if (tb[IFLA_LINKINFO] &&
             nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 && li[IFLA_INFO_KIND])
                 nla_strlcpy(ret->kind, li[IFLA_INFO_KIND], sizeof(ret->kind));

@@ -197,7 +197,8 @@ static const struct osvif_class offload_representor = {
                         .nullable = true, .since = 1, .object_class = &osvif_class_offload_base, \
                         .subclasses = true                                                       \
         }
-/* the OpenVSwitch family; `s` shifts the minor versions of subclasses that track it */
+/* the OpenVSwitch family's fields, shared as they are by its subclasses (FPOpenVSwitch,
+ * OVSRepresentor), whose minor versions are the same as VIFPortProfileOpenVSwitch's */
 #define PROFILE_OVS_FIELDS                                                                        \
         PROFILE_BASE_FIELDS, { "interface_id", OSVIF_FK_UUID, PP(interface_id) },                 \
                 { "profile_id", OSVIF_FK_STRING, PP(profile_id) },                                \
