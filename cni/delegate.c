@@ -14,6 +14,7 @@
 
 #include "cni/delegate.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -63,21 +64,13 @@ struct child_io {
         size_t in_len;
         char *out;
         size_t out_len;
-        long deadline; /* CLOCK_MONOTONIC ms: the bound of the whole delegation */
+        int64_t deadline; /* CLOCK_MONOTONIC ms: the bound of the whole delegation */
 };
 
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Milliseconds left before the deadline, 0 once it has passed. */
-static int left_ms(long deadline)
+static int left_ms(int64_t deadline)
 {
-        long left = deadline - now_ms();
+        int64_t left = deadline - osvif_now_ms();
 
         return left > 0 ? (left > INT_MAX ? INT_MAX : (int)left) : 0;
 }
@@ -156,7 +149,7 @@ static int pump(int in_fd, int out_fd, struct child_io *io)
  * has no waitpid with a timeout, so poll with WNOHANG, from 1 ms (the usual plugin is
  * already gone) up to 50 ms between looks.
  */
-static int wait_bounded(pid_t pid, long deadline, int *status)
+static int wait_bounded(pid_t pid, int64_t deadline, int *status)
 {
         int pause = 1;
 
@@ -261,7 +254,7 @@ static int timeout_ms(const struct osvif_cni_request *req)
 
 /* Run once, retrying "text file busy" as libcni does. */
 static int run_once(const char *path, const char *type, const struct osvif_cni_request *req,
-                    enum osvif_cni_verb verb, const char *conf, size_t len, long deadline,
+                    enum osvif_cni_verb verb, const char *conf, size_t len, int64_t deadline,
                     char **ret_out, osvif_error_t *err)
 {
         _cleanup_strv_ char **env = child_env(req, verb);
@@ -332,7 +325,7 @@ static int plugin_error(const char *type, int status, const char *out, osvif_err
 
 /* The highest version both we (up to `ours`) and the plugin support, from its VERSION answer. */
 static int common_version(const char *path, const char *type, const struct osvif_cni_request *req,
-                          enum osvif_cni_version ours, long deadline, osvif_error_t *err)
+                          enum osvif_cni_version ours, int64_t deadline, osvif_error_t *err)
 {
         _cleanup_free_ char *out = NULL, *in = NULL;
         _cleanup_cjson_ cJSON *doc = NULL;
@@ -396,7 +389,7 @@ static bool verb_needs_v110(enum osvif_cni_verb verb)
  * *skipped for a verb the plugin predates, or -1.
  */
 static int retry_older(const char *path, const char *type, const struct osvif_cni_request *req,
-                       enum osvif_cni_verb verb, long deadline, enum osvif_cni_version *version,
+                       enum osvif_cni_verb verb, int64_t deadline, enum osvif_cni_version *version,
                        char **out, bool *skipped, osvif_error_t *err)
 {
         _cleanup_free_ char *conf = NULL;
@@ -457,7 +450,7 @@ int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
         _cleanup_free_ char *path = NULL, *out = NULL;
         enum osvif_cni_version version = req->version;
         /* one bound for the whole delegation, version fallback included */
-        long deadline = now_ms() + timeout_ms(req);
+        int64_t deadline = osvif_now_ms() + timeout_ms(req);
         bool skipped = false;
         int status;
 

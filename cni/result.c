@@ -161,11 +161,6 @@ static int grow(void **array, size_t *n, size_t size)
         return (int)(*n)++;
 }
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name, const char *mac,
                                    const char *sandbox, osvif_error_t *err)
 {
@@ -174,7 +169,7 @@ int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name,
         int idx = grow((void **)&r->interfaces, &r->n_interfaces, sizeof(*r->interfaces));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         i = &r->interfaces[idx];
         i->name = dup_or_null(name ? name : "", &no_mem);
         i->mac = dup_or_null(mac, &no_mem);
@@ -182,7 +177,7 @@ int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name,
         if (no_mem) {
                 osvif_cni_interface_clear(i);
                 r->n_interfaces--;
-                return oom(err);
+                return osvif_error_oom(err);
         }
         return idx;
 }
@@ -193,7 +188,7 @@ int osvif_cni_result_add_ip(struct osvif_cni_result *r, const struct osvif_ipnet
         int idx = grow((void **)&r->ips, &r->n_ips, sizeof(*r->ips));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r->ips[idx].address = *address;
         if (gateway)
                 r->ips[idx].gateway = *gateway;
@@ -207,7 +202,7 @@ int osvif_cni_result_add_route(struct osvif_cni_result *r, const struct osvif_cn
         int idx = grow((void **)&r->routes, &r->n_routes, sizeof(*r->routes));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r->routes[idx] = *route;
         return idx;
 }
@@ -226,8 +221,8 @@ int osvif_cni_result_merge_dns(struct osvif_cni_result *r, const struct osvif_cn
         if (strv_append_new(&r->dns.nameservers, dns->nameservers) < 0 ||
             strv_append_new(&r->dns.search, dns->search) < 0 ||
             strv_append_new(&r->dns.options, dns->options) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         if (!r->dns.domain && dns->domain && !(r->dns.domain = strdup(dns->domain)))
-                return oom(err);
+                return osvif_error_oom(err);
         return 0;
 }

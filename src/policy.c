@@ -21,11 +21,6 @@
  * decides otherwise here.
  */
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 /* ---- parsing "podVif" ---- */
 
 static const char *const policy_keys[] = {
@@ -149,7 +144,7 @@ static int parse_vlans(const cJSON *v, struct osvif_pod_vif_policy *p, osvif_err
                 return r;
         p->vlans = calloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*p->vlans));
         if (!p->vlans)
-                return oom(err);
+                return osvif_error_oom(err);
         cJSON_ArrayForEach(it, arr) {
                 if (one_vlan(it, &p->vlans[p->n_vlans]) < 0)
                         return bad(err, "vlans", i, it,
@@ -246,9 +241,9 @@ static int put(cJSON *out, const char *key, const cJSON *v, osvif_error_t *err)
         cJSON *dup = cJSON_Duplicate(v, 1);
 
         if (!dup)
-                return oom(err);
+                return osvif_error_oom(err);
         cJSON_DeleteItemFromObjectCaseSensitive(out, key);
-        return osvif_json_add_item(out, key, dup) < 0 ? oom(err) : 0;
+        return osvif_json_add_item(out, key, dup) < 0 ? osvif_error_oom(err) : 0;
 }
 
 static int deny(struct walk *w, const char *prefix, const char *key, const cJSON *v,
@@ -265,7 +260,7 @@ static int deny(struct walk *w, const char *prefix, const char *key, const cJSON
         n = vasprintf(&why, fmt, ap);
         va_end(ap);
         if (n < 0)
-                return oom(w->err);
+                return osvif_error_oom(w->err);
         return osvif_error_set(w->err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                "%s.%s: %s may not be set by a per-pod VIF (%s)", prefix, key,
                                r ? r : "", why);
@@ -356,7 +351,7 @@ static int fixed_ips(struct walk *w, const char *prefix, const cJSON *ips, const
                 struct osvif_ip ip;
 
                 if (asprintf(&key, "ips[%d]", i++) < 0)
-                        return oom(w->err);
+                        return osvif_error_oom(w->err);
                 /* no floating IPs: they are another port's addresses */
                 cJSON_ArrayForEach(f, it) {
                         _cleanup_free_ char *field = NULL;
@@ -364,7 +359,7 @@ static int fixed_ips(struct walk *w, const char *prefix, const cJSON *ips, const
                         if (strcmp(f->string, "address") == 0 || empty(f))
                                 continue;
                         if (asprintf(&field, "%s.%s", key, f->string) < 0)
-                                return oom(w->err);
+                                return osvif_error_oom(w->err);
                         return deny(w, prefix, field,
                                     cJSON_IsArray(f) && cJSON_GetArraySize(f) == 1 ? f->child : f,
                                     "a fixed IP from a pod is an address alone");
@@ -413,7 +408,7 @@ static int subnets(struct walk *w, const char *prefix, const cJSON *pod, const c
                 cJSON *os = NULL;
 
                 if (asprintf(&sp, "%s.subnets[%d]", prefix, i++) < 0)
-                        return oom(w->err);
+                        return osvif_error_oom(w->err);
                 bs = subnet_by_cidr(base, cidr, out_subnets, &os);
                 if (!bs || !os)
                         return deny(w, sp, "cidr", cidr,
@@ -457,7 +452,7 @@ static cJSON *default_network(osvif_error_t *err)
         cJSON *j = o ? osvif_obj_to_native(o, err) : NULL;
 
         if (!o)
-                oom(err);
+                osvif_error_oom(err);
         osvif_obj_free(o);
         return j;
 }
@@ -471,7 +466,7 @@ static int network(struct walk *w, const char *prefix, const cJSON *pod, const c
         cJSON *on;
 
         if (!np)
-                return oom(w->err);
+                return osvif_error_oom(w->err);
         if (!cJSON_IsObject(pod))
                 return same_or_deny(w, prefix, "network", pod, base);
         if (!cJSON_IsObject(base)) {
@@ -512,7 +507,7 @@ static int port_profile(struct walk *w, const char *prefix, const cJSON *pod, co
         cJSON *op;
 
         if (!pp)
-                return oom(w->err);
+                return osvif_error_oom(w->err);
         if (!cJSON_IsObject(pod))
                 return same_or_deny(w, prefix, "port_profile", pod, base);
         /* the type was checked, and base is the config's profile only when of that type */
@@ -522,7 +517,7 @@ static int port_profile(struct walk *w, const char *prefix, const cJSON *pod, co
                 op = cJSON_AddObjectToObject(out, "port_profile");
                 if (!op ||
                     put(op, "type", cJSON_GetObjectItemCaseSensitive(pod, "type"), w->err) < 0)
-                        return op ? -1 : oom(w->err);
+                        return op ? -1 : osvif_error_oom(w->err);
         }
         cJSON_ArrayForEach(it, pod) {
                 const cJSON *b = cJSON_GetObjectItemCaseSensitive(base, it->string);
@@ -626,7 +621,7 @@ static cJSON *base_of(const struct osvif_vif *config_vif, const struct osvif_vif
                 if (!b ||
                     osvif_json_add_string(b, "type", osvif_vif_type_short_name(pod->type)) < 0) {
                         cJSON_Delete(b);
-                        oom(err);
+                        osvif_error_oom(err);
                         return NULL;
                 }
                 return b;
@@ -665,7 +660,7 @@ int osvif_pod_vif_policy_apply(const struct osvif_pod_vif_policy *p, const struc
                 return -1;
         out = cJSON_Duplicate(base, 1);
         if (!out)
-                return oom(err);
+                return osvif_error_oom(err);
         if (walk_vif(&w, path, pod_j, base, out) < 0)
                 return -1;
         return osvif_vif_from_native(out, path, ret, err);

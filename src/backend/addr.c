@@ -11,11 +11,6 @@
 
 /* Addresses over rtnetlink, in backend/nl.c's one netlink style. */
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 static int put_ip(struct nl_msg *m, int type, const struct osvif_ip *ip)
 {
         return nla_put(m, type, (int)osvif_ip_len(ip), ip->addr);
@@ -37,9 +32,9 @@ int osvif_addr_add(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *a
 
         if (!m || nlmsg_append(m, &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0 ||
             put_ip(m, IFA_LOCAL, &addr->ip) < 0 || put_ip(m, IFA_ADDRESS, &addr->ip) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         if (addr->ip.family == AF_INET6 && nodad && nla_put_u32(m, IFA_FLAGS, IFA_F_NODAD) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         if (addr->ip.family == AF_INET && addr->prefixlen < 31) {
                 struct osvif_ip brd = addr->ip;
                 uint32_t host = addr->prefixlen ? (uint32_t)(0xffffffffu >> addr->prefixlen)
@@ -49,7 +44,7 @@ int osvif_addr_add(struct osvif_nl *nl, int ifindex, const struct osvif_ipnet *a
                 for (int i = 0; i < 4; i++)
                         brd.addr[i] |= (uint8_t)(host >> (24 - 8 * i));
                 if (put_ip(m, IFA_BROADCAST, &brd) < 0)
-                        return oom(err);
+                        return osvif_error_oom(err);
         }
         r = osvif_nl_transact(nl, m);
         if (r == -EEXIST)

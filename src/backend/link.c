@@ -27,11 +27,6 @@ static struct nl_msg *link_msg(int type, int flags, int ifindex)
         return m;
 }
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 /* The attributes of an RTM_NEWLINK message we report (linux/if_link.h). */
 static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
 {
@@ -210,7 +205,7 @@ int osvif_link_add_veth(struct osvif_nl *nl, const struct osvif_veth_opts *o, os
         int r;
 
         if (!m || put_veth(m, o) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         /* the kernel applies these flags to the new device (rtnl_configure_link) */
         ifi = nlmsg_data(nlmsg_hdr(m));
         ifi->ifi_flags = ifi->ifi_change = veth_flags(o->up, o->promisc);
@@ -234,7 +229,7 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
             nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             (b->ageing_zero && nla_put_u32(m, IFLA_BR_AGEING_TIME, 0) < 0))
-                return oom(err);
+                return osvif_error_oom(err);
         nla_nest_end(m, data);
         nla_nest_end(m, li);
         ifi = nlmsg_data(nlmsg_hdr(m));
@@ -279,7 +274,7 @@ int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_
         int r;
 
         if (!m || put_change(m, c) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "change link %d%s%s%s", ifindex,
@@ -298,7 +293,7 @@ int osvif_link_change_by_name(struct osvif_nl *nl, const char *name,
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL,
                                        "change link \"%s\": cannot rename by name", name);
         if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0 || put_change(m, c) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "change link \"%s\"", name);
@@ -311,7 +306,7 @@ int osvif_link_del(struct osvif_nl *nl, int ifindex, osvif_error_t *err)
         int r;
 
         if (!m)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r == -ENODEV || r == -ENOENT)
                 return 0;
@@ -326,7 +321,7 @@ int osvif_link_del_by_name(struct osvif_nl *nl, const char *name, osvif_error_t 
         int r;
 
         if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r == -ENODEV || r == -ENOENT)
                 return 0;

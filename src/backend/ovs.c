@@ -8,6 +8,7 @@
 #include "backend/ovs.h"
 #include "backend/ovsdb.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 /*
@@ -17,11 +18,6 @@
  */
 
 #define ADD_PORT_ATTEMPTS 4
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
 
 static cJSON *pair(const char *tag, cJSON *v)
 {
@@ -313,7 +309,7 @@ int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec 
                 _cleanup_cjson_ cJSON *res = NULL;
 
                 if (!ops)
-                        return oom(err);
+                        return osvif_error_oom(err);
                 res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
                 if (res)
                         return 0;
@@ -411,7 +407,7 @@ int osvif_ovs_wait_port(struct osvif_ovsdb *db, const char *port, int timeout_ms
                                              where_eq("name", cJSON_CreateString(port)), cols)) <
                     0) {
                 cJSON_Delete(ops);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms + 5000, err);
         if (!res) {
@@ -471,14 +467,6 @@ static int append_bump_cfg(cJSON *ops)
                osvif_json_append(ops, select_op("Open_vSwitch", cJSON_CreateArray(), cols));
 }
 
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait, bounded, until ovs-vswitchd has applied configuration `cfg` (cur_cfg >= cfg), as
  * ovs-vsctl does after a change: only then may the devices of deleted ports go away without
@@ -489,10 +477,10 @@ static void sync_vswitchd(struct osvif_ovsdb *db, int cfg, int timeout_ms)
 {
         static const char *const cols[] = { "cur_cfg", NULL };
         struct timespec pause = { 0, 500000 };
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
-        while (now_ms() < deadline) {
+        while (osvif_now_ms() < deadline) {
                 _cleanup_cjson_ cJSON *res = NULL;
                 const cJSON *rows = select_rows(db, "Open_vSwitch", cJSON_CreateArray(), cols,
                                                 timeout_ms, &res, &err);
@@ -521,7 +509,7 @@ static int delete_ports(struct osvif_ovsdb *db, const cJSON *rows, int timeout_m
         if ((osvif_json_append(ops, mutate_bridge_ports(NULL, "delete", uuid_set(rows))) |
              append_bump_cfg(ops)) < 0) {
                 cJSON_Delete(ops);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
         if (!res)
@@ -541,7 +529,7 @@ static const cJSON *select_rows(struct osvif_ovsdb *db, const char *table, cJSON
 
         if (osvif_json_append(ops, select_op(table, where, cols)) < 0) {
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         *ret_res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
@@ -681,7 +669,7 @@ static cJSON *read_ports(struct osvif_ovsdb *db, cJSON *port_where, cJSON *iface
              osvif_json_append(ops, select_op("Interface", iface_where, icols)) |
              osvif_json_append(ops, select_op("Bridge", cJSON_CreateArray(), bcols))) < 0) {
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         return osvif_ovsdb_transact(db, ops, timeout_ms, err);
@@ -714,7 +702,7 @@ int osvif_ovs_get_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
         if (!prow)
                 return 0;
         if (fill_info(prow, row_named(rows_of(res, 1), port), rows_of(res, 2), ret) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         return 1;
 }
 
@@ -737,7 +725,7 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
                 if (fill_info(prow, row_named(rows_of(res, 1), opt_string(prow, "name")),
                               rows_of(res, 2), &info) < 0) {
                         osvif_ovs_port_info_clear(&info);
-                        return oom(err);
+                        return osvif_error_oom(err);
                 }
                 r = fn(&info, userdata);
                 osvif_ovs_port_info_clear(&info);

@@ -15,6 +15,7 @@
 #include "backend/ovs.h"
 #include "backend/ovsdb.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 /*
@@ -25,19 +26,6 @@
  */
 
 #define READ_CHUNK 65536
-
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
 
 /* "unix:/path", "tcp:host:port", "tcp:[v6]:port" */
 static int open_socket(const char *target, int *ret_family, struct sockaddr_storage *ss,
@@ -92,10 +80,10 @@ static int open_socket(const char *target, int *ret_family, struct sockaddr_stor
         return -EINVAL;
 }
 
-static int wait_fd(int fd, short events, long deadline)
+static int wait_fd(int fd, short events, int64_t deadline)
 {
         for (;;) {
-                long left = deadline - now_ms();
+                int64_t left = deadline - osvif_now_ms();
                 struct pollfd p = { fd, events, 0 };
                 int r;
 
@@ -127,7 +115,7 @@ static int connect_one(const char *target, int timeout_ms, int *ret_fd)
         if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
                 if (errno != EINPROGRESS && errno != EAGAIN)
                         return -errno;
-                r = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+                r = wait_fd(fd, POLLOUT, osvif_now_ms() + timeout_ms);
                 if (r < 0)
                         return r;
                 if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
@@ -164,7 +152,7 @@ int osvif_ovsdb_connect(const char *target, int timeout_ms, struct osvif_ovsdb *
         db = calloc(1, sizeof(*db));
         if (!db) {
                 close(fd);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         db->fd = fd;
         db->target = strdup(tried);
@@ -183,13 +171,13 @@ void osvif_ovsdb_close(struct osvif_ovsdb *db)
         free(db);
 }
 
-static int send_json(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+static int send_json(struct osvif_ovsdb *db, const cJSON *msg, int64_t deadline, osvif_error_t *err)
 {
         _cleanup_free_ char *s = cJSON_PrintUnformatted(msg);
         size_t len, off = 0;
 
         if (!s)
-                return oom(err);
+                return osvif_error_oom(err);
         len = strlen(s);
         while (off < len) {
                 ssize_t n = send(db->fd, s + off, len - off, MSG_NOSIGNAL);
@@ -247,7 +235,7 @@ static ssize_t frame(struct osvif_ovsdb *db)
 }
 
 /* The next message from the server, waiting until deadline. */
-static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+static cJSON *recv_json(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t *err)
 {
         for (;;) {
                 ssize_t end = frame(db);
@@ -303,13 +291,13 @@ static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
                 ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK;
         nb = realloc(db->buf, ncap);
         if (!nb)
-                return oom(err);
+                return osvif_error_oom(err);
         db->buf = nb;
         db->cap = ncap;
         return 0;
 }
 
-int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+int osvif_ovsdb_fill(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t *err)
 {
         ssize_t r;
         int w;
@@ -318,7 +306,7 @@ int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
                 return -1;
         for (;;) {
                 /* checked before every read: a server that never stops sending gets no more time */
-                if (now_ms() >= deadline)
+                if (osvif_now_ms() >= deadline)
                         return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, ETIMEDOUT,
                                                      "wait for ovsdb \"%s\"", db->target);
                 r = recv(db->fd, db->buf + db->len, db->cap - db->len, 0);
@@ -339,7 +327,8 @@ int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
         }
 }
 
-static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, int64_t deadline,
+                       osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *reply = cJSON_CreateObject();
         cJSON *params = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "params"), 1);
@@ -350,7 +339,7 @@ static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, 
             osvif_json_add_item(reply, "id",
                                 cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1)) <
                     0)
-                return oom(err);
+                return osvif_error_oom(err);
         return send_json(db, reply, deadline, err);
 }
 
@@ -358,7 +347,7 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
                         osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *req = cJSON_CreateObject();
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         double id = (double)++db->next_id;
 
         if (!req)
@@ -366,7 +355,7 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
         if (!req || osvif_json_add_string(req, "method", method) < 0 ||
             osvif_json_add_item(req, "params", params) < 0 ||
             osvif_json_add_item(req, "id", cJSON_CreateNumber(id)) < 0) {
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         if (send_json(db, req, deadline, err) < 0)
@@ -451,7 +440,7 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
         if (!params || osvif_json_append(params, cJSON_CreateString("Open_vSwitch")) < 0) {
                 cJSON_Delete(params);
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         /* move the operations into params, after the database name */

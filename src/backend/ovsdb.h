@@ -43,6 +43,6 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
  * even while the server keeps sending (OSVIF_CNI_ERR_TRY_AGAIN, ETIMEDOUT), and a message
  * that grows past OSVIF_OVSDB_MAX_MESSAGE fails with OSVIF_ERR_OVSDB (EMSGSIZE).
  */
-int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err);
+int osvif_ovsdb_fill(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t *err);
 
 #endif

@@ -10,11 +10,6 @@
 
 /* Routes over rtnetlink, with the CNI 1.1 route attributes, in backend/nl.c's netlink style. */
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 static int put_ip(struct nl_msg *m, int type, const struct osvif_ip *ip)
 {
         return nla_put(m, type, (int)osvif_ip_len(ip), ip->addr);
@@ -60,7 +55,7 @@ int osvif_route_add(struct osvif_nl *nl, const struct osvif_route_spec *r, osvif
         int ret;
 
         if (!m || put_route(m, r) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         ret = osvif_nl_transact(nl, m);
         if (ret == -EEXIST)
                 return 0;

@@ -2,6 +2,7 @@
 #ifndef OSVIF_ERROR_H
 #define OSVIF_ERROR_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -67,6 +68,12 @@ int osvif_error_setv(osvif_error_t *err, int code, int errnum, const char *fmt, 
 /* Like osvif_error_set(), with the errno's text appended: `<msg>: <strerror(errnum)>`. */
 int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+
+/* Out of memory: OSVIF_ERR_INTERNAL with ENOMEM. Returns -1. */
+static inline int osvif_error_oom(osvif_error_t *err)
+{
+        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+}
 
 /*
  * Prefix the message of a set error with context: `<context>: <old msg>`. Code and errnum

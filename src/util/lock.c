@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/lock.h"
 #include "util/state.h"
 
@@ -51,14 +52,6 @@ static void lock_name(const char *key, char *safe, size_t size)
         snprintf(safe + j, size - j, ".lock");
 }
 
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * 1 locked the live file, 0 locked a stale (unlinked) one, -errno on failure. Opened relative
  * to the checked run directory with O_NOFOLLOW: a symlink planted under the lock's name makes
@@ -93,7 +86,7 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
 {
         _cleanup_close_ int dfd = -1;
         _cleanup_free_ char *path = NULL;
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         useconds_t pause = 200;
         char name[220];
         int r;
@@ -116,7 +109,7 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
                         lock->path = TAKE_PTR(path);
                         return 0;
                 }
-                if (would_block && now_ms() >= deadline)
+                if (would_block && osvif_now_ms() >= deadline)
                         return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, EWOULDBLOCK,
                                                "lock \"%s\": still held after %d ms", path,
                                                timeout_ms);
