@@ -83,15 +83,18 @@ static void first_hop(struct nlattr **tb, struct nlattr **gw, int *oif)
 {
         struct rtnexthop *nh;
         struct nlattr *nhtb[RTA_MAX + 1];
+        void *attrs;
 
         *gw = tb[RTA_GATEWAY];
         *oif = tb[RTA_OIF] ? (int)nla_get_u32(tb[RTA_OIF]) : 0;
         if (!tb[RTA_MULTIPATH] || (size_t)nla_len(tb[RTA_MULTIPATH]) < sizeof(*nh))
                 return;
         nh = nla_data(tb[RTA_MULTIPATH]);
+        /* its attributes follow it, RTNH_ALIGNTO-aligned: RTNH_DATA() without its char cast */
+        attrs = (char *)nh + RTNH_LENGTH(0);
         *oif = nh->rtnh_ifindex;
-        if (nh->rtnh_len > sizeof(*nh) && nla_parse(nhtb, RTA_MAX, (struct nlattr *)RTNH_DATA(nh),
-                                                    nh->rtnh_len - (int)sizeof(*nh), NULL) == 0)
+        if (nh->rtnh_len > sizeof(*nh) &&
+            nla_parse(nhtb, RTA_MAX, attrs, nh->rtnh_len - (int)sizeof(*nh), NULL) == 0)
                 *gw = nhtb[RTA_GATEWAY];
 }
 

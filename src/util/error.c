@@ -59,7 +59,8 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
         return osvif_error_set(err, code, errnum, "%s: %s", head ? head : "error", reason);
 }
 
-static int wrapv(osvif_error_t *err, int code, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static int wrapv(osvif_error_t *err, int code,
+                                                       const char *fmt, va_list ap)
 {
         _cleanup_free_ char *ctx = NULL;
         char *msg = NULL;

@@ -24,7 +24,7 @@
 #define UUID2 "0a2b3c4d-0000-4000-8000-000000000001"
 
 /* JSON written with single quotes, for legibility: 'a' -> "a". */
-static char *q(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static char *q(const char *fmt, ...)
 {
         char *s = NULL;
         va_list ap;
