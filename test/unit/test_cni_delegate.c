@@ -236,9 +236,11 @@ static struct osvif_cni_request *fake_request(const char *body, const char *extr
 /* As the reference plugins that delegate do ("IPAM plugin returned missing IP config"). */
 Test(delegate, refuses_an_add_result_without_addresses)
 {
-        const char *empty[] = { "echo '{}'", "echo '{\"cniVersion\":\"1.0.0\",\"ips\":[]}'",
-                                "echo '{\"cniVersion\":\"1.0.0\",\"routes\":[{\"dst\":\"0.0.0.0/"
-                                "0\"}]}'" };
+        const char *empty[] = {
+                "echo '{}'",
+                "echo '{\"cniVersion\":\"1.0.0\",\"ips\":[]}'",
+                "echo '{\"cniVersion\":\"1.0.0\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}'",
+        };
 
         for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
                 _cleanup_(osvif_cni_request_freep) struct osvif_cni_request *add =
