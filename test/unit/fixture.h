@@ -28,8 +28,7 @@ static inline void fixture_free(struct fixture *f)
 }
 
 /* Parse a `verb` request with `conf` as stdin, then the config, then (ADD, CHECK) the plan. */
-static inline int build(const char *verb, const char *conf, struct fixture *f,
-                        osvif_error_t *err)
+static inline int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
 {
         char cmd[32];
         char *env[] = { cmd,
