@@ -57,6 +57,7 @@ static cJSON *to_json(const struct osvif_hostdev_state *s)
         if (!o)
                 return NULL;
         r |= osvif_json_add_string(o, "owner", s->owner);
+        r |= osvif_json_add_string(o, "netns", s->netns);
         r |= osvif_json_add_string(o, "pci", s->pci);
         r |= osvif_json_add_string(o, "devType", s->ethernet ? "ethernet" : "generic");
         r |= osvif_json_add_string(o, "name", s->name);
@@ -180,7 +181,8 @@ static int from_json(const cJSON *o, struct osvif_hostdev_state *s)
             get_num(o, "vfIndex", &s->vf_index) < 0 ||
             get_str(o, "representor", s->representor, sizeof(s->representor)) < 0)
                 return -1;
-        if (get_str(o, "alias", s->alias, sizeof(s->alias)) < 0)
+        if (get_str(o, "alias", s->alias, sizeof(s->alias)) < 0 ||
+            get_str(o, "netns", s->netns, sizeof(s->netns)) < 0)
                 return -1;
         s->up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "up"));
         s->ethernet = strcmp(type, "ethernet") == 0;

@@ -19,6 +19,7 @@
 
 struct osvif_hostdev_state {
         char owner[256];
+        char netns[256]; /* CNI_NETNS of the ADD: GC, without one, looks for the VF there */
         char pci[OSVIF_PCI_ADDR_MAX];
         bool ethernet;                 /* dev_type ethernet: the netdev went to the pod */
         char name[IF_NAMESIZE];        /* the VF netdev's name before ADD, "" for generic */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/netns.h"
 #include "backend/sriov.h"
 #include "plan/hostdev_state.h"
 #include "plan/steps.h"
@@ -132,6 +133,19 @@ static int return_from_pod(struct osvif_exec *x, const struct osvif_hostdev_stat
         struct osvif_nl *nl;
         int r;
 
+        /* GC has no CNI_NETNS: the ADD's, if it still exists (a stale pod may live on) */
+        if (x->pod_ns < 0 && !x->pod_nl && st->netns[0]) {
+                int fd = osvif_netns_open(st->netns, err);
+
+                if (fd < -1)
+                        fd = -1; /* -ENOENT: gone */
+                if (fd < 0 && osvif_error_is_set(err))
+                        return -1;
+                if (fd >= 0 && osvif_netns_same(fd, x->host_ns))
+                        close(fd);
+                else
+                        x->pod_ns = fd;
+        }
         if (x->pod_ns < 0)
                 return 0; /* gone with its netns: the kernel returned the VF to the host */
         nl = osvif_exec_pod_nl(x, err);
@@ -262,6 +276,8 @@ static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_
         }
         memset(st, 0, sizeof(*st));
         snprintf(st->owner, sizeof(st->owner), "%s", x->plan->owner);
+        snprintf(st->netns, sizeof(st->netns), "%s",
+                 x->plan->req->netns ? x->plan->req->netns : "");
         memcpy(st->pci, d->pci, sizeof(st->pci));
         st->ethernet = s->u.hostdev.ethernet;
         memcpy(st->pf, d->pf_netdev, sizeof(st->pf));

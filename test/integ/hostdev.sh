@@ -32,6 +32,7 @@ ip link add pf0 type veth peer name pf0p
 fake_vf 0 vf0
 fake_vf 1 vf1
 fake_vf 2 "" # bound to vfio-pci: no netdev
+fake_vf 3 vf3
 ip link set vf1 up # a VF up on the host before ADD is up again after DEL
 
 conf() { # conf PCI [EXTRA-JSON-MEMBERS] [DEV_TYPE]
@@ -180,18 +181,26 @@ conf 0000:03:00.1 | cni DEL /run/netns/pod2 eth0 b1 || fail "DEL b1"
 
 # ---- sriov-cni#349: GC releases the claims of stale attachments and restores their VFs ----
 make_netns gc1
+make_netns gc2
+mac1=$(mac_of vf1)
 out=$(conf 0000:03:00.1 | cni ADD /run/netns/gc1 eth0 gcstale) || fail "ADD gcstale"
-out=$(conf 0000:03:00.2 | cni ADD /run/netns/pod eth0 gckept) || fail "ADD gckept"
+out=$(conf 0000:03:00.2 | cni ADD /run/netns/gc2 eth0 gcalive) || fail "ADD gcalive"
+out=$(conf 0000:03:00.4 | cni ADD /run/netns/pod eth0 gckept) || fail "ADD gckept"
 out=$(conf 0000:03:00.3 "" generic | cni ADD /run/netns/pod net1 gcgeneric) || fail "ADD gcgeneric"
 ip netns del gc1 # its VF (a veth) goes with it: the claim must not stay
 conf 0000:03:00.1 | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); del c["vif"]
 c["cni.dev/valid-attachments"]=[{"containerID":"gckept","ifname":"eth0"}]; print(json.dumps(c))' |
         CNI_COMMAND=GC CNI_PATH=/usr/lib/cni "$OSVIF_BIN" || fail "GC"
 [ -z "$(state 0000:03:00.1)" ] || fail "#349: the stale claim stayed"
+[ -z "$(state 0000:03:00.2)" ] || fail "#349: the stale claim of a live pod stayed"
 [ -z "$(state 0000:03:00.3)" ] || fail "#349: the stale generic claim stayed"
-[ "$(state 0000:03:00.2 | json_get 'd["owner"]')" = "osvif sriovnet gckept eth0" ] || fail "GC released a valid claim"
+# a stale pod still alive gives its VF back (GC has no CNI_NETNS: the claim knows the ADD's)
+ip -n gc2 link show eth0 >/dev/null 2>&1 && fail "#349: the VF stayed in the stale pod"
+ip -o link show vf1 | grep -q ",UP" || fail "#349: vf1 not back up on the host"
+[ "$(mac_of vf1)" = "$mac1" ] || fail "#349: vf1's MAC not restored"
+[ "$(state 0000:03:00.4 | json_get 'd["owner"]')" = "osvif sriovnet gckept eth0" ] || fail "GC released a valid claim"
 ip -n pod link show eth0 >/dev/null || fail "GC took the valid attachment's VF"
-conf 0000:03:00.2 | cni DEL /run/netns/pod eth0 gckept || fail "DEL gckept"
+conf 0000:03:00.4 | cni DEL /run/netns/pod eth0 gckept || fail "DEL gckept"
 # the VF of the destroyed stand-in comes back as a new veth for the rest of the tests
 ip link show vf0 >/dev/null 2>&1 || ip link add vf0 type veth peer name vf0p
 mac0=$(mac_of vf0)
