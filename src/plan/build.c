@@ -171,9 +171,10 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
          */
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
-        osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
-        /* last, so torn down first: a VF lent to the pod goes back before anything else */
+        /* a VF lent to the pod goes back before the pod's links go, after its representor's
+         * OVS port (ovs-vswitchd restores the representor's flags when it lets go) */
         osvif_plan_push(p, &osvif_step_hostdev_ops);
+        osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
         *ret = TAKE_PTR(p);
         return 0;
 }

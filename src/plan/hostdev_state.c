@@ -68,6 +68,8 @@ static cJSON *to_json(const struct osvif_hostdev_state *s)
         r |= osvif_json_add_string(o, "pf", s->pf);
         r |= osvif_json_add_int(o, "vfIndex", s->vf_index);
         r |= osvif_json_add_string(o, "representor", s->representor);
+        r |= osvif_json_add_bool(o, "representorUp", s->representor_up);
+        r |= osvif_json_add_int(o, "representorMtu", s->representor_mtu);
         if (s->pf_set) {
                 vf = cJSON_CreateObject();
                 if (!vf)
@@ -187,6 +189,10 @@ static int from_json(const cJSON *o, struct osvif_hostdev_state *s)
         s->up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "up"));
         s->ethernet = strcmp(type, "ethernet") == 0;
         s->mtu = mtu > 0 ? (unsigned)mtu : 0;
+        s->representor_up = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "representorUp"));
+        if (get_num(o, "representorMtu", &mtu) < 0)
+                return -1;
+        s->representor_mtu = mtu > 0 ? (unsigned)mtu : 0;
         if (!vf)
                 return 0;
         s->pf_set = true;

@@ -32,6 +32,8 @@ struct osvif_hostdev_state {
         bool pf_set;                   /* ADD changed PF-side settings: `vf` holds the originals */
         struct osvif_vf_info vf;       /* the PF-side settings found */
         char representor[IF_NAMESIZE]; /* the OVS port made of the representor, "" none */
+        bool representor_up;           /* the representor was up before ADD */
+        unsigned representor_mtu;      /* and its MTU (OVS sets mtu_request on it) */
 };
 
 /* "<state dir>/hostdev" into buf (0, or -ENAMETOOLONG). */

@@ -124,13 +124,14 @@ static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_
  * as Multus passes it) or else dev_address; PF-side settings from network.vlan and
  * sriov-cni's config keys. dev_type generic has no netdev: no pod link.
  */
-static int hostdev_vlan(struct osvif_plan *p, int *vlan, osvif_error_t *err)
+static int hostdev_vlan(struct osvif_plan *p, bool representor, int *vlan, osvif_error_t *err)
 {
         const struct osvif_network *net = p->vif->network;
         int conf = p->conf->vf.vlan;
 
         *vlan = conf;
-        if (net && has(&net->obj, "vlan")) {
+        /* with a representor, network.vlan is the OVS port's tag, as os-vif makes it */
+        if (!representor && net && has(&net->obj, "vlan")) {
                 if (conf >= 0 && conf != (int)net->vlan)
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                                "vlan: %d and vif.network.vlan: %d differ", conf,
@@ -156,8 +157,10 @@ static int build_hostdev(struct osvif_plan *p, osvif_error_t *err)
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
                                        "%s: \"%s\" is not a PCI address (dddd:bb:ss.f)", field,
                                        pci ? pci : "");
+        s->u.hostdev.representor = p->vif->port_profile &&
+                                   p->vif->port_profile->type == OSVIF_PROFILE_OPENVSWITCH;
         if (osvif_plan_set_name(s->u.hostdev.pci, sizeof(s->u.hostdev.pci), pci, field, err) < 0 ||
-            hostdev_vlan(p, &s->u.hostdev.vlan, err) < 0)
+            hostdev_vlan(p, s->u.hostdev.representor, &s->u.hostdev.vlan, err) < 0)
                 return -1;
         s->u.hostdev.ethernet = p->vif->dev_type == OSVIF_HOSTDEV_ETHERNET;
         s->u.hostdev.qos = c->vf.vlan_qos > 0 ? c->vf.vlan_qos : 0;
@@ -167,12 +170,8 @@ static int build_hostdev(struct osvif_plan *p, osvif_error_t *err)
         s->u.hostdev.min_tx_rate = c->vf.min_tx_rate;
         s->u.hostdev.max_tx_rate = c->vf.max_tx_rate;
         p->no_pod_link = !s->u.hostdev.ethernet;
-        if (p->vif->port_profile && p->vif->port_profile->type == OSVIF_PROFILE_OPENVSWITCH) {
-                s->u.hostdev.representor = true;
-                /* the port's name is the representor's, found by HOSTDEV when it runs */
-                return add_ovs_port(p, "", err);
-        }
-        return 0;
+        /* the port's name is the representor's, found by HOSTDEV when it runs */
+        return s->u.hostdev.representor ? add_ovs_port(p, "", err) : 0;
 }
 
 /* The rows served by a veth: the pod end goes with the host end */
@@ -280,7 +279,12 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .vif = OSVIF_VIF_HOSTDEVICE,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,
                 .builds = "an SR-IOV VF handed to the pod, its representor an OVS port",
-                .required = { "dev_type", "dev_address" },
+                .build = build_hostdev,
+                .required = { "dev_type", "dev_address", "network.bridge" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE |
+                         OSVIF_NEEDS_OVSDB,
+                .result = OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_LENT,
         },
 };
 

@@ -200,6 +200,28 @@ static int restore_netdev(struct osvif_exec *x, const struct osvif_hostdev_state
         return osvif_link_change(x->host_nl, info.ifindex, &c, err);
 }
 
+/* The representor as ADD found it: up or down, its MTU (its OVS port goes with OVS_PORT). */
+static int restore_representor(struct osvif_exec *x, const struct osvif_hostdev_state *st,
+                               osvif_error_t *err)
+{
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_link_info info;
+        int r;
+
+        if (!st->representor[0])
+                return 0;
+        r = osvif_link_get(x->host_nl, st->representor, 0, &info, err);
+        if (r <= 0)
+                return r;
+        if (!st->representor_up && (info.flags & IFF_UP))
+                c.up = 0;
+        if (st->representor_mtu && info.mtu != st->representor_mtu)
+                c.mtu = st->representor_mtu;
+        if (c.up < 0 && !c.mtu)
+                return 0;
+        return osvif_link_change(x->host_nl, info.ifindex, &c, err);
+}
+
 static int restore_pf(struct osvif_exec *x, const struct osvif_hostdev_state *st,
                       osvif_error_t *err)
 {
@@ -226,7 +248,7 @@ static int restore(struct osvif_exec *x, const struct osvif_hostdev_state *st, o
 {
         if (st->ethernet && restore_netdev(x, st, err) < 0)
                 return -1;
-        if (restore_pf(x, st, err) < 0)
+        if (restore_representor(x, st, err) < 0 || restore_pf(x, st, err) < 0)
                 return -1;
         return osvif_hostdev_state_remove(st->pci, err);
 }
@@ -242,6 +264,35 @@ static void hostdev_undo(struct osvif_exec *x, const struct osvif_step *s, size_
         osvif_error_clear(&ignored);
         x->created[i] = false;
         osvif_lock_release(&x->vf_lock);
+}
+
+/* os-vif's switchdev offload: the VF's representor, which OVS_PORT makes a port. */
+static int find_representor(struct osvif_exec *x, const struct osvif_vf_dev *d,
+                            struct osvif_hostdev_state *st, osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_sriov_find_representor(d, st->representor, err);
+
+        if (r < 0)
+                return -1;
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                       "VF \"%s\" has no representor: no netdev shares the "
+                                       "phys_switch_id of PF \"%s\" with a phys_port_name naming "
+                                       "VF %d (is the PF in switchdev mode?)",
+                                       d->pci, d->pf_netdev[0] ? d->pf_netdev : "(none)",
+                                       d->vf_index);
+        r = osvif_link_get(x->host_nl, st->representor, 0, &info, err);
+        if (r < 0)
+                return -1;
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                       "representor \"%s\" of VF \"%s\" is not in the host's "
+                                       "network namespace",
+                                       st->representor, d->pci);
+        st->representor_up = info.flags & IFF_UP;
+        st->representor_mtu = info.mtu;
+        return 0;
 }
 
 /* Discover, lock and check the claim; fill x->vf with what DEL will restore. */
@@ -297,6 +348,8 @@ static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_
                 st->up = info.flags & IFF_UP;
                 memcpy(st->alias, info.alias, sizeof(st->alias));
         }
+        if (s->u.hostdev.representor && find_representor(x, d, st, err) < 0)
+                return -1;
         *pf_has_vf = false;
         if (d->pf_netdev[0] && d->vf_index >= 0) {
                 r = osvif_sriov_vf_get(x->host_nl, d->pf_netdev, d->vf_index, cur, err);
@@ -348,6 +401,13 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
         snprintf(x->pci_id, sizeof(x->pci_id), "%s", d.pci);
         if (x->vf->pf_set && osvif_sriov_vf_set(x->host_nl, d.pf_netdev, &want, &cur, err) < 0)
                 goto fail;
+        if (x->vf->representor[0] && !x->vf->representor_up) {
+                struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
+
+                up.up = 1;
+                if (osvif_link_change_by_name(x->host_nl, x->vf->representor, &up, err) < 0)
+                        goto fail;
+        }
         if (!s->u.hostdev.ethernet)
                 return 0;
         /* one request: into the pod under the temporary name, with MAC, MTU and the owner */
@@ -399,6 +459,12 @@ static int hostdev_check(struct osvif_exec *x, const struct osvif_step *s, size_
                 return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
                                        "VF \"%s\" is not claimed by this attachment",
                                        s->u.hostdev.pci);
+        /* OVS_PORT checks the representor's port by the name the claim holds */
+        free(x->vf);
+        x->vf = malloc(sizeof(*x->vf));
+        if (!x->vf)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        *x->vf = st;
         if (st.ethernet) {
                 /* in the pod, as ours; POD_LINK checks its name, state and MAC */
                 nl = osvif_exec_pod_nl(x, err);

@@ -304,7 +304,9 @@ Test(hostdev_state, round_trips_and_is_the_claim, .init = state_init, .fini = st
                                          .alias = "",
                                          .pf = "pf0",
                                          .vf_index = 0,
-                                         .pf_set = true };
+                                         .pf_set = true,
+                                         .representor = "rep0",
+                                         .representor_mtu = 9000 };
         struct osvif_hostdev_state r;
         osvif_error_t err = OSVIF_ERROR_INIT;
         char path[200];
@@ -318,6 +320,8 @@ Test(hostdev_state, round_trips_and_is_the_claim, .init = state_init, .fini = st
         cr_assert_str_eq(r.name, "vf0");
         cr_assert_arr_eq(r.mac, s.mac, 6);
         cr_assert_eq(r.mtu, 1400);
+        cr_assert_str_eq(r.representor, "rep0");
+        cr_assert_eq(r.representor_mtu, 9000);
         cr_assert(r.up);
         cr_assert(r.pf_set);
         cr_assert_eq(r.vf.vlan, 5);
