@@ -69,7 +69,9 @@ struct osvif_step {
                         char pci[32];     /* runtimeConfig.deviceID, else vif.dev_address; "": a
                                           sweep (every claim of the owner) */
                         bool ethernet;    /* dev_type ethernet: the VF netdev goes to the pod */
-                        bool representor; /* OpenVSwitch profile: find the VF's representor */
+                        bool representor; /* an OVS profile: the VF's representor, a port */
+                        char representor_name[IF_NAMESIZE]; /* given by the profile; "": found
+                                                                in sysfs */
                         /* PF-side settings (sriov-cni's keys, network.vlan); -1: leave alone */
                         int vlan, qos, spoofchk, trust, link_state, min_tx_rate, max_tx_rate;
                 } hostdev;

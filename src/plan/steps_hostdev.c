@@ -267,11 +267,17 @@ static void hostdev_undo(struct osvif_exec *x, const struct osvif_step *s, size_
 }
 
 /* os-vif's switchdev offload: the VF's representor, which OVS_PORT makes a port. */
-static int find_representor(struct osvif_exec *x, const struct osvif_vf_dev *d,
-                            struct osvif_hostdev_state *st, osvif_error_t *err)
+static int find_representor(struct osvif_exec *x, const struct osvif_step *s,
+                            const struct osvif_vf_dev *d, struct osvif_hostdev_state *st,
+                            osvif_error_t *err)
 {
         struct osvif_link_info info;
-        int r = osvif_sriov_find_representor(d, st->representor, err);
+        int r = 1;
+
+        if (s->u.hostdev.representor_name[0])
+                memcpy(st->representor, s->u.hostdev.representor_name, sizeof(st->representor));
+        else
+                r = osvif_sriov_find_representor(d, st->representor, err);
 
         if (r < 0)
                 return -1;
@@ -348,7 +354,7 @@ static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_
                 st->up = info.flags & IFF_UP;
                 memcpy(st->alias, info.alias, sizeof(st->alias));
         }
-        if (s->u.hostdev.representor && find_representor(x, d, st, err) < 0)
+        if (s->u.hostdev.representor && find_representor(x, s, d, st, err) < 0)
                 return -1;
         *pf_has_vf = false;
         if (d->pf_netdev[0] && d->vf_index >= 0) {
@@ -570,7 +576,10 @@ static int hostdev_describe(const struct osvif_plan *p, const struct osvif_step 
         if (s->u.hostdev.max_tx_rate >= 0)
                 r |= osvif_json_add_int(o, "maxTxRate", s->u.hostdev.max_tx_rate);
         if (s->u.hostdev.representor)
-                r |= osvif_json_add_bool(o, "representor", true);
+                r |= s->u.hostdev.representor_name[0]
+                             ? osvif_json_add_string(o, "representor",
+                                                     s->u.hostdev.representor_name)
+                             : osvif_json_add_bool(o, "representor", true);
         return r;
 }
 

@@ -121,4 +121,28 @@ out=$(echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OV
 echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'"}' | cni DEL /run/netns/pod eth0 oprim ||
         fail "DEL primitive (sweep)"
 [ "$(ports)" = "" ] || fail "sweep left ports: $(ports)"
+
+# os-vif's VIFPortProfileOVSRepresentor naming the representor (Nova's form), from python3-os-vif
+rprim() { # rprim REPRESENTOR_NAME
+        /usr/bin/python3 - "$IID" "$1" <<'PY'
+import json, sys
+import os_vif.objects as O
+O.register_all()
+net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int", subnets=O.subnet.SubnetList(objects=[]))
+vif = O.vif.VIFHostDevice(id=sys.argv[1], address="fa:16:3e:04:00:0a", network=net, plugin="ovs",
+    dev_type="ethernet", dev_address="0000:04:00.1",
+    port_profile=O.vif.VIFPortProfileOVSRepresentor(interface_id=sys.argv[1], datapath_type="netdev",
+                                                     representor_name=sys.argv[2], representor_address="0000:04:00.1"))
+print(json.dumps(vif.obj_to_primitive()))
+PY
+}
+rconf() { echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$1"'}}}'; }
+out=$(rconf "$(rprim rep0)" | cni ADD /run/netns/pod eth0 orep) || fail "ADD OVSRepresentor: $out"
+[ "$(ports)" = "rep0 " ] || fail "OVSRepresentor: ports $(ports)"
+[ "$(extid rep0 attached-mac)" = fa:16:3e:04:00:0a ] || fail "OVSRepresentor: attached-mac"
+rconf "$(rprim rep0)" | cni DEL /run/netns/pod eth0 orep || fail "DEL OVSRepresentor"
+o=$(rconf "$(rprim nosuchrep)" | cni ADD /run/netns/pod eth0 orep2) && fail "ADD with a missing representor"
+expect_error 104 "$o" "a missing representor"
+echo "$o" | grep -q 'representor \\"nosuchrep\\"' || fail "message: $o"
+assert_same_snapshot "$before" "$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)" "after OVSRepresentor"
 echo "hostdev_ovs: ok"
