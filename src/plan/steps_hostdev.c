@@ -115,16 +115,20 @@ static int find_on_host(struct osvif_exec *x, const struct osvif_hostdev_state *
         osvif_error_t ignored = OSVIF_ERROR_INIT;
         int r;
 
+        /* ours only with our alias: another device may have taken the VF's name meanwhile */
         if (osvif_sriov_find_vf(st->pci, &d, &ignored) == 0 && d.netdev[0]) {
                 r = osvif_link_get(x->host_nl, d.netdev, 0, ret, err);
-                if (r != 0)
+                if (r < 0 || (r > 0 && strcmp(ret->alias, st->owner) == 0))
                         return r;
         }
         osvif_error_clear(&ignored);
         return find_by_alias(x->host_nl, st->owner, ret, err);
 }
 
-/* Bring the VF netdev back from the pod, if it is there, under its original name. */
+/*
+ * Bring the VF netdev back from the pod, if it is there: 1 when it is home with everything
+ * restored, 0 when restore_netdev() must look for it on the host, -1 on error.
+ */
 static int return_from_pod(struct osvif_exec *x, const struct osvif_hostdev_state *st,
                            osvif_error_t *err)
 {
@@ -157,18 +161,34 @@ static int return_from_pod(struct osvif_exec *x, const struct osvif_hostdev_stat
                 return r;
         if (strcmp(info.alias, st->owner) != 0)
                 return 0;
+        /* one request: home under its name, with its MAC, MTU, alias and state (the kernel
+         * applies them in the host's namespace, after the move) */
         c.netns_fd = x->host_ns;
         c.name = st->name;
-        c.up = 0;
+        c.mac = memcmp(info.mac, st->mac, 6) != 0 ? st->mac : NULL;
+        c.mtu = st->mtu && info.mtu != st->mtu ? st->mtu : 0;
+        c.alias = st->alias;
+        c.up = st->up ? 1 : 0;
         r = osvif_link_change(nl, info.ifindex, &c, err);
-        if (r < 0 && err->errnum == EEXIST) {
-                /* its name was taken on the host meanwhile: any name, it is found by alias */
-                osvif_error_clear(err);
-                c.name = NULL;
-                r = osvif_link_change(nl, info.ifindex, &c, err);
-        }
         x->vf_pod_ifindex = 0;
-        return r;
+        if (r == 0)
+                return 1;
+        if (err->errnum != EEXIST)
+                return -1;
+        /*
+         * Its name was taken on the host meanwhile. The kernel may have moved it before the
+         * rename failed: then restore_netdev() finds it by our alias (still on it) and says
+         * what is in the way. Else home under a name the kernel picks, for the same.
+         */
+        osvif_error_clear(err);
+        r = osvif_link_get(nl, NULL, info.ifindex, &info, err);
+        if (r <= 0)
+                return r;
+        c = (struct osvif_link_change)OSVIF_LINK_CHANGE_INIT;
+        c.netns_fd = x->host_ns;
+        c.name = "osvf%d";
+        c.up = 0;
+        return osvif_link_change(nl, info.ifindex, &c, err);
 }
 
 /* Name, MAC, MTU, alias and state as the claim found them. */
@@ -179,8 +199,9 @@ static int restore_netdev(struct osvif_exec *x, const struct osvif_hostdev_state
         struct osvif_link_info info;
         int r;
 
-        if (return_from_pod(x, st, err) < 0)
-                return -1;
+        r = return_from_pod(x, st, err);
+        if (r != 0)
+                return r < 0 ? -1 : 0;
         r = find_on_host(x, st, &info, err);
         if (r < 0)
                 return -1;
@@ -246,9 +267,10 @@ static int restore_pf(struct osvif_exec *x, const struct osvif_hostdev_state *st
  */
 static int restore(struct osvif_exec *x, const struct osvif_hostdev_state *st, osvif_error_t *err)
 {
-        if (st->ethernet && restore_netdev(x, st, err) < 0)
-                return -1;
+        /* the PF first: a VF driver may refuse its own MAC while the PF enforces another */
         if (restore_representor(x, st, err) < 0 || restore_pf(x, st, err) < 0)
+                return -1;
+        if (st->ethernet && restore_netdev(x, st, err) < 0)
                 return -1;
         return osvif_hostdev_state_remove(st->pci, err);
 }

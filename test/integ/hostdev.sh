@@ -179,6 +179,22 @@ assert_same_snapshot "$b" "$(snapshot --netns pod --netns pod2)" "#219: a stale 
 [ "$(state 0000:03:00.1 | json_get 'd["owner"]')" = "osvif sriovnet b1 eth0" ] || fail "#219: b1's claim lost"
 conf 0000:03:00.1 | cni DEL /run/netns/pod2 eth0 b1 || fail "DEL b1"
 
+# ---- the VF's name taken on the host while it was in the pod: DEL says so, keeps the claim,
+# touches nothing else, and a DEL after the name is free again finishes ----
+out=$(conf 0000:03:00.1 | cni ADD /run/netns/pod eth0 squat) || fail "ADD squat: $out"
+ip link add vf0 type veth peer name squatp
+squatter=$(ip -o link show vf0)
+o=$(conf 0000:03:00.1 | cni DEL /run/netns/pod eth0 squat) && fail "DEL with the VF's name taken"
+expect_error 103 "$o" "DEL with the VF's name taken"
+[ "$(ip -o link show vf0)" = "$squatter" ] || fail "DEL changed the device that took the name"
+[ -n "$(state 0000:03:00.1)" ] || fail "the claim went before the VF was restored"
+ip -d link show | grep -q "alias osvif sriovnet squat eth0" || fail "the VF is not back on the host"
+ip link del vf0
+conf 0000:03:00.1 | cni DEL /run/netns/pod eth0 squat || fail "DEL once the name is free"
+[ "$(mac_of vf0)" = "$mac0" ] || fail "squat: MAC not restored"
+ip -d link show vf0 | grep -q alias && fail "squat: alias not restored"
+[ -z "$(state 0000:03:00.1)" ] || fail "squat: claim left"
+
 # ---- sriov-cni#349: GC releases the claims of stale attachments and restores their VFs ----
 make_netns gc1
 make_netns gc2
