@@ -159,7 +159,8 @@ static int return_from_pod(struct osvif_exec *x, const struct osvif_hostdev_stat
                                   : find_by_alias(nl, st->owner, &info, err);
         if (r <= 0)
                 return r;
-        if (strcmp(info.alias, st->owner) != 0)
+        /* by index: this invocation saw it go there (perhaps before our alias went on) */
+        if (x->vf_pod_ifindex <= 0 && strcmp(info.alias, st->owner) != 0)
                 return 0;
         /* one request: home under its name, with its MAC, MTU, alias and state (the kernel
          * applies them in the host's namespace, after the move) */
@@ -388,6 +389,19 @@ static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_
         return 0;
 }
 
+/* The VF by its index in the pod after a move that failed half way, as the undo's hint. */
+static void find_moved(struct osvif_exec *x, const struct osvif_link_info *host)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, &ignored);
+        struct osvif_link_info info;
+
+        if (nl && osvif_link_get(nl, NULL, host->ifindex, &info, &ignored) > 0 &&
+            (strcmp(info.name, host->name) == 0 || strcmp(info.name, x->plan->pod_tmpname) == 0))
+                x->vf_pod_ifindex = info.ifindex;
+        osvif_error_clear(&ignored);
+}
+
 static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                          osvif_error_t *err)
 {
@@ -445,10 +459,15 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
         c.mtu = p->mtu;
         c.alias = p->owner;
         r = osvif_link_get(x->host_nl, x->vf->name, 0, &info, err);
-        if (r <= 0 || osvif_link_change(x->host_nl, info.ifindex, &c, err) < 0) {
-                if (r == 0)
-                        osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                        "VF \"%s\": netdev \"%s\" vanished", d.pci, x->vf->name);
+        if (r == 0)
+                osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                "VF \"%s\": netdev \"%s\" vanished", d.pci, x->vf->name);
+        if (r <= 0)
+                goto fail;
+        if (osvif_link_change(x->host_nl, info.ifindex, &c, err) < 0) {
+                /* the kernel moves first and may refuse the rest (a MAC the VF's driver will
+                 * not take): then it is in the pod, maybe without our alias, for undo to fetch */
+                find_moved(x, &info);
                 goto fail;
         }
         nl = osvif_exec_pod_nl(x, err);
