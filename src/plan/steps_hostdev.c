@@ -610,8 +610,11 @@ static int hostdev_describe(const struct osvif_plan *p, const struct osvif_step 
                 r |= osvif_json_add_bool(o, "spoofchk", s->u.hostdev.spoofchk);
         if (s->u.hostdev.trust >= 0)
                 r |= osvif_json_add_bool(o, "trust", s->u.hostdev.trust);
-        if (s->u.hostdev.link_state >= 0)
-                r |= osvif_json_add_int(o, "linkState", s->u.hostdev.link_state);
+        if (s->u.hostdev.link_state >= 0) /* IFLA_VF_LINK_STATE_AUTO, _ENABLE, _DISABLE */
+                r |= osvif_json_add_string(o, "linkState",
+                                           (const char *[]){
+                                                   "auto", "enable",
+                                                   "disable" }[s->u.hostdev.link_state % 3]);
         if (s->u.hostdev.min_tx_rate >= 0)
                 r |= osvif_json_add_int(o, "minTxRate", s->u.hostdev.min_tx_rate);
         if (s->u.hostdev.max_tx_rate >= 0)

@@ -172,7 +172,9 @@ static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step
 {
         int r = osvif_json_add_string(o, "bridge", s->u.ovs_port.bridge);
 
-        r |= osvif_json_add_string(o, "port", s->u.ovs_port.port);
+        /* "": a VF's representor, found when HOSTDEV runs */
+        r |= osvif_json_add_string(o, "port",
+                                   s->u.ovs_port.port[0] ? s->u.ovs_port.port : "(representor)");
         if (s->u.ovs_port.tag >= 0)
                 r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
         return r;

@@ -51,6 +51,11 @@ extid() { ovs_vsctl get Interface "$1" "external_ids:$2" | tr -d '"'; }
 ports() { ovs_vsctl list-ports br-int 2>/dev/null | sort | tr '\n' ' '; }
 
 make_netns pod
+# osvif plan: the steps, the port named once the representor is found
+plan=$(conf 0000:04:00.1 | CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 CNI_CONTAINERID=o1 "$OSVIF_BIN" plan)
+[ "$(echo "$plan" | json_get '" ".join(s["step"] for s in d["steps"])')" = "hostdev ovs-port pod-link pod-l3" ] ||
+        fail "plan: $plan"
+[ "$(echo "$plan" | json_get 'd["steps"][1]["port"]')" = "(representor)" ] || fail "plan's port: $plan"
 out=$(conf 0000:04:00.1 | cni ADD /run/netns/pod eth0 o1) || fail "ADD: $out"
 [ "$(ports)" = "rep0 " ] || fail "ports of br-int: $(ports)"
 [ "$(extid rep0 iface-id)" = "$IID" ] || fail "iface-id"
