@@ -3,9 +3,10 @@
 # tree" (OSVIF_SYSFS_ROOT: a PF and two VFs whose netdevs are veths) and "switchdev PF" (in
 # the fake tree's class/net, the PF and the veths standing in for VF representors share a
 # phys_switch_id, and each representor's phys_port_name names its VF, pf0vfN). The VF goes to
-# the pod; its representor becomes a port of a real OVS (ovsdb-server + ovs-vswitchd, userspace
-# datapath) with os-vif's external_ids, and is brought up. CHECK, DEL, GC and a fault before
-# every step; a PF without a switch id (legacy mode) has no representor.
+# the pod; its representor becomes a port of a real OVS (ovsdb-server + ovs-vswitchd; the
+# userspace datapath, or OVS_DP when test/lib/ovs.sh sets one) with os-vif's external_ids, and
+# is brought up. CHECK, DEL, GC and a fault before every step; a PF without a switch id (legacy
+# mode) has no representor.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root
@@ -42,7 +43,7 @@ conf() { # conf PCI [CONTAINER-PART-OF-IP]
         cat <<JSON
 {"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"$OVSDB",
  "vif":{"type":"hostdev","dev_type":"ethernet","dev_address":"$1","address":"fa:16:3e:04:00:0${1: -1}",
-   "port_profile":{"type":"openvswitch","interface_id":"$IID","datapath_type":"netdev"},
+   "port_profile":{"type":"openvswitch","interface_id":"$IID","datapath_type":"${OVS_DP:-netdev}"},
    "network":{"bridge":"br-int","vlan":42,"mtu":1450,
      "subnets":[{"cidr":"10.70.0.0/24","gateway":"10.70.0.1","ips":["10.70.0.${1: -1}"]}]}}}
 JSON
@@ -108,7 +109,7 @@ assert_same_snapshot "$before" "$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"
 echo 5a5a >"$NET/pf0/phys_switch_id"
 
 # the primitive form, as python3-os-vif emits a VIFHostDevice with an OpenVSwitch profile
-prim=$(/usr/bin/python3 - "$IID" <<'PY'
+prim=$(/usr/bin/python3 - "$IID" "${OVS_DP:-netdev}" <<'PY'
 import json, sys
 import os_vif.objects as O
 O.register_all()
@@ -116,7 +117,7 @@ net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-in
     subnets=O.subnet.SubnetList(objects=[]))
 vif = O.vif.VIFHostDevice(id=sys.argv[1], address="fa:16:3e:04:00:09", network=net, plugin="ovs",
     dev_type="ethernet", dev_address="0000:04:00.2",
-    port_profile=O.vif.VIFPortProfileOpenVSwitch(interface_id=sys.argv[1], datapath_type="netdev"))
+    port_profile=O.vif.VIFPortProfileOpenVSwitch(interface_id=sys.argv[1], datapath_type=sys.argv[2]))
 print(json.dumps(vif.obj_to_primitive()))
 PY
 )
@@ -129,14 +130,14 @@ echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'"
 
 # os-vif's VIFPortProfileOVSRepresentor naming the representor (Nova's form), from python3-os-vif
 rprim() { # rprim REPRESENTOR_NAME
-        /usr/bin/python3 - "$IID" "$1" <<'PY'
+        /usr/bin/python3 - "$IID" "$1" "${OVS_DP:-netdev}" <<'PY'
 import json, sys
 import os_vif.objects as O
 O.register_all()
 net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int", subnets=O.subnet.SubnetList(objects=[]))
 vif = O.vif.VIFHostDevice(id=sys.argv[1], address="fa:16:3e:04:00:0a", network=net, plugin="ovs",
     dev_type="ethernet", dev_address="0000:04:00.1",
-    port_profile=O.vif.VIFPortProfileOVSRepresentor(interface_id=sys.argv[1], datapath_type="netdev",
+    port_profile=O.vif.VIFPortProfileOVSRepresentor(interface_id=sys.argv[1], datapath_type=sys.argv[3],
                                                      representor_name=sys.argv[2], representor_address="0000:04:00.1"))
 print(json.dumps(vif.obj_to_primitive()))
 PY
