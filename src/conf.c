@@ -46,6 +46,14 @@ static const char *const known_keys[] = {
         "ipamTimeout", /* read by cni/ (request_conf.c), which runs IPAM */
         "logFile",
         "logLevel",
+        /* VIFHostDevice: PF-side VF settings, as sriov-cni spells them */
+        "vlan",
+        "vlanQoS",
+        "spoofchk",
+        "trust",
+        "link_state",
+        "min_tx_rate",
+        "max_tx_rate",
         NULL,
 };
 
@@ -137,10 +145,6 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
                                           vif && !cJSON_IsNull(vif), &c->pod_vif, err);
 }
 
-/*
- * A VIF given as a JSON string (annotations, some cni-args producers) or as an object. A
- * per-pod VIF may leave out what the config's fills in: it is validated once merged.
- */
 /* A VIF no row of the mapping plugs is refused whatever the verb, as a bad field is. */
 static int check_mapping(struct osvif_vif **vif, const char *path, osvif_error_t *err)
 {
@@ -152,6 +156,70 @@ static int check_mapping(struct osvif_vif **vif, const char *path, osvif_error_t
         return 0;
 }
 
+/* "on"/"off" (sriov-cni's spoofchk and trust): 1/0, -1 when absent. */
+static int on_off(const cJSON *tree, const char *key, int *ret, osvif_error_t *err)
+{
+        const char *v = NULL;
+        int r = osvif_json_get_string(tree, NULL, key, &v, err);
+
+        if (r <= 0)
+                return r;
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: \"%s\" is not \"on\" or \"off\"", key, v);
+        *ret = strcmp(v, "on") == 0;
+        return 0;
+}
+
+static int int_key(const cJSON *tree, const char *key, int64_t max, int *ret, osvif_error_t *err)
+{
+        int64_t v;
+        int r = osvif_json_get_int(tree, NULL, key, 0, max, &v, err);
+
+        if (r > 0)
+                *ret = (int)v;
+        return r < 0 ? -1 : 0;
+}
+
+/* The PF-side VF settings of VIFHostDevice, with sriov-cni's names and meanings. */
+static int parse_vf_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t *err)
+{
+        static const char *const states[] = { "auto", "enable", "disable" };
+        const char *ls = NULL;
+        int r;
+
+        c->vf.vlan = c->vf.vlan_qos = c->vf.spoofchk = c->vf.trust = c->vf.link_state = -1;
+        c->vf.min_tx_rate = c->vf.max_tx_rate = -1;
+        if (int_key(tree, "vlan", 4094, &c->vf.vlan, err) < 0 ||
+            int_key(tree, "vlanQoS", 7, &c->vf.vlan_qos, err) < 0 ||
+            on_off(tree, "spoofchk", &c->vf.spoofchk, err) < 0 ||
+            on_off(tree, "trust", &c->vf.trust, err) < 0 ||
+            int_key(tree, "min_tx_rate", 1000000, &c->vf.min_tx_rate, err) < 0 ||
+            int_key(tree, "max_tx_rate", 1000000, &c->vf.max_tx_rate, err) < 0)
+                return -1;
+        r = osvif_json_get_string(tree, NULL, "link_state", &ls, err);
+        if (r < 0)
+                return -1;
+        for (int k = 0; r > 0 && k < 3; k++)
+                if (strcmp(ls, states[k]) == 0)
+                        c->vf.link_state = k; /* IFLA_VF_LINK_STATE_AUTO, _ENABLE, _DISABLE */
+        if (r > 0 && c->vf.link_state < 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "link_state: \"%s\" is not one of \"auto\", "
+                                       "\"enable\", \"disable\"",
+                                       ls);
+        /* sriov-cni's rule (QoS needs a VLAN, which may come from the VIF) is the plan's */
+        if (c->vf.min_tx_rate > 0 && c->vf.max_tx_rate > 0 && c->vf.min_tx_rate > c->vf.max_tx_rate)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "min_tx_rate: %d is above max_tx_rate %d", c->vf.min_tx_rate,
+                                       c->vf.max_tx_rate);
+        return 0;
+}
+
+/*
+ * A VIF given as a JSON string (annotations, some cni-args producers) or as an object. A
+ * per-pod VIF may leave out what the config's fills in: it is validated once merged.
+ */
 static int vif_from_value(const cJSON *v, const char *path, bool partial, struct osvif_vif **ret,
                           osvif_error_t *err)
 {
@@ -346,7 +414,7 @@ static void *conf_parse(const cJSON *tree, const struct osvif_cni_request *req, 
         c->ovsdb_timeout_ms = OSVIF_DEFAULT_OVSDB_TIMEOUT_MS;
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
         c->log_level = -1;
-        if (parse_options(tree, c, err) < 0)
+        if (parse_options(tree, c, err) < 0 || parse_vf_options(tree, c, err) < 0)
                 return NULL;
         /* from here on, what the parse notices reaches the configured log */
         if (log)

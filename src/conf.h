@@ -42,6 +42,13 @@ struct osvif_conf {
         bool enable_dad;  /* keep IPv6 duplicate address detection in the pod */
         char *log_file;
         int log_level; /* enum osvif_log_level */
+        /* VIFHostDevice: PF-side VF settings, sriov-cni's keys and meanings; -1 when unset */
+        struct {
+                int vlan, vlan_qos;
+                int spoofchk, trust;          /* "on" 1, "off" 0 */
+                int link_state;               /* IFLA_VF_LINK_STATE_AUTO/ENABLE/DISABLE */
+                int min_tx_rate, max_tx_rate; /* Mbps */
+        } vf;
 };
 
 /*

@@ -139,7 +139,7 @@ int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_con
         }
         if (row->build(p, err) < 0)
                 return -1;
-        if (row->pod_link != OSVIF_POD_LINK_NONE) {
+        if (row->pod_link != OSVIF_POD_LINK_NONE && !p->no_pod_link) {
                 osvif_plan_push(p, &osvif_step_pod_link_ops);
                 osvif_plan_push(p, &osvif_step_pod_l3_ops);
         }
@@ -171,6 +171,9 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
          */
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
+        /* a VF lent to the pod goes back before the pod's links go, after its representor's
+         * OVS port (ovs-vswitchd restores the representor's flags when it lets go) */
+        osvif_plan_push(p, &osvif_step_hostdev_ops);
         osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
         *ret = TAKE_PTR(p);
         return 0;

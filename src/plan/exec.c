@@ -12,6 +12,8 @@
 static void exec_fini(struct osvif_exec *x)
 {
         osvif_lock_release(&x->lock);
+        osvif_lock_release(&x->vf_lock);
+        free(x->vf);
         osvif_ovsdb_close(x->ovsdb);
         osvif_nl_close(x->pod_nl);
         osvif_nl_close(x->host_nl);
@@ -37,6 +39,7 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
         x->plan = plan;
         x->host_ns = x->pod_ns = -1;
         x->lock = (struct osvif_lock)OSVIF_LOCK_INIT;
+        x->vf_lock = (struct osvif_lock)OSVIF_LOCK_INIT;
         x->host_ns = osvif_netns_open_current(err);
         if (x->host_ns < 0)
                 return -1;
@@ -184,17 +187,30 @@ static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, int 
         char mac[OSVIF_MAC_STRLEN];
         int idx = -1;
 
+        *ret_pod = -1;
         if ((want & OSVIF_RESULT_HOST_LINK) && x->host_created &&
             osvif_cni_result_add_interface(r, p->host_ifname, osvif_mac_format(x->host_mac, mac),
                                            NULL, err) < 0)
                 return -1;
         if (want & OSVIF_RESULT_POD_LINK) {
+                static const uint8_t none[6];
+
+                /* a VF without a netdev (dev_type generic) may have no MAC to report */
                 idx = osvif_cni_result_add_interface(r, p->pod_ifname,
-                                                     osvif_mac_format(x->pod_mac, mac),
+                                                     memcmp(x->pod_mac, none, 6) == 0
+                                                             ? NULL
+                                                             : osvif_mac_format(x->pod_mac, mac),
                                                      p->req->netns, err);
                 if (idx < 0)
                         return -1;
                 r->interfaces[idx].mtu = (int)x->pod_mtu;
+                /* spec 1.1.0; the conversion to older versions drops it */
+                if (x->pci_id[0]) {
+                        r->interfaces[idx].pci_id = strdup(x->pci_id);
+                        if (!r->interfaces[idx].pci_id)
+                                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM,
+                                                       "out of memory");
+                }
         }
         *ret_pod = idx;
         return 0;

@@ -12,6 +12,8 @@
 #include "util/error.h"
 #include "util/lock.h"
 
+struct osvif_hostdev_state;
+
 /*
  * The executor: carries a plan out on the host and in the pod's network namespace.
  *
@@ -49,6 +51,12 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
+
+        /* HOSTDEV (steps_hostdev.c): the VF's claim and what was found; NULL when none */
+        struct osvif_hostdev_state *vf;
+        struct osvif_lock vf_lock; /* held from the claim to the end of the invocation */
+        int vf_pod_ifindex;        /* the VF in the pod, 0 until moved there */
+        char pci_id[32];           /* the result's pciID, "" when none */
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];

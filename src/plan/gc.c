@@ -5,11 +5,13 @@
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
+#include "plan/hostdev_state.h"
 #include "util/cleanup.h"
 
 /*
- * GC finds attachments by owner only: the alias on host links and the external_ids on OVS
- * ports, so it needs neither the runtime's cache nor the pods' netns.
+ * GC finds attachments by owner only: the alias on host links, the external_ids on OVS
+ * ports and the owner of VF claims (state files), so it needs neither the runtime's cache
+ * nor the pods' netns.
  */
 
 struct attachments {
@@ -63,13 +65,27 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
+/* A VF's claim (sriov-cni#349: no VF stays claimed by an attachment that is gone). */
+static int from_claim(const struct osvif_hostdev_state *st, void *data)
+{
+        struct attachments *a = data;
+        char owner[sizeof(st->owner)];
+        char *net, *cid, *ifname;
+
+        memcpy(owner, st->owner, sizeof(owner));
+        if (osvif_owner_parse(owner, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                return remember(a, cid, ifname);
+        return 0;
+}
+
 static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *err)
 {
         _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
         _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
         struct osvif_ovs_owner owner = { a->network, NULL, NULL };
 
-        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
+        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
+            osvif_hostdev_state_foreach(from_claim, a, err) < 0)
                 return -1;
         if (osvif_ovsdb_absent(conf->ovsdb))
                 return 0;

@@ -119,6 +119,88 @@ static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_
         return 0;
 }
 
+/*
+ * VIFHostDevice: an SR-IOV VF, from runtimeConfig.deviceID (the device plugin's allocation,
+ * as Multus passes it) or else dev_address; PF-side settings from network.vlan and
+ * sriov-cni's config keys. dev_type generic has no netdev: no pod link.
+ */
+static int hostdev_vlan(struct osvif_plan *p, bool representor, int *vlan, osvif_error_t *err)
+{
+        const struct osvif_network *net = p->vif->network;
+        int conf = p->conf->vf.vlan;
+
+        *vlan = conf;
+        /* with a representor, network.vlan is the OVS port's tag, as os-vif makes it */
+        if (!representor && net && has(&net->obj, "vlan")) {
+                if (conf >= 0 && conf != (int)net->vlan)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "vlan: %d and vif.network.vlan: %d differ", conf,
+                                               (int)net->vlan);
+                *vlan = (int)net->vlan;
+        }
+        if (p->conf->vf.vlan_qos > 0 && *vlan <= 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vlanQoS: %d needs a non-zero VLAN (\"vlan\" or "
+                                       "vif.network.vlan)",
+                                       p->conf->vf.vlan_qos);
+        return 0;
+}
+
+/*
+ * A representor the profile names: VIFPortProfileOVSRepresentor's representor_name (os-vif's
+ * older form), or a DatapathOffloadRepresentor's. Else HOSTDEV finds it in sysfs.
+ */
+static int representor_name(struct osvif_plan *p, struct osvif_step *s, osvif_error_t *err)
+{
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+        const struct osvif_datapath_offload *o = pp ? pp->datapath_offload : NULL;
+
+        if (!pp)
+                return 0;
+        if (pp->type == OSVIF_PROFILE_OVS_REPRESENTOR && has(&pp->obj, "representor_name"))
+                return osvif_plan_set_name(s->u.hostdev.representor_name,
+                                           sizeof(s->u.hostdev.representor_name),
+                                           pp->representor_name,
+                                           "vif.port_profile.representor_name", err);
+        if (o && o->type == OSVIF_OFFLOAD_REPRESENTOR && has(&o->obj, "representor_name"))
+                return osvif_plan_set_name(s->u.hostdev.representor_name,
+                                           sizeof(s->u.hostdev.representor_name),
+                                           o->representor_name,
+                                           "vif.port_profile.datapath_offload.representor_name",
+                                           err);
+        return 0;
+}
+
+static int build_hostdev(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_hostdev_ops);
+        const char *pci = p->req->device_id ? p->req->device_id : p->vif->dev_address;
+        const char *field = p->req->device_id ? "runtimeConfig.deviceID" : "vif.dev_address";
+        const struct osvif_conf *c = p->conf;
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+
+        if (!pci || !osvif_is_pci_address(pci))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: \"%s\" is not a PCI address (dddd:bb:ss.f)", field,
+                                       pci ? pci : "");
+        s->u.hostdev.representor = pp && (pp->type == OSVIF_PROFILE_OPENVSWITCH ||
+                                          pp->type == OSVIF_PROFILE_OVS_REPRESENTOR);
+        if (representor_name(p, s, err) < 0 ||
+            osvif_plan_set_name(s->u.hostdev.pci, sizeof(s->u.hostdev.pci), pci, field, err) < 0 ||
+            hostdev_vlan(p, s->u.hostdev.representor, &s->u.hostdev.vlan, err) < 0)
+                return -1;
+        s->u.hostdev.ethernet = p->vif->dev_type == OSVIF_HOSTDEV_ETHERNET;
+        s->u.hostdev.qos = c->vf.vlan_qos > 0 ? c->vf.vlan_qos : 0;
+        s->u.hostdev.spoofchk = c->vf.spoofchk;
+        s->u.hostdev.trust = c->vf.trust;
+        s->u.hostdev.link_state = c->vf.link_state;
+        s->u.hostdev.min_tx_rate = c->vf.min_tx_rate;
+        s->u.hostdev.max_tx_rate = c->vf.max_tx_rate;
+        p->no_pod_link = !s->u.hostdev.ethernet;
+        /* the port's name is the representor's, found by HOSTDEV when it runs */
+        return s->u.hostdev.representor ? add_ovs_port(p, "", err) : 0;
+}
+
 /* The rows served by a veth: the pod end goes with the host end */
 #define VETH_ROW                                                  \
         .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
@@ -214,13 +296,34 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .vif = OSVIF_VIF_HOSTDEVICE,
                 .profile = OSVIF_PROFILE_NONE,
                 .builds = "an SR-IOV VF handed to the pod",
+                .build = build_hostdev,
                 .required = { "dev_type", "dev_address" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
+                .result = OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_LENT,
         },
         {
                 .vif = OSVIF_VIF_HOSTDEVICE,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,
                 .builds = "an SR-IOV VF handed to the pod, its representor an OVS port",
-                .required = { "dev_type", "dev_address" },
+                .build = build_hostdev,
+                .required = { "dev_type", "dev_address", "network.bridge" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE |
+                         OSVIF_NEEDS_OVSDB,
+                .result = OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_LENT,
+        },
+        {
+                .vif = OSVIF_VIF_HOSTDEVICE,
+                .profile = OSVIF_PROFILE_OVS_REPRESENTOR,
+                .builds = "an SR-IOV VF handed to the pod, its representor (`representor_name`, "
+                          "else found in sysfs) an OVS port",
+                .build = build_hostdev,
+                .required = { "dev_type", "dev_address", "network.bridge" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE |
+                         OSVIF_NEEDS_OVSDB,
+                .result = OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_LENT,
         },
 };
 

@@ -39,6 +39,7 @@ enum osvif_pod_link {
         OSVIF_POD_LINK_NONE,      /* the row puts no link in the pod */
         OSVIF_POD_LINK_VETH_PEER, /* the peer of a host veth: deleting the host end takes it */
         OSVIF_POD_LINK_OWNED,     /* a link of its own, deleted by owner in the pod */
+        OSVIF_POD_LINK_LENT,      /* a host device lent to the pod (a VF): DEL gives it back */
 };
 
 struct osvif_mapping_row {

@@ -65,6 +65,16 @@ struct osvif_step {
                         bool isolate;
                         unsigned mtu_request;
                 } ovs_port;
+                struct {
+                        char pci[32];     /* runtimeConfig.deviceID, else vif.dev_address; "": a
+                                          sweep (every claim of the owner) */
+                        bool ethernet;    /* dev_type ethernet: the VF netdev goes to the pod */
+                        bool representor; /* an OVS profile: the VF's representor, a port */
+                        char representor_name[IF_NAMESIZE]; /* given by the profile; "": found
+                                                                in sysfs */
+                        /* PF-side settings (sriov-cni's keys, network.vlan); -1: leave alone */
+                        int vlan, qos, spoofchk, trust, link_state, min_tx_rate, max_tx_rate;
+                } hostdev;
         } u;
 };
 
@@ -85,6 +95,7 @@ struct osvif_plan {
         uint8_t mac[6];                /* pod interface MAC; chosen at random when not given */
         unsigned mtu;                  /* network.mtu; 0: the bridge's, else the kernel default */
         bool dad;                      /* keep IPv6 DAD (config "enableDad") */
+        bool no_pod_link;              /* the row's build decided: no POD_LINK/POD_L3 steps */
 
         /* L3 when no IPAM is configured: vif.network.subnets (or the ips capability) */
         struct osvif_cni_result *l3;

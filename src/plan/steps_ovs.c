@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "plan/hostdev_state.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -21,6 +22,18 @@ static const char *iface_id(const struct osvif_plan *p)
         return p->vif ? p->vif->id : NULL;
 }
 
+/* The step's port; a VF's representor (VIFHostDevice) is known once HOSTDEV has found it. */
+static const char *port_of(const struct osvif_exec *x, const struct osvif_step *s)
+{
+        return s->u.ovs_port.port[0] || !x->vf ? s->u.ovs_port.port : x->vf->representor;
+}
+
+/* attached-mac: the plan's, or the VF's own when the VIF gives none */
+static const uint8_t *mac_of(const struct osvif_exec *x)
+{
+        return x->vf && !x->plan->has_mac ? x->pod_mac : x->plan->mac;
+}
+
 static struct osvif_ovs_owner owner_of(const struct osvif_plan *p)
 {
         return (struct osvif_ovs_owner){ p->req->name, p->container_id, p->pod_ifname };
@@ -37,9 +50,9 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .bridge = s->u.ovs_port.bridge,
                 .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type
                                                                 : NULL,
-                .port = s->u.ovs_port.port,
+                .port = port_of(x, s),
                 .iface_id = iface_id(p),
-                .attached_mac = osvif_mac_format(p->mac, mac),
+                .attached_mac = osvif_mac_format(mac_of(x), mac),
                 .vm_uuid = p->container_id,
                 .owner = owner_of(p),
                 .tag = s->u.ovs_port.tag,
@@ -70,8 +83,10 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
         if (db)
-                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms, 0,
-                                   &ignored);
+                /* a representor's flags come back from ovs-vswitchd when it lets go of the
+                 * port: wait for that, so that HOSTDEV's undo has the last word */
+                osvif_ovs_del_port(db, port_of(x, s), x->plan->conf->ovsdb_timeout_ms,
+                                   x->vf ? OVS_SYNC_MS : 0, &ignored);
         osvif_error_clear(&ignored);
 }
 
@@ -93,7 +108,7 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         const struct osvif_plan *p = x->plan;
         struct osvif_ovs_port_info info = { 0 };
         struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
-        const char *port = s->u.ovs_port.port;
+        const char *port = port_of(x, s);
         int r = db ? osvif_ovs_get_port(db, port, p->conf->ovsdb_timeout_ms, &info, err) : -1;
 
         if (r <= 0) {
@@ -147,7 +162,9 @@ static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step
 {
         int r = osvif_json_add_string(o, "bridge", s->u.ovs_port.bridge);
 
-        r |= osvif_json_add_string(o, "port", s->u.ovs_port.port);
+        /* "": a VF's representor, found when HOSTDEV runs */
+        r |= osvif_json_add_string(o, "port",
+                                   s->u.ovs_port.port[0] ? s->u.ovs_port.port : "(representor)");
         if (s->u.ovs_port.tag >= 0)
                 r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
         return r;

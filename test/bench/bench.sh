@@ -93,6 +93,33 @@ for ((i = 0; i < RUNS; i++)); do
         echo "floor,DEL,$1,$2,$3" >>$RAW
 done
 
+# ---- an SR-IOV VF (VIFHostDevice): osvif against Debian's host-device plugin and the floor ----
+# Simulation "fake PCI tree": no SR-IOV hardware here, so a veth (vfbench) is the VF's netdev,
+# found by osvif under OSVIF_SYSFS_ROOT at 0000:0b:00.1 (a VF of 0000:0b:00.0, whose veth PF
+# reports no VFs: no PF-side settings); host-device moves the same veth by name.
+export OSVIF_SYSFS_ROOT=$T/sys
+mkdir -p $T/sys/bus/pci/devices/0000:0b:00.0/net/pfbench $T/sys/bus/pci/devices/0000:0b:00.1/net/vfbench
+ln -sfn ../0000:0b:00.1 $T/sys/bus/pci/devices/0000:0b:00.0/virtfn0
+ln -sfn ../0000:0b:00.0 $T/sys/bus/pci/devices/0000:0b:00.1/physfn
+ip link add pfbench type veth peer name pfbenchp
+ip link add vfbench mtu 1500 type veth peer name vfbenchp
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","vif":{"type":"hostdev","dev_type":"ethernet","dev_address":"0000:0b:00.1",
+ "network":{"mtu":1500,"subnets":[{"cidr":"10.94.0.0/16","gateway":"10.94.0.1","ips":["10.94.0.5"]}]}}}' >$T/osvif-vf.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"host-device","device":"vfbench",
+ "ipam":{"type":"static","addresses":[{"address":"10.94.0.5/16","gateway":"10.94.0.1"}],"routes":[{"dst":"0.0.0.0/0"}]}}' >$T/ref-vf.json
+ln -sf /usr/lib/cni/host-device $T/bin/host-device
+cycle "osvif hostdev, os-vif addresses" $T/osvif-vf.json
+cycle "reference host-device, static" $T/ref-vf.json
+echo "== floor vf ($RUNS cycles)" >&2
+for ((i = 0; i < RUNS; i++)); do
+        set -- $("$RUNNER" -- "$FLOOR" vfadd vfbench /run/netns/bpod eth0 10.94.0.5/16 10.94.0.1 1500 3>&1)
+        echo "floor vf,ADD,$1,$2,$3" >>$RAW
+        set -- $("$RUNNER" -- "$FLOOR" vfdel /run/netns/bpod eth0 vfbench 1500 3>&1)
+        echo "floor vf,DEL,$1,$2,$3" >>$RAW
+done
+ip link del vfbench
+ip link del pfbench
+
 # ---- Open vSwitch: osvif against os-vif's vsctl sequence ----
 ovs=0
 if [ "${OSVIF_BENCH_OVS:-1}" = 1 ] && command -v ovs-vswitchd >/dev/null; then

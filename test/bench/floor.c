@@ -10,6 +10,11 @@
  *
  *   floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY MTU
  *   floor del HOST_IF
+ *
+ * And those of a VIFHostDevice (an SR-IOV VF's netdev lent to the pod; a veth stands in):
+ *
+ *   floor vfadd DEV NETNS IFNAME ADDR/PREFIX GATEWAY MTU
+ *   floor vfdel NETNS IFNAME DEV MTU
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +26,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,12 +194,68 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         talk(fd, &r, "add route");
 }
 
+/* one request: link ifindex into namespace nsfd under a new name, with its MTU and alias */
+static void movelink_idx(int fd, int ifindex, int nsfd, const char *newname, unsigned mtu,
+                         const char *alias)
+{
+        struct req r;
+        struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        unsigned ns = (unsigned)nsfd;
+
+        ifi->ifi_index = ifindex;
+        put(&r, IFLA_NET_NS_FD, &ns, 4);
+        put(&r, IFLA_IFNAME, newname, strlen(newname) + 1);
+        put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_IFALIAS, alias, strlen(alias) + 1);
+        talk(fd, &r, "move link");
+}
+
+static int vf(char **argv)
+{
+        int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), pod, fd, idx;
+        bool add = strcmp(argv[1], "vfadd") == 0;
+
+        pod = open(argv[add ? 3 : 2], O_RDONLY | O_CLOEXEC);
+        if (host < 0 || pod < 0)
+                die("open netns");
+        if (!add) {
+                /* in the pod: back to the host under its own name, with its MTU */
+                if (setns(pod, CLONE_NEWNET) < 0)
+                        die("setns");
+                fd = rtnl();
+                idx = (int)if_nametoindex(argv[3]);
+                if (!idx)
+                        die("find the VF");
+                movelink_idx(fd, idx, host, argv[4], (unsigned)atoi(argv[5]), "");
+                return 0;
+        }
+        fd = rtnl();
+        idx = (int)if_nametoindex(argv[2]);
+        if (!idx)
+                die("find the VF");
+        movelink_idx(fd, idx, pod, "floortmp0", (unsigned)atoi(argv[7]), "osvif floor vf");
+        if (setns(pod, CLONE_NEWNET) < 0)
+                die("setns");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
+        close(fd);
+        fd = rtnl();
+        idx = (int)if_nametoindex("floortmp0");
+        setlink(fd, idx, argv[4], NULL, 0);
+        add_addr_route(fd, idx, argv[5], argv[6]);
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 1 };
         char alias[128];
         int host, pod, fd, br, idx;
 
+        if ((argc == 8 && strcmp(argv[1], "vfadd") == 0) ||
+            (argc == 6 && strcmp(argv[1], "vfdel") == 0))
+                return vf(argv);
         if (argc == 3 && strcmp(argv[1], "del") == 0) {
                 struct req r;
 
@@ -204,8 +266,10 @@ int main(int argc, char **argv)
                 return 0;
         }
         if (argc != 9 || strcmp(argv[1], "add") != 0) {
-                fprintf(stderr, "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
-                                "MTU | del HOST_IF\n");
+                fprintf(stderr,
+                        "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
+                        "MTU | del HOST_IF | vfadd DEV NETNS IFNAME ADDR/PREFIX GATEWAY MTU | "
+                        "vfdel NETNS IFNAME DEV MTU\n");
                 return 2;
         }
         host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -79,6 +79,10 @@ Test(mapping, requires_what_each_row_needs)
                        "vif.mode: missing, VIFVHostUser with VIFPortProfileOpenVSwitch needs it");
         assert_mapping("{\"type\":\"hostdev\",\"dev_type\":\"ethernet\"}",
                        "vif.dev_address: missing, VIFHostDevice needs it");
+        assert_mapping("{\"type\":\"hostdev\",\"dev_type\":\"ethernet\",\"dev_address\":\"0000:"
+                       "01:00.1\",\"port_profile\":{\"type\":\"openvswitch\"}}",
+                       "vif.network.bridge: missing, VIFHostDevice with "
+                       "VIFPortProfileOpenVSwitch needs it");
         /* and what they need is enough */
         assert_mapping("{\"type\":\"generic\"}", NULL);
         assert_mapping("{\"type\":\"ovs\",\"network\":{\"bridge\":\"b\"},\"port_profile\":{"
