@@ -38,6 +38,8 @@ static const char *const known_keys[] = {
         "ovsPortTimeout",
         "isolateVif",
         "enableDad",
+        "master",
+        "macvtap",
         "logFile",
         "logLevel",
         NULL,
@@ -68,6 +70,7 @@ void osvif_conf_free(void *p)
         free(conf->vif_annotation);
         free(conf->ovsdb);
         free(conf->log_file);
+        free(conf->direct_master);
         free(conf);
 }
 
@@ -88,6 +91,13 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
             osvif_json_get_bool(tree, NULL, "isolateVif", &c->isolate_vif, err) < 0 ||
             osvif_json_get_bool(tree, NULL, "enableDad", &c->enable_dad, err) < 0)
                 return -1;
+        if (osvif_json_dup_string(tree, NULL, "master", &c->direct_master, err) < 0 ||
+            osvif_json_get_bool(tree, NULL, "macvtap", &c->macvtap, err) < 0)
+                return -1;
+        if (c->direct_master && (!*c->direct_master || strlen(c->direct_master) >= 16 ||
+                                 strpbrk(c->direct_master, "/: \t\n")))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "master: \"%s\" is not an interface name", c->direct_master);
         r = osvif_json_get_int(tree, NULL, "ovsdbTimeout", 1, 600000, &v, err);
         if (r < 0)
                 return -1;

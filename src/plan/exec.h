@@ -48,6 +48,10 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
+        /* VIFDirect: the lower device, resolved once per invocation */
+        char lower[IF_NAMESIZE];
+        int lower_ifindex;
+        unsigned lower_mtu;
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];

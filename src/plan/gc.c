@@ -2,12 +2,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
+#include "util/lock.h"
 #include "util/log.h"
 
 /*
@@ -66,6 +68,37 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
+/*
+ * State files "<owner>.<kind>.json" (plan/steps_direct.c): what an attachment left on the
+ * host that no link or port shows, such as a port-profile association.
+ */
+static int from_state_files(struct attachments *a)
+{
+        DIR *d = opendir(osvif_state_dir());
+        struct dirent *e;
+        int r = 0;
+
+        if (!d)
+                return 0; /* no state dir: no state */
+        while (r == 0 && (e = readdir(d))) {
+                char name[256], *dot, *net, *cid, *ifname;
+                size_t n = strlen(e->d_name);
+
+                if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".json") != 0)
+                        continue;
+                memcpy(name, e->d_name, n - 5);
+                name[n - 5] = '\0';
+                dot = strrchr(name, '.');
+                if (!dot)
+                        continue;
+                *dot = '\0';
+                if (osvif_owner_parse(name, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                        r = remember(a, cid, ifname);
+        }
+        closedir(d);
+        return r;
+}
+
 static bool ovs_socket_present(const struct osvif_conf *conf)
 {
         struct stat st;
@@ -83,6 +116,7 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
 
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
                 return -1;
+        from_state_files(a);
         if (!ovs_socket_present(conf))
                 return 0;
         if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||

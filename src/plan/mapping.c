@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend/macvlan.h"
 #include "plan/build.h"
 #include "plan/mapping.h"
 
@@ -28,18 +29,18 @@ static int add_ovs_port(struct osvif_plan *p, const char *port, osvif_error_t *e
         const struct osvif_port_profile *pp = vif->port_profile;
         const struct osvif_network *net = vif->network;
         struct osvif_step *s = osvif_plan_push(p, &osvif_step_ovs_port_ops);
-        const char *bridge_field = vif->type == OSVIF_VIF_OPENVSWITCH && has(&vif->obj,
-                                                                              "bridge_name")
+        const char *bridge_field = vif->type == OSVIF_VIF_OPENVSWITCH &&
+                                                   has(&vif->obj, "bridge_name")
                                            ? "vif.bridge_name"
                                            : "vif.network.bridge";
 
-        if (osvif_plan_set_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge),
-                                ovs_bridge(vif), bridge_field, err) < 0 ||
-            osvif_plan_set_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port, "port",
-                                err) < 0 ||
-            (pp && osvif_plan_set_name(s->u.ovs_port.datapath_type,
-                                       sizeof(s->u.ovs_port.datapath_type), pp->datapath_type,
-                                       "vif.port_profile.datapath_type", err) < 0))
+        if (osvif_plan_set_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge), ovs_bridge(vif),
+                                bridge_field, err) < 0 ||
+            osvif_plan_set_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port, "port", err) <
+                    0 ||
+            (pp &&
+             osvif_plan_set_name(s->u.ovs_port.datapath_type, sizeof(s->u.ovs_port.datapath_type),
+                                 pp->datapath_type, "vif.port_profile.datapath_type", err) < 0))
                 return -1;
         s->u.ovs_port.tag = net && has(&net->obj, "vlan") && net->vlan > 0 ? (int)net->vlan : -1;
         s->u.ovs_port.isolate = p->conf->isolate_vif;
@@ -119,10 +120,50 @@ static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_
         return 0;
 }
 
+/*
+ * VIFDirect: the lower device named by the config ("master") or found from dev_address; the
+ * 802.1Qbh association first, so that a switch or driver that refuses it leaves nothing to
+ * undo in the pod.
+ */
+static int build_direct(struct osvif_plan *p, osvif_error_t *err)
+{
+        static const unsigned modes[] = {
+                [OSVIF_DIRECT_VEPA] = OSVIF_MACVLAN_VEPA,
+                [OSVIF_DIRECT_PASSTHROUGH] = OSVIF_MACVLAN_PASSTHRU,
+                [OSVIF_DIRECT_BRIDGE] = OSVIF_MACVLAN_BRIDGE,
+        };
+        const struct osvif_vif *vif = p->vif;
+        struct osvif_step *s, proto;
+
+        memset(&proto, 0, sizeof(proto));
+        if (p->conf->direct_master)
+                snprintf(proto.u.direct.lower, sizeof(proto.u.direct.lower), "%s",
+                         p->conf->direct_master);
+        else if (has(&vif->obj, "dev_address"))
+                snprintf(proto.u.direct.dev_address, sizeof(proto.u.direct.dev_address), "%s",
+                         vif->dev_address);
+        else
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vif.dev_address: missing, and the config names no "
+                                       "\"master\": VIFDirect needs its lower device");
+        proto.u.direct.mode = modes[vif->mode_direct];
+        proto.u.direct.macvtap = p->conf->macvtap;
+        if (vif->port_profile && vif->port_profile->type == OSVIF_PROFILE_8021QBH) {
+                s = osvif_plan_push(p, &osvif_step_qbh_ops);
+                s->u = proto.u;
+        }
+        s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+        s->u = proto.u;
+        return 0;
+}
+
 /* The rows served by a veth: the pod end goes with the host end */
 #define VETH_ROW                                                  \
         .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
         .pod_link = OSVIF_POD_LINK_VETH_PEER
+
+/* The rows served by a macvlan/macvtap of their own in the pod */
+#define DIRECT_ROW .result = OSVIF_RESULT_POD_LINK, .pod_link = OSVIF_POD_LINK_OWNED
 
 const struct osvif_mapping_row osvif_mapping[] = {
         {
@@ -166,13 +207,18 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_OVSDB,
                 VETH_ROW,
         },
-        /* valid, and not served by this version: code 110 on ADD */
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_NONE,
-                .builds = "macvlan/macvtap on the device at `dev_address`",
-                .required = { "dev_address", "mode" },
+                .builds = "a macvlan (macvtap with `\"macvtap\": true`) in the pod, in `mode` "
+                          "vepa, bridge or passthrough, on the device at `dev_address` (or "
+                          "`\"master\"`)",
+                .build = build_direct,
+                .required = { "mode" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
         },
+        /* valid, not served by this version (code 110 on ADD): lldpad's VDP */
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_8021QBG,
@@ -182,9 +228,14 @@ const struct osvif_mapping_row osvif_mapping[] = {
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_8021QBH,
-                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbh",
-                .required = { "dev_address", "mode" },
+                .builds = "the same, after an 802.1Qbh association of the lower device's port "
+                          "(`IFLA_PORT_SELF`: profile, instance and host UUIDs)",
+                .build = build_direct,
+                .required = { "mode", "port_profile.profile_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
+                DIRECT_ROW,
         },
+        /* valid, and not served by this version: code 110 on ADD */
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,
@@ -237,8 +288,8 @@ const struct osvif_mapping_row *osvif_mapping_find(enum osvif_vif_type vif,
 
 const struct osvif_mapping_row *osvif_mapping_of(const struct osvif_vif *vif)
 {
-        return osvif_mapping_find(vif->type, vif->port_profile ? vif->port_profile->type
-                                                               : OSVIF_PROFILE_NONE);
+        return osvif_mapping_find(vif->type,
+                                  vif->port_profile ? vif->port_profile->type : OSVIF_PROFILE_NONE);
 }
 
 /* One required field, "field" or "network.field" or "port_profile.field". */
@@ -291,8 +342,7 @@ static int missing(const struct osvif_vif *vif, const struct osvif_mapping_row *
                 p += len + (p[len] == '|');
         }
         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: missing, %s%s%s needs it",
-                               fields, osvif_vif_type_name(vif->type),
-                               row->profile ? " with " : "",
+                               fields, osvif_vif_type_name(vif->type), row->profile ? " with " : "",
                                row->profile ? osvif_profile_type_name(row->profile) : "");
 }
 

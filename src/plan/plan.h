@@ -65,6 +65,12 @@ struct osvif_step {
                         bool isolate;
                         unsigned mtu_request;
                 } ovs_port;
+                struct {
+                        char lower[IF_NAMESIZE]; /* config "master"; "": from dev_address */
+                        char dev_address[16];    /* PCI address of the lower device */
+                        unsigned mode;           /* enum osvif_macvlan_mode */
+                        bool macvtap;            /* config "macvtap": for VM sandboxes */
+                } direct;                        /* MACVLAN and QBH steps */
         } u;
 };
 

@@ -61,8 +61,7 @@ Test(mapping, refuses_a_pair_without_a_row)
 
 Test(mapping, requires_what_each_row_needs)
 {
-        assert_mapping("{\"type\":\"bridge\"}",
-                       "vif.bridge_name: missing, VIFBridge needs it");
+        assert_mapping("{\"type\":\"bridge\"}", "vif.bridge_name: missing, VIFBridge needs it");
         assert_mapping("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\"}}",
                        "vif.network.bridge: missing, VIFBridge with VIFPortProfileOpenVSwitch "
                        "needs it");
@@ -73,8 +72,14 @@ Test(mapping, requires_what_each_row_needs)
                        "\"port_profile\":{\"type\":\"openvswitch\"}}",
                        "vif.bridge_name: \"a\" and vif.network.bridge: \"b\" name different OVS "
                        "bridges");
-        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\"}",
-                       "vif.dev_address: missing, VIFDirect needs it");
+        assert_mapping("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\"}",
+                       "vif.mode: missing, VIFDirect needs it");
+        /* the lower device may come from the config ("master") instead: the plan decides */
+        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\"}", NULL);
+        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\",\"port_profile\":{\"type\":"
+                       "\"8021qbh\"}}",
+                       "vif.port_profile.profile_id: missing, VIFDirect with "
+                       "VIFPortProfile8021Qbh needs it");
         assert_mapping("{\"type\":\"vhostuser\",\"path\":\"/run/vhu.sock\",\"port_profile\":{"
                        "\"type\":\"openvswitch\"}}",
                        "vif.mode: missing, VIFVHostUser with VIFPortProfileOpenVSwitch needs it");
@@ -187,8 +192,9 @@ static bool in_enum(const cJSON *e, const char *name)
 {
         const cJSON *it;
 
-        cJSON_ArrayForEach(it, e) if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
-                return true;
+        cJSON_ArrayForEach(it, e)
+                if (cJSON_IsString(it) && strcmp(it->valuestring, name) == 0)
+                        return true;
         return false;
 }
 
@@ -197,8 +203,7 @@ static void assert_enum_known(const cJSON *e, const struct osvif_class *base, co
 {
         const cJSON *it;
 
-        cJSON_ArrayForEach(it, e)
-        {
+        cJSON_ArrayForEach(it, e) {
                 const struct osvif_class *c = osvif_class_by_name(it->valuestring);
 
                 if (!c)
