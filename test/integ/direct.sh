@@ -136,6 +136,24 @@ idx=$(ip netns exec p1 cat /sys/class/net/eth0/ifindex)
 conf bridge 41 "" ',"macvtap":true' | cni CHECK /run/netns/p1 eth0 cp1 || fail "CHECK macvtap"
 out=$(conf bridge 41 | cni CHECK /run/netns/p1 eth0 cp1) && fail "CHECK of a macvtap as a macvlan passed"
 echo "$out" | grep -q "is a macvtap, not a macvlan" || fail "CHECK kind: $out"
+# Kata's path: QEMU gets /dev/tap<ifindex> of the link it finds in the pod. A frame written
+# into it leaves on the lower device (a packet socket on the wire side sees it), and a frame
+# from the wire to the pod's MAC comes out of it.
+F="/usr/bin/python3 $OSVIF_SRCDIR/test/integ/macvtap_frames.py"
+SWP_MAC=$(ip netns exec sw cat /sys/class/net/swp/address)
+expect_frame() { # RECEIVER-COMMAND... ; then run $SEND; the receiver must print "got"
+        local fifo=$T/frames.out
+        "$@" >$fifo 2>&1 &
+        local pid=$!
+        for _ in $(seq 50); do grep -q ready $fifo && break; sleep 0.1; done
+        eval "$SEND" || fail "send: $SEND"
+        wait $pid || fail "frame not received by $*: $(cat $fifo)"
+        grep -q got $fifo || fail "receiver: $(cat $fifo)"
+}
+SEND="$F tap-send /dev/tap$idx $SWP_MAC 02:00:00:00:40:41 kata-out-$$"
+expect_frame ip netns exec sw $F sock-recv swp kata-out-$$
+SEND="ip netns exec sw $F sock-send swp 02:00:00:00:40:41 $SWP_MAC kata-in-$$"
+expect_frame $F tap-recv /dev/tap$idx kata-in-$$
 POD=p1 del bridge 41 "" ',"macvtap":true' >/dev/null || fail "DEL macvtap"
 [ -e "/dev/tap$idx" ] && fail "/dev/tap$idx left"
 
