@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/lldpad.h"
 #include "conf.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
@@ -40,6 +41,8 @@ static const char *const known_keys[] = {
         "enableDad",
         "master",
         "macvtap",
+        "lldpadPidFile",
+        "lldpadTimeout",
         "logFile",
         "logLevel",
         NULL,
@@ -71,6 +74,7 @@ void osvif_conf_free(void *p)
         free(conf->ovsdb);
         free(conf->log_file);
         free(conf->direct_master);
+        free(conf->lldpad_pid_file);
         free(conf);
 }
 
@@ -92,8 +96,14 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
             osvif_json_get_bool(tree, NULL, "enableDad", &c->enable_dad, err) < 0)
                 return -1;
         if (osvif_json_dup_string(tree, NULL, "master", &c->direct_master, err) < 0 ||
-            osvif_json_get_bool(tree, NULL, "macvtap", &c->macvtap, err) < 0)
+            osvif_json_get_bool(tree, NULL, "macvtap", &c->macvtap, err) < 0 ||
+            osvif_json_dup_string(tree, NULL, "lldpadPidFile", &c->lldpad_pid_file, err) < 0)
                 return -1;
+        r = osvif_json_get_int(tree, NULL, "lldpadTimeout", 1, 600000, &v, err);
+        if (r < 0)
+                return -1;
+        if (r > 0)
+                c->lldpad_timeout_ms = (int)v;
         if (c->direct_master && (!*c->direct_master || strlen(c->direct_master) >= 16 ||
                                  strpbrk(c->direct_master, "/: \t\n")))
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
@@ -255,6 +265,7 @@ void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, o
         }
         c->ovsdb_timeout_ms = OSVIF_DEFAULT_OVSDB_TIMEOUT_MS;
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
+        c->lldpad_timeout_ms = OSVIF_DEFAULT_LLDPAD_TIMEOUT_MS;
         c->log_level = -1;
         log_unknown_keys(tree);
         if (parse_options(tree, c, err) < 0 || pick_vif(tree, req, c, err) < 0)

@@ -38,6 +38,8 @@ struct osvif_conf {
         bool enable_dad;     /* keep IPv6 duplicate address detection in the pod */
         char *direct_master; /* VIFDirect: the lower device by name ("master"), NULL: dev_address */
         bool macvtap;        /* VIFDirect: a macvtap (VM sandboxes) instead of a macvlan */
+        char *lldpad_pid_file; /* 802.1Qbg: lldpad's pid file, NULL: the default */
+        int lldpad_timeout_ms; /* 802.1Qbg: bound on an association */
         char *log_file;
         int log_level; /* enum osvif_log_level */
 };

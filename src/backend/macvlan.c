@@ -64,8 +64,9 @@ static int put_macvlan(struct nl_msg *m, const struct osvif_macvlan_opts *o)
 int osvif_macvlan_add(struct osvif_nl *nl, const struct osvif_macvlan_opts *o,
                       const char *lower_name, osvif_error_t *err)
 {
-        _cleanup_nlmsg_ struct nl_msg *m =
-                link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, o->ifindex);
+        _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK,
+                                                    NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
+                                                    o->ifindex);
         const char *kind = o->macvtap ? "macvtap" : "macvlan";
         int r;
 
@@ -79,8 +80,7 @@ int osvif_macvlan_add(struct osvif_nl *nl, const struct osvif_macvlan_opts *o,
                                        "add %s \"%s\" on \"%s\" in mode %s: refused (a lower "
                                        "device in passthrough mode is held by one link only, "
                                        "and passthrough needs a device no other macvlan uses)",
-                                       kind, o->name, lower_name,
-                                       osvif_macvlan_mode_name(o->mode));
+                                       kind, o->name, lower_name, osvif_macvlan_mode_name(o->mode));
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "add %s \"%s\" on \"%s\"", kind, o->name,
                                       lower_name);
@@ -99,7 +99,8 @@ static int on_mode(struct nl_msg *msg, void *arg)
         struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *d[IFLA_MACVLAN_MAX + 1];
 
         if (h->nlmsg_type != RTM_NEWLINK ||
-            nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_LINKINFO] ||
+            nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
+            !tb[IFLA_LINKINFO] ||
             nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
             !li[IFLA_INFO_DATA] ||
             nla_parse_nested(d, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) < 0 ||
@@ -110,8 +111,7 @@ static int on_mode(struct nl_msg *msg, void *arg)
         return NL_OK;
 }
 
-int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode,
-                           osvif_error_t *err)
+int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode, osvif_error_t *err)
 {
         _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_GETLINK, 0, ifindex);
         struct mode_reply rep = { 0 };

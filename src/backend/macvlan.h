@@ -27,14 +27,14 @@ enum osvif_macvlan_mode {
 const char *osvif_macvlan_mode_name(unsigned mode);
 
 struct osvif_macvlan_opts {
-        const char *name;    /* in the target namespace */
-        bool macvtap;        /* kind "macvtap" (a /dev/tapN character device) else "macvlan" */
-        int lower;           /* ifindex of the lower device, in the socket's namespace */
-        unsigned mode;       /* enum osvif_macvlan_mode */
-        int netns_fd;        /* created directly in that namespace (IFLA_NET_NS_FD), -1: here */
-        int ifindex;         /* asked for at creation, 0: the kernel's choice */
-        const uint8_t *mac;  /* NULL: random (passthru: the kernel gives it the lower's) */
-        unsigned mtu;        /* 0: the lower device's */
+        const char *name;   /* in the target namespace */
+        bool macvtap;       /* kind "macvtap" (a /dev/tapN character device) else "macvlan" */
+        int lower;          /* ifindex of the lower device, in the socket's namespace */
+        unsigned mode;      /* enum osvif_macvlan_mode */
+        int netns_fd;       /* created directly in that namespace (IFLA_NET_NS_FD), -1: here */
+        int ifindex;        /* asked for at creation, 0: the kernel's choice */
+        const uint8_t *mac; /* NULL: random (passthru: the kernel gives it the lower's) */
+        unsigned mtu;       /* 0: the lower device's */
 };
 
 /*
@@ -59,8 +59,8 @@ enum osvif_port_request {
 
 /* An 802.1Qbh request for the device's own port (IFLA_PORT_SELF, no VF). */
 struct osvif_qbh_request {
-        int ifindex;           /* the lower device (a PF) */
-        const char *profile;   /* IFLA_PORT_PROFILE, NULL on disassociate */
+        int ifindex;                  /* the lower device (a PF) */
+        const char *profile;          /* IFLA_PORT_PROFILE, NULL on disassociate */
         const uint8_t *instance_uuid; /* 16 bytes, NULL: none */
         const uint8_t *host_uuid;     /* 16 bytes, NULL: none */
         uint8_t request;              /* enum osvif_port_request */

@@ -32,8 +32,8 @@ int osvif_sysfs_pci_netdev(const char *pci_addr, char ret[IF_NAMESIZE], osvif_er
         d = opendir(path);
         if (!d)
                 return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, errno,
-                                       "PCI device \"%s\" has no network device (%s: %s)",
-                                       pci_addr, path, strerror(errno));
+                                       "PCI device \"%s\" has no network device (%s: %s)", pci_addr,
+                                       path, strerror(errno));
         while ((e = readdir(d))) {
                 if (e->d_name[0] == '.')
                         continue;

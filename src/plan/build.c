@@ -169,7 +169,9 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
          * before the links they use, host links (a veth takes its pod end along) before
          * what may remain in the pod.
          */
-        osvif_plan_push(p, &osvif_step_qbh_ops); /* by its state file */
+        /* port-profile associations, by their state files */
+        osvif_plan_push(p, &osvif_step_qbh_ops);
+        osvif_plan_push(p, &osvif_step_qbg_ops);
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
         osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;

@@ -122,7 +122,7 @@ static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_
 
 /*
  * VIFDirect: the lower device named by the config ("master") or found from dev_address; the
- * 802.1Qbh association first, so that a switch or driver that refuses it leaves nothing to
+ * port profile's association (802.1Qbh, or 802.1Qbg through lldpad) first, so that a switch or driver that refuses it leaves nothing to
  * undo in the pod.
  */
 static int build_direct(struct osvif_plan *p, osvif_error_t *err)
@@ -148,8 +148,11 @@ static int build_direct(struct osvif_plan *p, osvif_error_t *err)
                                        "\"master\": VIFDirect needs its lower device");
         proto.u.direct.mode = modes[vif->mode_direct];
         proto.u.direct.macvtap = p->conf->macvtap;
-        if (vif->port_profile && vif->port_profile->type == OSVIF_PROFILE_8021QBH) {
-                s = osvif_plan_push(p, &osvif_step_qbh_ops);
+        if (vif->port_profile && (vif->port_profile->type == OSVIF_PROFILE_8021QBH ||
+                                  vif->port_profile->type == OSVIF_PROFILE_8021QBG)) {
+                s = osvif_plan_push(p, vif->port_profile->type == OSVIF_PROFILE_8021QBH
+                                               ? &osvif_step_qbh_ops
+                                               : &osvif_step_qbg_ops);
                 s->u = proto.u;
         }
         s = osvif_plan_push(p, &osvif_step_macvlan_ops);
@@ -218,12 +221,15 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
                 DIRECT_ROW,
         },
-        /* valid, not served by this version (code 110 on ADD): lldpad's VDP */
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_8021QBG,
-                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbg",
-                .required = { "dev_address", "mode" },
+                .builds = "the same, after an 802.1Qbg (VDP) association through lldpad: MAC, "
+                          "VLAN (`network.vlan`), VSI type and instance UUID",
+                .build = build_direct,
+                .required = { "mode", "port_profile.instance_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
+                DIRECT_ROW,
         },
         {
                 .vif = OSVIF_VIF_DIRECT,
