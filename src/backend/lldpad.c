@@ -28,16 +28,14 @@
 
 const char *osvif_port_response_name(unsigned code)
 {
-        static const char *const vdp[] = { "success",
-                                           "invalid format",
-                                           "insufficient resources",
-                                           "unused VTID",
-                                           "VTID violation",
-                                           "VTID version violation",
-                                           "out of sync" };
-        static const char *const profile[] = { "success",      "in progress",
-                                               "invalid",      "bad state",
-                                               "insufficient resources", "error" };
+        static const char *const vdp[] = {
+                "success",     "invalid format", "insufficient resources",
+                "unused VTID", "VTID violation", "VTID version violation",
+                "out of sync"
+        };
+        static const char *const profile[] = {
+                "success", "in progress", "invalid", "bad state", "insufficient resources", "error"
+        };
 
         if (code < ARRAY_SIZE(vdp))
                 return vdp[code];
@@ -215,8 +213,7 @@ static int find_response(struct nlmsghdr *h, size_t len, const uint8_t *uuid)
                 return VSI_ABSENT;
         nla_for_each_nested(a, tb[IFLA_VF_PORTS], rem)
         {
-                if (nla_type(a) != IFLA_VF_PORT ||
-                    nla_parse_nested(pt, IFLA_PORT_MAX, a, NULL) < 0)
+                if (nla_type(a) != IFLA_VF_PORT || nla_parse_nested(pt, IFLA_PORT_MAX, a, NULL) < 0)
                         continue;
                 if (!pt[IFLA_PORT_INSTANCE_UUID] || nla_len(pt[IFLA_PORT_INSTANCE_UUID]) < 16 ||
                     memcmp(nla_data(pt[IFLA_PORT_INSTANCE_UUID]), uuid, 16) != 0)
@@ -352,12 +349,13 @@ int osvif_qbg_associate(const char *pid_file, const struct osvif_qbg_request *q,
                 return osvif_error_set(err, OSVIF_ERR_NETLINK, 0,
                                        "802.1Qbg associate on \"%s\": the bridge answered %#x "
                                        "(%s)",
-                                       q->ifname, (unsigned)r, osvif_port_response_name((unsigned)r));
+                                       q->ifname, (unsigned)r,
+                                       osvif_port_response_name((unsigned)r));
         return refusal(q, "associate", r < 0 && r >= VSI_ABSENT ? ETIMEDOUT : -r, timeout_ms, err);
 }
 
-int osvif_qbg_disassociate(const char *pid_file, const struct osvif_qbg_request *q,
-                           int timeout_ms, osvif_error_t *err)
+int osvif_qbg_disassociate(const char *pid_file, const struct osvif_qbg_request *q, int timeout_ms,
+                           osvif_error_t *err)
 {
         struct conn c = { .fd = -1, .pid_file = pid_file };
         _cleanup_nlmsg_ struct nl_msg *m = NULL;

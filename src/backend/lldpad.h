@@ -55,7 +55,7 @@ int osvif_qbg_associate(const char *pid_file, const struct osvif_qbg_request *q,
  * Disassociate, waiting for lldpad's acknowledgement only. Returns 1 when lldpad is not
  * running (it holds no association then), 0 when done, -1 with *err.
  */
-int osvif_qbg_disassociate(const char *pid_file, const struct osvif_qbg_request *q,
-                           int timeout_ms, osvif_error_t *err);
+int osvif_qbg_disassociate(const char *pid_file, const struct osvif_qbg_request *q, int timeout_ms,
+                           osvif_error_t *err);
 
 #endif

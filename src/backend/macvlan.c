@@ -2,6 +2,8 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <netlink/attr.h>
@@ -42,6 +44,11 @@ static int oom(osvif_error_t *err)
         return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
 }
 
+const char *osvif_macvlan_kind(const struct osvif_macvlan_opts *o)
+{
+        return o->vlan_id ? "vlan" : o->macvtap ? "macvtap" : "macvlan";
+}
+
 static int put_macvlan(struct nl_msg *m, const struct osvif_macvlan_opts *o)
 {
         struct nlattr *li, *data;
@@ -52,9 +59,10 @@ static int put_macvlan(struct nl_msg *m, const struct osvif_macvlan_opts *o)
             (o->mtu && nla_put_u32(m, IFLA_MTU, o->mtu) < 0) ||
             (o->netns_fd >= 0 && nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)o->netns_fd) < 0) ||
             !(li = nla_nest_start(m, IFLA_LINKINFO)) ||
-            nla_put_string(m, IFLA_INFO_KIND, o->macvtap ? "macvtap" : "macvlan") < 0 ||
+            nla_put_string(m, IFLA_INFO_KIND, osvif_macvlan_kind(o)) < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
-            nla_put_u32(m, IFLA_MACVLAN_MODE, o->mode) < 0)
+            (o->vlan_id ? nla_put_u16(m, IFLA_VLAN_ID, (uint16_t)o->vlan_id)
+                        : nla_put_u32(m, IFLA_MACVLAN_MODE, o->mode)) < 0)
                 return -1;
         nla_nest_end(m, data);
         nla_nest_end(m, li);
@@ -67,15 +75,18 @@ int osvif_macvlan_add(struct osvif_nl *nl, const struct osvif_macvlan_opts *o,
         _cleanup_nlmsg_ struct nl_msg *m = link_msg(RTM_NEWLINK,
                                                     NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
                                                     o->ifindex);
-        const char *kind = o->macvtap ? "macvtap" : "macvlan";
+        const char *kind = osvif_macvlan_kind(o);
+        struct ifinfomsg *ifi;
         int r;
 
         if (!m || put_macvlan(m, o) < 0)
                 return oom(err);
+        ifi = nlmsg_data(nlmsg_hdr(m));
+        ifi->ifi_flags = ifi->ifi_change = o->up ? IFF_UP : 0;
         r = osvif_nl_transact(nl, m);
         /* macvlan_common_newlink: passthru wants the lower device to itself, and no one
          * joins a lower device held in passthru */
-        if (r == -EINVAL && !nl->ext_msg[0])
+        if (r == -EINVAL && !nl->ext_msg[0] && !o->vlan_id)
                 return osvif_error_set(err, OSVIF_ERR_EXISTS, EINVAL,
                                        "add %s \"%s\" on \"%s\" in mode %s: refused (a lower "
                                        "device in passthrough mode is held by one link only, "
@@ -97,16 +108,20 @@ static int on_mode(struct nl_msg *msg, void *arg)
         struct mode_reply *rep = arg;
         struct nlmsghdr *h = nlmsg_hdr(msg);
         struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *d[IFLA_MACVLAN_MAX + 1];
+        bool vlan;
 
         if (h->nlmsg_type != RTM_NEWLINK ||
             nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
             !tb[IFLA_LINKINFO] ||
             nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
-            !li[IFLA_INFO_DATA] ||
-            nla_parse_nested(d, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) < 0 ||
-            !d[IFLA_MACVLAN_MODE])
+            !li[IFLA_INFO_KIND] || !li[IFLA_INFO_DATA] ||
+            nla_parse_nested(d, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) < 0)
                 return NL_OK;
-        rep->mode = nla_get_u32(d[IFLA_MACVLAN_MODE]);
+        /* IFLA_VLAN_ID and IFLA_MACVLAN_MODE are both attribute 1 of their kind's data */
+        vlan = strcmp(nla_get_string(li[IFLA_INFO_KIND]), "vlan") == 0;
+        if (!d[vlan ? IFLA_VLAN_ID : IFLA_MACVLAN_MODE])
+                return NL_OK;
+        rep->mode = vlan ? nla_get_u16(d[IFLA_VLAN_ID]) : nla_get_u32(d[IFLA_MACVLAN_MODE]);
         rep->found = 1;
         return NL_OK;
 }

@@ -29,6 +29,8 @@ const char *osvif_macvlan_mode_name(unsigned mode);
 struct osvif_macvlan_opts {
         const char *name;   /* in the target namespace */
         bool macvtap;       /* kind "macvtap" (a /dev/tapN character device) else "macvlan" */
+        unsigned vlan_id;   /* not 0: an 802.1Q VLAN device (kind "vlan") with that id instead */
+        bool up;            /* up from creation */
         int lower;          /* ifindex of the lower device, in the socket's namespace */
         unsigned mode;      /* enum osvif_macvlan_mode */
         int netns_fd;       /* created directly in that namespace (IFLA_NET_NS_FD), -1: here */
@@ -45,9 +47,14 @@ struct osvif_macvlan_opts {
 int osvif_macvlan_add(struct osvif_nl *nl, const struct osvif_macvlan_opts *o,
                       const char *lower_name, osvif_error_t *err);
 
-/* The mode of a macvlan/macvtap (IFLA_MACVLAN_MODE): 1 and *ret_mode, 0 when none, -1. */
-int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode,
-                           osvif_error_t *err);
+/*
+ * The mode of a macvlan/macvtap (IFLA_MACVLAN_MODE) or the id of a VLAN device
+ * (IFLA_VLAN_ID): 1 and *ret, 0 when the link has neither, -1.
+ */
+int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret, osvif_error_t *err);
+
+/* The kind of link the options make ("macvlan", "macvtap", "vlan"). */
+const char *osvif_macvlan_kind(const struct osvif_macvlan_opts *o);
 
 /* IFLA_PORT_REQUEST values (linux/if_link.h PORT_REQUEST_*) */
 enum osvif_port_request {

@@ -172,6 +172,7 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         /* port-profile associations, by their state files */
         osvif_plan_push(p, &osvif_step_qbh_ops);
         osvif_plan_push(p, &osvif_step_qbg_ops);
+        osvif_plan_push(p, &osvif_step_vlan_dev_ops); /* shared VLAN devices: our records */
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
         osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;

@@ -155,9 +155,48 @@ static int build_direct(struct osvif_plan *p, osvif_error_t *err)
                                                : &osvif_step_qbg_ops);
                 s->u = proto.u;
         }
+        if (has(&vif->obj, "vlan_name")) {
+                const struct osvif_network *net = vif->network;
+
+                if (osvif_plan_set_name(proto.u.direct.vlan_dev, sizeof(proto.u.direct.vlan_dev),
+                                        vif->vlan_name, "vif.vlan_name", err) < 0)
+                        return -1;
+                if (net && has(&net->obj, "vlan") && net->vlan > 0)
+                        proto.u.direct.vlan = (unsigned)net->vlan;
+                s = osvif_plan_push(p, &osvif_step_vlan_dev_ops);
+                s->u = proto.u;
+        }
         s = osvif_plan_push(p, &osvif_step_macvlan_ops);
         s->u = proto.u;
         return 0;
+}
+
+/* kuryr-kubernetes' nested VIFs: the pod's link on the VM's own NIC, which only the config
+ * can name (kuryr's own config calls it link_iface) */
+static int nested_lower(struct osvif_plan *p, struct osvif_step *s, osvif_error_t *err)
+{
+        if (!p->conf->direct_master)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "master: missing, %s needs the VM's NIC named",
+                                       osvif_vif_type_name(p->vif->type));
+        snprintf(s->u.direct.lower, sizeof(s->u.direct.lower), "%s", p->conf->direct_master);
+        return 0;
+}
+
+static int build_macvlan_nested(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+
+        s->u.direct.mode = OSVIF_MACVLAN_BRIDGE;
+        return nested_lower(p, s, err);
+}
+
+static int build_vlan_nested(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+
+        s->u.direct.vlan_id = (unsigned)p->vif->vlan_id;
+        return nested_lower(p, s, err);
 }
 
 /* The rows served by a veth: the pod end goes with the host end */
@@ -242,6 +281,25 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 DIRECT_ROW,
         },
         /* valid, and not served by this version: code 110 on ADD */
+        {
+                .vif = OSVIF_VIF_VLAN_NESTED,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "kuryr's nested VLAN: a VLAN device `vlan_id` on the VM's NIC "
+                          "(`\"master\"`), created in the pod",
+                .build = build_vlan_nested,
+                .required = { "vlan_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
+        },
+        {
+                .vif = OSVIF_VIF_MACVLAN_NESTED,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "kuryr's nested macvlan: a macvlan in bridge mode on the VM's NIC "
+                          "(`\"master\"`), in the pod",
+                .build = build_macvlan_nested,
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
+        },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,

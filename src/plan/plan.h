@@ -66,11 +66,15 @@ struct osvif_step {
                         unsigned mtu_request;
                 } ovs_port;
                 struct {
-                        char lower[IF_NAMESIZE]; /* config "master"; "": from dev_address */
-                        char dev_address[16];    /* PCI address of the lower device */
-                        unsigned mode;           /* enum osvif_macvlan_mode */
-                        bool macvtap;            /* config "macvtap": for VM sandboxes */
-                } direct;                        /* MACVLAN and QBH steps */
+                        char lower[IF_NAMESIZE];    /* config "master"; "": from dev_address */
+                        char dev_address[16];       /* PCI address of the lower device */
+                        char vlan_dev[IF_NAMESIZE]; /* VIFDirect vlan_name: a shared VLAN
+                                                       device on the lower one, "": none */
+                        unsigned vlan;              /* its id, when osvif creates it */
+                        unsigned mode;              /* enum osvif_macvlan_mode */
+                        unsigned vlan_id;           /* VIFVlanNested: a VLAN device in the pod */
+                        bool macvtap;               /* config "macvtap": for VM sandboxes */
+                } direct;                           /* QBH, QBG, VLAN and MACVLAN steps */
         } u;
 };
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -150,6 +151,7 @@ static int create_link(struct osvif_exec *x, const struct osvif_step *s, osvif_e
         struct osvif_macvlan_opts o = {
                 .name = p->pod_tmpname,
                 .macvtap = s->u.direct.macvtap,
+                .vlan_id = s->u.direct.vlan_id,
                 .lower = x->lower_ifindex,
                 .mode = s->u.direct.mode,
                 .netns_fd = x->pod_ns,
@@ -245,7 +247,9 @@ static int macvlan_check(struct osvif_exec *x, const struct osvif_step *s, size_
                          osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
-        const char *kind = s->u.direct.macvtap ? "macvtap" : "macvlan";
+        const char *kind = s->u.direct.vlan_id   ? "vlan"
+                           : s->u.direct.macvtap ? "macvtap"
+                                                 : "macvlan";
         struct osvif_link_info info;
         struct osvif_nl *nl;
         unsigned mode = 0;
@@ -263,7 +267,11 @@ static int macvlan_check(struct osvif_exec *x, const struct osvif_step *s, size_
                                        r ? (info.kind[0] ? info.kind : "device") : "", kind);
         if (osvif_macvlan_get_mode(nl, info.ifindex, &mode, err) < 0)
                 return -1;
-        if (mode != s->u.direct.mode)
+        if (s->u.direct.vlan_id && mode != s->u.direct.vlan_id)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "vlan \"%s\" has VLAN id %u, not %u", p->pod_ifname, mode,
+                                       s->u.direct.vlan_id);
+        if (!s->u.direct.vlan_id && mode != s->u.direct.mode)
                 return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "%s \"%s\" is in mode %s, not %s",
                                        kind, p->pod_ifname, osvif_macvlan_mode_name(mode),
                                        osvif_macvlan_mode_name(s->u.direct.mode));
@@ -292,8 +300,17 @@ static int direct_describe(const struct osvif_plan *p, const struct osvif_step *
                 r |= osvif_json_add_string(o, "devAddress", s->u.direct.dev_address);
         if (s->ops == &osvif_step_qbh_ops || s->ops == &osvif_step_qbg_ops)
                 return r;
-        r |= osvif_json_add_string(o, "kind", s->u.direct.macvtap ? "macvtap" : "macvlan");
-        r |= osvif_json_add_string(o, "mode", osvif_macvlan_mode_name(s->u.direct.mode));
+        if (s->u.direct.vlan_dev[0])
+                r |= osvif_json_add_string(o, "vlanDevice", s->u.direct.vlan_dev);
+        if (s->ops == &osvif_step_vlan_dev_ops)
+                return r | (s->u.direct.vlan ? osvif_json_add_int(o, "vlan", s->u.direct.vlan) : 0);
+        if (s->u.direct.vlan_id) {
+                r |= osvif_json_add_string(o, "kind", "vlan");
+                r |= osvif_json_add_int(o, "vlan", s->u.direct.vlan_id);
+        } else {
+                r |= osvif_json_add_string(o, "kind", s->u.direct.macvtap ? "macvtap" : "macvlan");
+                r |= osvif_json_add_string(o, "mode", osvif_macvlan_mode_name(s->u.direct.mode));
+        }
         r |= osvif_json_add_string(o, "pod", p->pod_tmpname);
         r |= osvif_json_add_string(o, "netns", p->req->netns);
         return r;
@@ -306,6 +323,237 @@ const struct osvif_step_ops osvif_step_macvlan_ops = {
         .apply = macvlan_apply,
         .undo = macvlan_undo,
         .check = macvlan_check,
+};
+
+/* ---- VLAN: VIFDirect's vlan_name, a VLAN device on the host shared by its pods ---- */
+
+#define VLAN_LOCK_TIMEOUT_MS 30000
+#define VLAN_MARK "osvif-vlan" /* alias of the VLAN devices osvif made (not an owner: shared) */
+
+/*
+ * Who uses a shared VLAN device: one state file "<owner>.vlan.json" per attachment, naming
+ * it. Each user's record is its own atomic file, so no count can be torn; the device goes when
+ * the last record naming it goes. Both happen under the device's lock.
+ */
+struct vlan_users {
+        const char *device;
+        unsigned n;
+};
+
+static int count_user(const char *path, void *data)
+{
+        struct vlan_users *u = data;
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char buf[1024];
+        size_t n;
+        _cleanup_cjson_ cJSON *doc = NULL;
+        const cJSON *d;
+
+        if (!f)
+                return 0;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        buf[n] = '\0';
+        doc = cJSON_ParseWithLength(buf, n);
+        d = cJSON_GetObjectItemCaseSensitive(doc, "device");
+        if (cJSON_IsString(d) && strcmp(d->valuestring, u->device) == 0)
+                u->n++;
+        return 0;
+}
+
+static void foreach_vlan_record(int (*fn)(const char *path, void *data), void *data)
+{
+        DIR *d = opendir(osvif_state_dir());
+        struct dirent *e;
+
+        if (!d)
+                return;
+        while ((e = readdir(d))) {
+                size_t n = strlen(e->d_name);
+                char path[4096];
+
+                if (n < 10 || strcmp(e->d_name + n - 10, ".vlan.json") != 0)
+                        continue;
+                snprintf(path, sizeof(path), "%s/%s", osvif_state_dir(), e->d_name);
+                fn(path, data);
+        }
+        closedir(d);
+}
+
+static int lock_vlan(struct osvif_lock *l, const char *device, osvif_error_t *err)
+{
+        char key[64];
+
+        snprintf(key, sizeof(key), "vlan-%s", device);
+        return osvif_lock_take(l, key, VLAN_LOCK_TIMEOUT_MS, err);
+}
+
+/* Under the device's lock, after our record is gone: delete it if osvif made it and no one
+ * else uses it. A device someone else made is never deleted. */
+static int release_vlan(struct osvif_nl *nl, const char *device, osvif_error_t *err)
+{
+        struct vlan_users u = { device, 0 };
+        struct osvif_link_info info;
+        int r;
+
+        foreach_vlan_record(count_user, &u);
+        if (u.n > 0)
+                return 0;
+        r = osvif_link_get(nl, device, 0, &info, err);
+        if (r <= 0)
+                return r;
+        if (strncmp(info.alias, VLAN_MARK " ", strlen(VLAN_MARK) + 1) != 0)
+                return 0;
+        return osvif_link_del(nl, info.ifindex, err);
+}
+
+static int vlan_record(const struct osvif_plan *p, const char *device, const char *lower,
+                       osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *st = cJSON_CreateObject();
+
+        if (!st || osvif_json_add_string(st, "device", device) < 0 ||
+            osvif_json_add_string(st, "lower", lower) < 0)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        return state_write(p, "vlan", st, err);
+}
+
+/* Create the device, or join it: 0 with x->created[i] telling which. */
+static int vlan_ensure(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                       struct osvif_link_info *ret, osvif_error_t *err)
+{
+        const char *dev = s->u.direct.vlan_dev;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_macvlan_opts o = {
+                .name = dev,
+                .vlan_id = s->u.direct.vlan,
+                .lower = x->lower_ifindex,
+                .netns_fd = -1,
+                .up = true,
+        };
+        char mark[256];
+        int r = osvif_link_get(x->host_nl, dev, 0, ret, err);
+
+        if (r != 0)
+                return r < 0 ? -1 : 0;
+        if (!s->u.direct.vlan)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vif.vlan_name: \"%s\" does not exist, and without "
+                                       "vif.network.vlan osvif cannot create it",
+                                       dev);
+        if (osvif_macvlan_add(x->host_nl, &o, x->lower, err) < 0)
+                return -1;
+        x->created[i] = true;
+        snprintf(mark, sizeof(mark), VLAN_MARK " %s", x->plan->req->name);
+        c.alias = mark;
+        if (osvif_link_change_by_name(x->host_nl, dev, &c, err) < 0)
+                return -1;
+        r = osvif_link_get(x->host_nl, dev, 0, ret, err);
+        if (r == 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                       "VLAN device \"%s\" vanished at once", dev);
+        return r < 0 ? -1 : 0;
+}
+
+static void vlan_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i);
+
+static int vlan_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                      osvif_error_t *err)
+{
+        _cleanup_lock_ struct osvif_lock l = OSVIF_LOCK_INIT;
+        struct osvif_link_info info;
+
+        if (resolve_lower(x, s, err) < 0 || lock_vlan(&l, s->u.direct.vlan_dev, err) < 0)
+                return -1;
+        /* the record first: a DEL after a kill releases what this ADD may have made */
+        if (vlan_record(x->plan, s->u.direct.vlan_dev, x->lower, err) < 0)
+                return -1;
+        if (vlan_ensure(x, s, i, &info, err) < 0) {
+                osvif_lock_release(&l);
+                vlan_undo(x, s, i);
+                return -1;
+        }
+        /* the macvlan goes on the VLAN device */
+        memcpy(x->lower, info.name, sizeof(x->lower));
+        x->lower_ifindex = info.ifindex;
+        x->lower_mtu = info.mtu;
+        return 0;
+}
+
+static void vlan_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        _cleanup_lock_ struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        if (lock_vlan(&l, s->u.direct.vlan_dev, &ignored) == 0) {
+                state_remove(x->plan, "vlan");
+                release_vlan(x->host_nl, s->u.direct.vlan_dev, &ignored);
+        }
+        osvif_error_clear(&ignored);
+}
+
+static int vlan_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                      osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *st = NULL;
+        struct osvif_link_info info;
+        unsigned id = 0;
+        int r;
+
+        if (resolve_lower(x, s, err) < 0)
+                return -1;
+        r = osvif_link_get(x->host_nl, s->u.direct.vlan_dev, 0, &info, err);
+        if (r < 0)
+                return -1;
+        if (r == 0 || strcmp(info.kind, "vlan") != 0 || info.link != x->lower_ifindex)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "VLAN device \"%s\" on \"%s\" is missing",
+                                       s->u.direct.vlan_dev, x->lower);
+        if (s->u.direct.vlan && (osvif_macvlan_get_mode(x->host_nl, info.ifindex, &id, err) < 0 ||
+                                 id != s->u.direct.vlan))
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "VLAN device \"%s\" has VLAN id %u, not %u",
+                                       s->u.direct.vlan_dev, id, s->u.direct.vlan);
+        r = state_read(x->plan, "vlan", &st, err);
+        if (r <= 0)
+                return r < 0 ? -1
+                             : osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "this attachment is not recorded as a user of "
+                                               "VLAN device \"%s\"",
+                                               s->u.direct.vlan_dev);
+        memcpy(x->lower, info.name, sizeof(x->lower));
+        x->lower_ifindex = info.ifindex;
+        x->lower_mtu = info.mtu;
+        return 0;
+}
+
+/* By the record alone (no VIF on a sweep): which device, then release it. */
+static int vlan_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
+{
+        _cleanup_lock_ struct osvif_lock l = OSVIF_LOCK_INIT;
+        _cleanup_cjson_ cJSON *st = NULL;
+        const char *dev = NULL;
+        int r = state_read(x->plan, "vlan", &st, err);
+
+        if (r <= 0)
+                return r;
+        if (osvif_json_get_string(st, "state", "device", &dev, err) < 0 || !dev ||
+            strlen(dev) >= IF_NAMESIZE)
+                return osvif_error_set(err, OSVIF_ERR_STATE, EINVAL,
+                                       "VLAN state of \"%s\" names no device", x->plan->owner);
+        if (lock_vlan(&l, dev, err) < 0)
+                return -1;
+        state_remove(x->plan, "vlan");
+        return release_vlan(x->host_nl, dev, err);
+}
+
+const struct osvif_step_ops osvif_step_vlan_dev_ops = {
+        .name = "vlan",
+        .describe = direct_describe,
+        .apply = vlan_apply,
+        .undo = vlan_undo,
+        .check = vlan_check,
+        .teardown = vlan_teardown,
 };
 
 /* ---- QBH: 802.1Qbh association of the lower device's port (IFLA_PORT_SELF) ---- */

@@ -179,6 +179,30 @@ link_of p1 | grep -q "mtu 1450 .*fa:16:3e:00:00:61.*macvlan mode vepa" || fail "
 echo "$prim" | cni CHECK /run/netns/p1 eth0 cprim || fail "CHECK primitive"
 echo "$prim" | cni DEL /run/netns/p1 eth0 cprim >/dev/null || fail "DEL primitive"
 
+# ---- kuryr-kubernetes' VIFMacvlanNested: a macvlan in bridge mode on the VM's NIC ----
+# kuryr is not in Debian: its class is declared here as kuryr declares it (fields vif_name, on
+# os-vif's VIFBase, version 1.0, namespace os_vif), and real oslo serialises it
+kuryr=$(/usr/bin/python3 -c '
+import json, os_vif
+from os_vif import objects as O
+from oslo_versionedobjects import base, fields
+os_vif.objects.register_all()
+@base.VersionedObjectRegistry.register
+class VIFMacvlanNested(O.vif.VIFBase):
+    VERSION = "1.0"
+    fields = {"vif_name": fields.StringField()}
+net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", subnets=O.subnet.SubnetList(objects=[
+    O.subnet.Subnet(cidr="10.40.0.0/24", ips=O.fixed_ip.FixedIPList(objects=[O.fixed_ip.FixedIP(address="10.40.0.65")]))]))
+v = VIFMacvlanNested(id="3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a65", address="fa:16:3e:00:00:65", plugin="noop",
+                     vif_name="tap3f2a9c6e-1b", network=net)
+print(json.dumps({"cniVersion": "1.1.0", "name": "dnet", "type": "osvif", "master": "eno1", "vif": v.obj_to_primitive()}))') || fail "kuryr class"
+echo "$kuryr" | cni ADD /run/netns/p1 eth0 ckuryr >/dev/null || fail "ADD VIFMacvlanNested"
+link_of p1 | grep -q "eth0@if$(cat /sys/class/net/eno1/ifindex):.*fa:16:3e:00:00:65.*macvlan mode bridge" || fail "VIFMacvlanNested: $(link_of p1)"
+ip -n p1 -o addr show eth0 | grep -q 10.40.0.65/24 || fail "VIFMacvlanNested: no address"
+echo "$kuryr" | cni CHECK /run/netns/p1 eth0 ckuryr || fail "CHECK VIFMacvlanNested"
+echo "$kuryr" | cni DEL /run/netns/p1 eth0 ckuryr >/dev/null || fail "DEL VIFMacvlanNested"
+ip -n p1 link show eth0 >/dev/null 2>&1 && fail "VIFMacvlanNested left its link"
+
 # ---- refusals leave the host as it was ----
 before=$(snapshot --netns p1 --netns sw)
 refuse() { # CODE GREP, conf on stdin

@@ -424,3 +424,46 @@ Test(plan, direct_needs_a_lower_device)
         osvif_error_clear(&err);
         fixture_free(&f);
 }
+
+Test(plan, direct_on_a_vlan_device_and_kuryrs_nested_vifs)
+{
+        static const char *const vlan[] = { "vlan", "macvlan", "pod-link", "pod-l3" };
+        static const char *const nested[] = { "macvlan", "pod-link", "pod-l3" };
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        /* VIFDirect.vlan_name: a shared VLAN device (id network.vlan) under the macvlan */
+        build_ok(NET("{\"type\":\"direct\",\"dev_address\":\"0000:03:00.0\",\"mode\":\"bridge\","
+                     "\"vlan_name\":\"eno1.100\",\"network\":{\"vlan\":100}}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, vlan, ARRAY_SIZE(vlan));
+        cr_assert_str_eq(f.plan->steps[0].u.direct.vlan_dev, "eno1.100");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan, 100);
+        cr_assert_str_eq(f.plan->steps[1].u.direct.dev_address, "0000:03:00.0");
+        fixture_free(&f);
+
+        /* kuryr's VIFVlanNested: a VLAN device of its own in the pod, on the VM's NIC */
+        build_ok(NET("{\"type\":\"VIFVlanNested\",\"vlan_id\":42}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 42);
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "ens3");
+        fixture_free(&f);
+
+        /* kuryr's VIFMacvlanNested: a macvlan in bridge mode */
+        build_ok(NET("{\"type\":\"macvlan_nested\"}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 4, "MACVLAN_MODE_BRIDGE");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 0);
+        fixture_free(&f);
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"macvlan_nested\"}", ""), &f, &err), -1);
+        cr_assert_str_eq(err.msg, "master: missing, VIFMacvlanNested needs the VM's NIC named");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+        cr_assert_eq(build("ADD", NET("{\"type\":\"vlan_nested\",\"vlan_id\":4095}", ""), &f, &err),
+                     -1);
+        cr_assert_str_eq(err.msg, "vif.vlan_id: 4095 is not in [1, 4094]");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+}
