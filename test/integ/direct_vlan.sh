@@ -130,6 +130,11 @@ net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", subnets=O.sub
 v = VIFVlanNested(id="3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a41", address="fa:16:3e:00:00:41", plugin="noop",
                   vif_name="tap3f2a9c6e-1b", vlan_id=300, network=net)
 print(json.dumps({"cniVersion": "1.1.0", "name": "vnet", "type": "osvif", "master": "eno1", "vif": v.obj_to_primitive()}))') || fail "kuryr class"
+for n in 0 1 2; do # macvlan (the VLAN device), pod-link, pod-l3
+        out=$(echo "$nested" | OSVIF_FAULT_STEP=$n cni ADD /run/netns/p1 eth0 cn) && fail "nested fault $n"
+        expect_error 100 "$out" "nested fault $n"
+        assert_same_snapshot "$before" "$(snapshot --netns p1 --netns p2 --netns sw)" "nested fault before step $n"
+done
 echo "$nested" | cni ADD /run/netns/p1 eth0 cn >/dev/null || fail "ADD VIFVlanNested"
 l=$(ip -n p1 -d -o link show eth0)
 echo "$l" | grep -q "eth0@if$(cat /sys/class/net/eno1/ifindex):.*fa:16:3e:00:00:41.*vlan protocol 802.1Q id 300" || fail "VIFVlanNested: $l"
@@ -139,11 +144,10 @@ ip netns exec p1 ping -c 2 -W 3 10.61.0.1 >/dev/null || fail "VIFVlanNested cann
 echo "$nested" | cni CHECK /run/netns/p1 eth0 cn || fail "CHECK VIFVlanNested"
 echo "$nested" | sed 's/"vlan_id": 300/"vlan_id": 301/' | cni CHECK /run/netns/p1 eth0 cn >$T/out && fail "CHECK passed with another vlan_id"
 grep -q 'has VLAN id 300, not 301' $T/out || fail "CHECK vlan_id: $(cat $T/out)"
-for n in 0 1 2; do # a fault before each step of a second pod's ADD
-        out=$(echo "$nested" | OSVIF_FAULT_STEP=$n cni ADD /run/netns/p2 eth0 cn2) && fail "nested fault $n"
-        expect_error 100 "$out" "nested fault $n"
-        ip -n p2 -o link show | grep -q -v " lo:" && fail "nested fault $n left a link in p2"
-done
+# one VLAN id per NIC (the kernel's rule, across namespaces): a second pod is refused, cleanly
+out=$(echo "$nested" | cni ADD /run/netns/p2 eth0 cn2) && fail "two VLAN devices with one id on eno1"
+expect_error 103 "$out" "VLAN id taken"
+ip -n p2 -o link show | grep -q -v " lo:" && fail "the refused ADD left a link in p2"
 echo "$nested" | cni DEL /run/netns/p1 eth0 cn >/dev/null || fail "DEL VIFVlanNested"
 assert_same_snapshot "$before" "$(snapshot --netns p1 --netns p2 --netns sw)" "after VIFVlanNested"
 echo "direct_vlan: ok"
