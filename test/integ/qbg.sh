@@ -73,7 +73,7 @@ echo "$vsis" | grep -q "mode = assoc" || fail "station lldpad has no association
 echo "$vsis" | grep -q "uuid = ${UUID%??}11" || fail "station: wrong instance: $vsis"
 echo "$vsis" | grep -q "filter = 0-02:00:00:00:50:11" || fail "station: VLAN 0 and the VIF's MAC: $vsis"
 echo "$vsis" | grep -q "typeid = 513" || fail "station: VSI type: $vsis"
-for _ in $(seq 20); do bridge_saw 3 "${UUID%??}11" && break; sleep 0.1; done
+for _ in $(seq 20); do bridge_saw 3 "${UUID%??}11" && grep -q "vdp22br_addvsi:swp" $T/bridge.log && break; sleep 0.1; done
 bridge_saw 3 "${UUID%??}11" || fail "the bridge's lldpad never saw the association"
 grep -q "vdp22br_addvsi:swp" $T/bridge.log || fail "the bridge's lldpad added no VSI"
 ip -n p1 -d link show eth0 | grep -q "macvlan mode vepa" || fail "no macvlan in the pod"
