@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "backend/ovs.h"
+#include "backend/lldpad.h"
 #include "conf.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
@@ -44,6 +45,10 @@ static const char *const known_keys[] = {
         "isolateVif",
         "enableDad",
         "ipamTimeout", /* read by cni/ (request_conf.c), which runs IPAM */
+        "master",
+        "macvtap",
+        "lldpadPidFile",
+        "lldpadTimeout",
         "logFile",
         "logLevel",
         /* VIFHostDevice: PF-side VF settings, as sriov-cni spells them */
@@ -83,6 +88,8 @@ void osvif_conf_free(void *p)
         osvif_pod_vif_policy_clear(&conf->pod_vif);
         free(conf->ovsdb);
         free(conf->log_file);
+        free(conf->direct_master);
+        free(conf->lldpad_pid_file);
         free(conf);
 }
 
@@ -114,6 +121,19 @@ static int parse_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t 
             osvif_json_get_bool(tree, NULL, "isolateVif", &c->isolate_vif, err) < 0 ||
             osvif_json_get_bool(tree, NULL, "enableDad", &c->enable_dad, err) < 0)
                 return -1;
+        if (osvif_json_dup_string(tree, NULL, "master", &c->direct_master, err) < 0 ||
+            osvif_json_get_bool(tree, NULL, "macvtap", &c->macvtap, err) < 0 ||
+            osvif_json_dup_string(tree, NULL, "lldpadPidFile", &c->lldpad_pid_file, err) < 0)
+                return -1;
+        r = osvif_json_get_int(tree, NULL, "lldpadTimeout", 1, 600000, &v, err);
+        if (r < 0)
+                return -1;
+        if (r > 0)
+                c->lldpad_timeout_ms = (int)v;
+        if (c->direct_master && (!*c->direct_master || strlen(c->direct_master) >= 16 ||
+                                 strpbrk(c->direct_master, "/: \t\n")))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "master: \"%s\" is not an interface name", c->direct_master);
         r = osvif_json_get_int(tree, NULL, "ovsdbTimeout", 1, 600000, &v, err);
         if (r < 0)
                 return -1;
@@ -413,6 +433,7 @@ static void *conf_parse(const cJSON *tree, const struct osvif_cni_request *req, 
         }
         c->ovsdb_timeout_ms = OSVIF_DEFAULT_OVSDB_TIMEOUT_MS;
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
+        c->lldpad_timeout_ms = OSVIF_DEFAULT_LLDPAD_TIMEOUT_MS;
         c->log_level = -1;
         if (parse_options(tree, c, err) < 0 || parse_vf_options(tree, c, err) < 0)
                 return NULL;

@@ -38,8 +38,12 @@ struct osvif_conf {
         char *ovsdb; /* NULL: OSVIF_OVSDB_DEFAULT, then the fallback */
         int ovsdb_timeout_ms;
         int ovs_port_timeout_ms;
-        bool isolate_vif; /* os-vif's isolate_vif: new OVS ports in VLAN 4095 */
-        bool enable_dad;  /* keep IPv6 duplicate address detection in the pod */
+        bool isolate_vif;    /* os-vif's isolate_vif: new OVS ports in VLAN 4095 */
+        bool enable_dad;     /* keep IPv6 duplicate address detection in the pod */
+        char *direct_master; /* VIFDirect: the lower device by name ("master"), NULL: dev_address */
+        bool macvtap;        /* VIFDirect: a macvtap (VM sandboxes) instead of a macvlan */
+        char *lldpad_pid_file; /* 802.1Qbg: lldpad's pid file, NULL: the default */
+        int lldpad_timeout_ms; /* 802.1Qbg: bound on an association */
         char *log_file;
         int log_level; /* enum osvif_log_level */
         /* VIFHostDevice: PF-side VF settings, sriov-cni's keys and meanings; -1 when unset */

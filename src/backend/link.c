@@ -49,6 +49,8 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
                 ret->mtu = nla_get_u32(tb[IFLA_MTU]);
         if (tb[IFLA_MASTER])
                 ret->master = (int)nla_get_u32(tb[IFLA_MASTER]);
+        if (tb[IFLA_LINK])
+                ret->link = (int)nla_get_u32(tb[IFLA_LINK]);
         if (tb[IFLA_LINK_NETNSID])
                 ret->link_netnsid = (int)nla_get_s32(tb[IFLA_LINK_NETNSID]);
         if (tb[IFLA_LINKINFO] &&

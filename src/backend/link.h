@@ -43,6 +43,7 @@ struct osvif_link_info {
         unsigned mtu;
         unsigned flags;   /* IFF_* */
         int master;       /* ifindex of the master, 0 when none */
+        int link;         /* IFLA_LINK: the lower device (macvlan, vlan), 0 when none */
         int link_netnsid; /* IFLA_LINK_NETNSID, -1 when none */
 };
 

@@ -169,6 +169,10 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
          * before the links they use, host links (a veth takes its pod end along) before
          * what may remain in the pod.
          */
+        /* port-profile associations, by their state files */
+        osvif_plan_push(p, &osvif_step_qbh_ops);
+        osvif_plan_push(p, &osvif_step_qbg_ops);
+        osvif_plan_push(p, &osvif_step_vlan_dev_ops); /* shared VLAN devices: our records */
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
         /* a VF lent to the pod goes back before the pod's links go, after its representor's

@@ -51,6 +51,10 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
+        /* VIFDirect: the lower device, resolved once per invocation */
+        char lower[IF_NAMESIZE];
+        int lower_ifindex;
+        unsigned lower_mtu;
 
         /* HOSTDEV (steps_hostdev.c): the VF's claim and what was found; NULL when none */
         struct osvif_hostdev_state *vf;

@@ -2,11 +2,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
 #include "plan/hostdev_state.h"
 #include "util/cleanup.h"
+#include "util/state.h"
 
 /*
  * GC finds attachments by owner only: the alias on host links, the external_ids on OVS
@@ -65,6 +67,37 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
+/*
+ * State files "<owner>.<kind>.json" (plan/steps_direct.c): what an attachment left on the
+ * host that no link or port shows, such as a port-profile association.
+ */
+static int from_state_files(struct attachments *a)
+{
+        DIR *d = opendir(osvif_state_dir());
+        struct dirent *e;
+        int r = 0;
+
+        if (!d)
+                return 0; /* no state dir: no state */
+        while (r == 0 && (e = readdir(d))) {
+                char name[256], *dot, *net, *cid, *ifname;
+                size_t n = strlen(e->d_name);
+
+                if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".json") != 0)
+                        continue;
+                memcpy(name, e->d_name, n - 5);
+                name[n - 5] = '\0';
+                dot = strrchr(name, '.');
+                if (!dot)
+                        continue;
+                *dot = '\0';
+                if (osvif_owner_parse(name, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                        r = remember(a, cid, ifname);
+        }
+        closedir(d);
+        return r;
+}
+
 /* A VF's claim (sriov-cni#349: no VF stays claimed by an attachment that is gone). */
 static int from_claim(const struct osvif_hostdev_state *st, void *data)
 {
@@ -87,6 +120,7 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
             osvif_hostdev_state_foreach(from_claim, a, err) < 0)
                 return -1;
+        from_state_files(a);
         if (osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
         if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||

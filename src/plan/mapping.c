@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend/macvlan.h"
 #include "plan/build.h"
 #include "plan/mapping.h"
 
@@ -201,10 +202,92 @@ static int build_hostdev(struct osvif_plan *p, osvif_error_t *err)
         return s->u.hostdev.representor ? add_ovs_port(p, "", err) : 0;
 }
 
+/*
+ * VIFDirect: the lower device named by the config ("master") or found from dev_address; the
+ * port profile's association (802.1Qbh, or 802.1Qbg through lldpad) first, so that a switch or driver that refuses it leaves nothing to
+ * undo in the pod.
+ */
+static int build_direct(struct osvif_plan *p, osvif_error_t *err)
+{
+        static const unsigned modes[] = {
+                [OSVIF_DIRECT_VEPA] = OSVIF_MACVLAN_VEPA,
+                [OSVIF_DIRECT_PASSTHROUGH] = OSVIF_MACVLAN_PASSTHRU,
+                [OSVIF_DIRECT_BRIDGE] = OSVIF_MACVLAN_BRIDGE,
+        };
+        const struct osvif_vif *vif = p->vif;
+        struct osvif_step *s, proto;
+
+        memset(&proto, 0, sizeof(proto));
+        if (p->conf->direct_master)
+                snprintf(proto.u.direct.lower, sizeof(proto.u.direct.lower), "%s",
+                         p->conf->direct_master);
+        else if (has(&vif->obj, "dev_address"))
+                snprintf(proto.u.direct.dev_address, sizeof(proto.u.direct.dev_address), "%s",
+                         vif->dev_address);
+        else
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vif.dev_address: missing, and the config names no "
+                                       "\"master\": VIFDirect needs its lower device");
+        proto.u.direct.mode = modes[vif->mode_direct];
+        proto.u.direct.macvtap = p->conf->macvtap;
+        if (vif->port_profile && (vif->port_profile->type == OSVIF_PROFILE_8021QBH ||
+                                  vif->port_profile->type == OSVIF_PROFILE_8021QBG)) {
+                s = osvif_plan_push(p, vif->port_profile->type == OSVIF_PROFILE_8021QBH
+                                               ? &osvif_step_qbh_ops
+                                               : &osvif_step_qbg_ops);
+                s->u = proto.u;
+        }
+        if (has(&vif->obj, "vlan_name")) {
+                const struct osvif_network *net = vif->network;
+
+                if (osvif_plan_set_name(proto.u.direct.vlan_dev, sizeof(proto.u.direct.vlan_dev),
+                                        vif->vlan_name, "vif.vlan_name", err) < 0)
+                        return -1;
+                if (net && has(&net->obj, "vlan") && net->vlan > 0)
+                        proto.u.direct.vlan = (unsigned)net->vlan;
+                s = osvif_plan_push(p, &osvif_step_vlan_dev_ops);
+                s->u = proto.u;
+        }
+        s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+        s->u = proto.u;
+        return 0;
+}
+
+/* kuryr-kubernetes' nested VIFs: the pod's link on the VM's own NIC, which only the config
+ * can name (kuryr's own config calls it link_iface) */
+static int nested_lower(struct osvif_plan *p, struct osvif_step *s, osvif_error_t *err)
+{
+        if (!p->conf->direct_master)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "master: missing, %s needs the VM's NIC named",
+                                       osvif_vif_type_name(p->vif->type));
+        snprintf(s->u.direct.lower, sizeof(s->u.direct.lower), "%s", p->conf->direct_master);
+        return 0;
+}
+
+static int build_macvlan_nested(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+
+        s->u.direct.mode = OSVIF_MACVLAN_BRIDGE;
+        return nested_lower(p, s, err);
+}
+
+static int build_vlan_nested(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *s = osvif_plan_push(p, &osvif_step_macvlan_ops);
+
+        s->u.direct.vlan_id = (unsigned)p->vif->vlan_id;
+        return nested_lower(p, s, err);
+}
+
 /* The rows served by a veth: the pod end goes with the host end */
 #define VETH_ROW                                                  \
         .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
         .pod_link = OSVIF_POD_LINK_VETH_PEER
+
+/* The rows served by a macvlan/macvtap of their own in the pod */
+#define DIRECT_ROW .result = OSVIF_RESULT_POD_LINK, .pod_link = OSVIF_POD_LINK_OWNED
 
 const struct osvif_mapping_row osvif_mapping[] = {
         {
@@ -248,24 +331,56 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_OVSDB,
                 VETH_ROW,
         },
-        /* valid, and not served by this version: code 110 on ADD */
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_NONE,
-                .builds = "macvlan/macvtap on the device at `dev_address`",
-                .required = { "dev_address", "mode" },
+                .builds = "a macvlan (macvtap with `\"macvtap\": true`) in the pod, in `mode` "
+                          "vepa, bridge or passthrough, on the device at `dev_address` (or "
+                          "`\"master\"`)",
+                .build = build_direct,
+                .required = { "mode" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
         },
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_8021QBG,
-                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbg",
-                .required = { "dev_address", "mode" },
+                .builds = "the same, after an 802.1Qbg (VDP) association through lldpad: MAC, "
+                          "VLAN (`network.vlan`), VSI type and instance UUID",
+                .build = build_direct,
+                .required = { "mode", "port_profile.instance_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
+                DIRECT_ROW,
         },
         {
                 .vif = OSVIF_VIF_DIRECT,
                 .profile = OSVIF_PROFILE_8021QBH,
-                .builds = "macvlan/macvtap on the device at `dev_address`, associated by 802.1Qbh",
-                .required = { "dev_address", "mode" },
+                .builds = "the same, after an 802.1Qbh association of the lower device's port "
+                          "(`IFLA_PORT_SELF`: profile, instance and host UUIDs)",
+                .build = build_direct,
+                .required = { "mode", "port_profile.profile_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
+                DIRECT_ROW,
+        },
+        /* valid, and not served by this version: code 110 on ADD */
+        {
+                .vif = OSVIF_VIF_VLAN_NESTED,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "kuryr's nested VLAN: a VLAN device `vlan_id` on the VM's NIC "
+                          "(`\"master\"`), created in the pod",
+                .build = build_vlan_nested,
+                .required = { "vlan_id" },
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
+        },
+        {
+                .vif = OSVIF_VIF_MACVLAN_NESTED,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "kuryr's nested macvlan: a macvlan in bridge mode on the VM's NIC "
+                          "(`\"master\"`), in the pod",
+                .build = build_macvlan_nested,
+                .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                DIRECT_ROW,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,

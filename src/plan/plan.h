@@ -75,6 +75,16 @@ struct osvif_step {
                         /* PF-side settings (sriov-cni's keys, network.vlan); -1: leave alone */
                         int vlan, qos, spoofchk, trust, link_state, min_tx_rate, max_tx_rate;
                 } hostdev;
+                struct {
+                        char lower[IF_NAMESIZE];    /* config "master"; "": from dev_address */
+                        char dev_address[16];       /* PCI address of the lower device */
+                        char vlan_dev[IF_NAMESIZE]; /* VIFDirect vlan_name: a shared VLAN
+                                                       device on the lower one, "": none */
+                        unsigned vlan;              /* its id, when osvif creates it */
+                        unsigned mode;              /* enum osvif_macvlan_mode */
+                        unsigned vlan_id;           /* VIFVlanNested: a VLAN device in the pod */
+                        bool macvtap;               /* config "macvtap": for VM sandboxes */
+                } direct;                           /* QBH, QBG, VLAN and MACVLAN steps */
         } u;
 };
 

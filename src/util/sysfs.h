@@ -2,7 +2,10 @@
 #ifndef OSVIF_SYSFS_H
 #define OSVIF_SYSFS_H
 
+#include <net/if.h>
 #include <stddef.h>
+
+#include "util/error.h"
 
 /*
  * sysfs, read through a root that tests can move: $OSVIF_SYSFS_ROOT, default /sys (read like
@@ -36,5 +39,13 @@ int osvif_sysfs_list(const char *path, int (*fn)(const char *name, void *userdat
 
 /* The first line of a sysfs attribute, without its newline. 0, or a negative errno. */
 int osvif_sysfs_read(const char *path, char *buf, size_t size);
+
+/*
+ * The netdev of the PCI device `pci_addr` (dddd:bb:ss.f): the one entry of
+ * <root>/bus/pci/devices/<addr>/net/. Returns 0 with ret filled; -1 with *err:
+ * OSVIF_ERR_NOT_FOUND when the device or its netdev is absent, OSVIF_ERR_UNSUPPORTED when it
+ * has several netdevs (which one to use cannot be told from the address).
+ */
+int osvif_sysfs_pci_netdev(const char *pci_addr, char ret[IF_NAMESIZE], osvif_error_t *err);
 
 #endif

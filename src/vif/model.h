@@ -43,6 +43,8 @@ enum osvif_vif_type {
         OSVIF_VIF_VHOSTUSER,
         OSVIF_VIF_HOSTDEVICE,
         OSVIF_VIF_NESTED_DPDK,
+        OSVIF_VIF_VLAN_NESTED,    /* kuryr-kubernetes' */
+        OSVIF_VIF_MACVLAN_NESTED, /* kuryr-kubernetes' */
         OSVIF_VIF_TYPE_COUNT,
 };
 
@@ -199,6 +201,7 @@ struct osvif_vif {
         char *dev_address; /* Direct, HostDevice: PCI address */
         enum osvif_direct_mode mode_direct;
         char *vlan_name; /* Direct */
+        int64_t vlan_id; /* VlanNested */
         char *path;      /* VHostUser: socket path */
         enum osvif_vhostuser_mode mode_vhostuser;
         enum osvif_hostdev_type dev_type;

@@ -110,6 +110,10 @@ int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_erro
         if (vif->type == OSVIF_VIF_BRIDGE && vif->bridge_name &&
             check_ifname(path, "bridge_name", vif->bridge_name, err) < 0)
                 return -1;
+        /* 0 and 4095 are reserved by 802.1Q */
+        if (vif->type == OSVIF_VIF_VLAN_NESTED && has(&vif->obj, "vlan_id") &&
+            range(path, "vlan_id", vif->vlan_id, 1, 4094, err) < 0)
+                return -1;
         if (vif->network && check_network(vif->network, path, err) < 0)
                 return -1;
         if (vif->network && check_fixed_ips(vif->network, path, err) < 0)

@@ -12,8 +12,9 @@
 const char *osvif_vif_type_name(enum osvif_vif_type t)
 {
         static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
-                "VIFGeneric",   "VIFBridge",     "VIFOpenVSwitch", "VIFDirect",
-                "VIFVHostUser", "VIFHostDevice", "VIFNestedDPDK",
+                "VIFGeneric",    "VIFBridge",     "VIFOpenVSwitch",
+                "VIFDirect",     "VIFVHostUser",  "VIFHostDevice",
+                "VIFNestedDPDK", "VIFVlanNested", "VIFMacvlanNested",
         };
 
         return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";

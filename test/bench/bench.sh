@@ -35,7 +35,7 @@ isolate "$0" "$@"
 T=/run/osvif-test
 mkdir -p $T/ipam $T/bin
 install -m 0755 "$OSVIF_BIN" $T/bin/osvif
-for p in bridge host-local static; do ln -sf /usr/lib/cni/$p $T/bin/$p; done
+for p in bridge macvlan host-local static; do ln -sf /usr/lib/cni/$p $T/bin/$p; done
 export CNI_PATH=$T/bin
 RAW=$T/raw.csv
 echo "subject,verb,wall_us,cpu_us,maxrss_kb" >$RAW
@@ -119,6 +119,28 @@ for ((i = 0; i < RUNS; i++)); do
 done
 ip link del vfbench
 ip link del pfbench
+# ---- VIFDirect: a macvlan in the pod on a lower device, beside the reference macvlan plugin
+# with static IPAM and the floor's macvlan (the "NIC" is a veth, up at both ends: the cost
+# measured is the plugins', not the wire's) ----
+ip link add benchnic type veth peer name benchnicp
+ip link set benchnicp up
+ip link set benchnic up
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","master":"benchnic","vif":{"type":"direct","mode":"bridge",
+ "network":{"mtu":1500,"subnets":[{"cidr":"10.94.0.0/16","gateway":"10.94.0.1","ips":["10.94.0.5"]}]}}}' >$T/osvif-direct.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","master":"benchnic","vif":{"type":"direct","mode":"bridge",
+ "network":{"mtu":1500}},"ipam":'"$static"'}' >$T/osvif-direct-static.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"macvlan","master":"benchnic","mode":"bridge","mtu":1500,"ipam":'"$static"'}' >$T/ref-macvlan.json
+cycle "osvif direct, os-vif addresses" $T/osvif-direct.json
+cycle "osvif direct, static" $T/osvif-direct-static.json
+cycle "reference macvlan, static" $T/ref-macvlan.json
+echo "== floor macvlan ($RUNS cycles)" >&2
+for ((i = 0; i < RUNS; i++)); do
+        set -- $("$RUNNER" -- "$FLOOR" addmv benchnic /run/netns/bpod eth0 10.94.0.5/16 10.94.0.1 1500 3>&1)
+        echo "floor macvlan,ADD,$1,$2,$3" >>$RAW
+        set -- $("$RUNNER" -- "$FLOOR" delmv /run/netns/bpod eth0 3>&1)
+        echo "floor macvlan,DEL,$1,$2,$3" >>$RAW
+done
+ip link del benchnic
 
 # ---- Open vSwitch: osvif against os-vif's vsctl sequence ----
 ovs=0

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 *
+ * and the same for a VIFDirect macvlan (bridge mode) made in the pod on a lower device:
+ *
+ *   floor addmv LOWER NETNS IFNAME ADDR/PREFIX GATEWAY MTU
+ *   floor delmv NETNS IFNAME
+ */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* setns() */
 #endif
@@ -144,6 +149,29 @@ static void add_veth(int fd, const char *host, int master, const char *tmp,
         talk(fd, &r, "add veth");
 }
 
+/* the macvlan created in the pod's namespace on the lower device of ours: one request */
+static void add_macvlan(int fd, int lower, const char *tmp, const unsigned char *mac, unsigned mtu,
+                        int nsfd)
+{
+        struct req r;
+        size_t li, data;
+        unsigned ns = (unsigned)nsfd, mode = MACVLAN_MODE_BRIDGE;
+
+        body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        put(&r, IFLA_IFNAME, tmp, strlen(tmp) + 1);
+        put(&r, IFLA_LINK, &lower, 4);
+        put(&r, IFLA_ADDRESS, mac, 6);
+        put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_NET_NS_FD, &ns, 4);
+        li = put(&r, IFLA_LINKINFO, NULL, 0);
+        put(&r, IFLA_INFO_KIND, "macvlan", 8);
+        data = put(&r, IFLA_INFO_DATA, NULL, 0);
+        put(&r, IFLA_MACVLAN_MODE, &mode, 4);
+        end(&r, data);
+        end(&r, li);
+        talk(fd, &r, "add macvlan");
+}
+
 /* by index; with ifindex 0 the kernel finds the link by `name` instead of renaming it */
 static void setlink(int fd, int ifindex, const char *name, const char *alias, int up)
 {
@@ -247,12 +275,69 @@ static int vf(char **argv)
         return 0;
 }
 
+static void pod_side(int fd, const char *tmp, const char *ifname, const char *alias,
+                     const char *cidr, const char *gw)
+{
+        int idx;
+
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
+        idx = (int)if_nametoindex(tmp);
+        setlink(fd, idx, ifname, alias, 0);
+        add_addr_route(fd, idx, cidr, gw);
+}
+
+static int macvlan_main(int argc, char **argv)
+{
+        static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 2 };
+        char alias[128];
+        int host, pod, fd, lower;
+
+        if (argc == 4 && strcmp(argv[1], "delmv") == 0) {
+                struct req r;
+
+                pod = open(argv[2], O_RDONLY | O_CLOEXEC);
+                if (pod < 0 || setns(pod, CLONE_NEWNET) < 0)
+                        die("netns");
+                fd = rtnl();
+                body(&r, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+                put(&r, IFLA_IFNAME, argv[3], strlen(argv[3]) + 1);
+                talk(fd, &r, "delete link");
+                return 0;
+        }
+        if (argc != 8) {
+                fprintf(stderr, "usage: floor addmv LOWER NETNS IFNAME ADDR/PREFIX GATEWAY MTU\n");
+                return 2;
+        }
+        host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        pod = open(argv[3], O_RDONLY | O_CLOEXEC);
+        if (host < 0 || pod < 0)
+                die("open netns");
+        fd = rtnl();
+        lower = (int)if_nametoindex(argv[2]);
+        if (!lower)
+                die("lower device");
+        add_macvlan(fd, lower, "floortmp0", mac, (unsigned)atoi(argv[7]), pod);
+        snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[2], argv[4]);
+        if (setns(pod, CLONE_NEWNET) < 0)
+                die("setns");
+        close(fd);
+        fd = rtnl();
+        pod_side(fd, "floortmp0", argv[4], alias, argv[5], argv[6]);
+        if (setns(host, CLONE_NEWNET) < 0)
+                die("setns back");
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 1 };
         char alias[128];
         int host, pod, fd, br, idx;
 
+        if (argc > 1 && (strcmp(argv[1], "addmv") == 0 || strcmp(argv[1], "delmv") == 0))
+                return macvlan_main(argc, argv);
         if ((argc == 8 && strcmp(argv[1], "vfadd") == 0) ||
             (argc == 6 && strcmp(argv[1], "vfdel") == 0))
                 return vf(argv);
@@ -269,7 +354,7 @@ int main(int argc, char **argv)
                 fprintf(stderr,
                         "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
                         "MTU | del HOST_IF | vfadd DEV NETNS IFNAME ADDR/PREFIX GATEWAY MTU | "
-                        "vfdel NETNS IFNAME DEV MTU\n");
+                        "vfdel NETNS IFNAME DEV MTU | addmv ... | delmv ...\n");
                 return 2;
         }
         host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

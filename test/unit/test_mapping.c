@@ -72,8 +72,14 @@ Test(mapping, requires_what_each_row_needs)
                        "\"port_profile\":{\"type\":\"openvswitch\"}}",
                        "vif.bridge_name: \"a\" and vif.network.bridge: \"b\" name different OVS "
                        "bridges");
-        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\"}",
-                       "vif.dev_address: missing, VIFDirect needs it");
+        assert_mapping("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\"}",
+                       "vif.mode: missing, VIFDirect needs it");
+        /* the lower device may come from the config ("master") instead: the plan decides */
+        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\"}", NULL);
+        assert_mapping("{\"type\":\"direct\",\"mode\":\"vepa\",\"port_profile\":{\"type\":"
+                       "\"8021qbh\"}}",
+                       "vif.port_profile.profile_id: missing, VIFDirect with "
+                       "VIFPortProfile8021Qbh needs it");
         assert_mapping("{\"type\":\"vhostuser\",\"path\":\"/run/vhu.sock\",\"port_profile\":{"
                        "\"type\":\"openvswitch\"}}",
                        "vif.mode: missing, VIFVHostUser with VIFPortProfileOpenVSwitch needs it");

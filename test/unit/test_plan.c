@@ -123,13 +123,13 @@ Test(plan, refuses_what_this_version_cannot_plug)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build("ADD",
-                           NET("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":"
-                               "\"vepa\"}",
+                           NET("{\"type\":\"hostdev\",\"dev_type\":\"generic\",\"dev_address\":"
+                               "\"0000:01:00.1\"}",
                                ""),
                            &f, &err),
                      -1);
         cr_assert_eq(err.code, OSVIF_ERR_UNSUPPORTED);
-        cr_assert(strstr(err.msg, "VIFDirect"), "%s", err.msg);
+        cr_assert(strstr(err.msg, "VIFHostDevice with no port profile"), "%s", err.msg);
         osvif_error_clear(&err);
         fixture_free(&f);
 }
@@ -365,5 +365,106 @@ Test(conf, reads_our_options)
         cr_assert(f.conf->enable_dad);
         cr_assert(f.plan->dad);
         cr_assert_eq(f.conf->log_level, 3);
+        fixture_free(&f);
+}
+
+Test(plan, direct_is_a_macvlan_in_the_pod)
+{
+        static const char *const want[] = { "macvlan", "pod-link", "pod-l3" };
+        static const char *const want_qbh[] = { "qbh", "macvlan", "pod-link", "pod-l3" };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"direct\",\"dev_address\":\"0000:03:00.0\",\"mode\":\"bridge\"}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        cr_assert_str_eq(f.plan->steps[0].u.direct.dev_address, "0000:03:00.0");
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "");
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 4, "MACVLAN_MODE_BRIDGE");
+        cr_assert_not(f.plan->steps[0].u.direct.macvtap);
+        fixture_free(&f);
+
+        /* "master" names the lower device instead; "macvtap" picks the kind; passthru */
+        build_ok(NET("{\"type\":\"direct\",\"mode\":\"passthrough\"}",
+                     ",\"master\":\"eth9\",\"macvtap\":true"),
+                 &f);
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "eth9");
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 8, "MACVLAN_MODE_PASSTHRU");
+        cr_assert(f.plan->steps[0].u.direct.macvtap);
+        fixture_free(&f);
+
+        build_ok(NET("{\"type\":\"direct\",\"id\":\"" UUID "\",\"dev_address\":\"0000:03:00.0\","
+                     "\"mode\":\"vepa\",\"port_profile\":{\"type\":\"8021qbh\",\"profile_id\":"
+                     "\"web\"}}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, want_qbh, ARRAY_SIZE(want_qbh));
+        cr_assert_eq(f.plan->steps[1].u.direct.mode, 2, "MACVLAN_MODE_VEPA");
+        fixture_free(&f);
+}
+
+Test(plan, direct_needs_a_lower_device)
+{
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"direct\",\"mode\":\"vepa\"}", ""), &f, &err),
+                     -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+        cr_assert_str_eq(err.msg, "vif.dev_address: missing, and the config names no \"master\": "
+                                  "VIFDirect needs its lower device");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+
+        cr_assert_eq(build("ADD",
+                           NET("{\"type\":\"direct\",\"mode\":\"vepa\"}", ",\"master\":\"a/b\""),
+                           &f, &err),
+                     -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+        cr_assert_str_eq(err.msg, "master: \"a/b\" is not an interface name");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+}
+
+Test(plan, direct_on_a_vlan_device_and_kuryrs_nested_vifs)
+{
+        static const char *const vlan[] = { "vlan", "macvlan", "pod-link", "pod-l3" };
+        static const char *const nested[] = { "macvlan", "pod-link", "pod-l3" };
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        /* VIFDirect.vlan_name: a shared VLAN device (id network.vlan) under the macvlan */
+        build_ok(NET("{\"type\":\"direct\",\"dev_address\":\"0000:03:00.0\",\"mode\":\"bridge\","
+                     "\"vlan_name\":\"eno1.100\",\"network\":{\"vlan\":100}}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, vlan, ARRAY_SIZE(vlan));
+        cr_assert_str_eq(f.plan->steps[0].u.direct.vlan_dev, "eno1.100");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan, 100);
+        cr_assert_str_eq(f.plan->steps[1].u.direct.dev_address, "0000:03:00.0");
+        fixture_free(&f);
+
+        /* kuryr's VIFVlanNested: a VLAN device of its own in the pod, on the VM's NIC */
+        build_ok(NET("{\"type\":\"VIFVlanNested\",\"vlan_id\":42}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 42);
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "ens3");
+        fixture_free(&f);
+
+        /* kuryr's VIFMacvlanNested: a macvlan in bridge mode */
+        build_ok(NET("{\"type\":\"macvlan_nested\"}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 4, "MACVLAN_MODE_BRIDGE");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 0);
+        fixture_free(&f);
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"macvlan_nested\"}", ""), &f, &err), -1);
+        cr_assert_str_eq(err.msg, "master: missing, VIFMacvlanNested needs the VM's NIC named");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+        cr_assert_eq(build("ADD", NET("{\"type\":\"vlan_nested\",\"vlan_id\":4095}", ""), &f, &err),
+                     -1);
+        cr_assert_str_eq(err.msg, "vif.vlan_id: 4095 is not in [1, 4094]");
+        osvif_error_clear(&err);
         fixture_free(&f);
 }

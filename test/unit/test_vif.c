@@ -264,7 +264,7 @@ Test(vif, names_fields_and_values_in_errors)
                        "vif.type: \"VIFBase\" is not a known VIF type (one of \"VIFGeneric\", "
                        "\"VIFBridge\", "
                        "\"VIFOpenVSwitch\", \"VIFDirect\", \"VIFVHostUser\", \"VIFHostDevice\", "
-                       "\"VIFNestedDPDK\")");
+                       "\"VIFNestedDPDK\", \"VIFVlanNested\", \"VIFMacvlanNested\")");
 }
 
 Test(vif, validates_uuid_and_pci_shapes)
@@ -325,4 +325,35 @@ Test(names, attachment_names_are_stable_and_distinct)
         cr_assert_str_neq(a, d);
         cr_assert_eq(strlen(a), OSVIF_NIC_NAME_LEN);
         cr_assert(strncmp(a, "tap", 3) == 0);
+}
+
+/* kuryr-kubernetes' nested VIFs, as kuryr emits them (namespace os_vif, version 1.0) */
+Test(vif, parses_kuryrs_nested_vifs)
+{
+        _cleanup_(osvif_vif_freep) struct osvif_vif *vlan = parse_str(
+                "{\"versioned_object.name\":\"VIFVlanNested\",\"versioned_object.namespace\":"
+                "\"os_vif\",\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{"
+                "\"id\":\"" UUID "\",\"vif_name\":\"tap3f2a9c6e-1b\",\"vlan_id\":42,\"plugin\":"
+                "\"noop\",\"address\":\"fa:16:3e:00:00:01\"}}");
+        _cleanup_(osvif_vif_freep) struct osvif_vif *mv = parse_str(
+                "{\"versioned_object.name\":\"VIFMacvlanNested\",\"versioned_object.namespace\":"
+                "\"os_vif\",\"versioned_object.version\":\"1.0\",\"versioned_object.data\":{"
+                "\"vif_name\":\"tap3f2a9c6e-1b\"}}");
+        _cleanup_cjson_ cJSON *back = NULL;
+
+        cr_assert_eq(vlan->type, OSVIF_VIF_VLAN_NESTED);
+        cr_assert_eq(vlan->vlan_id, 42);
+        cr_assert_str_eq(vlan->vif_name, "tap3f2a9c6e-1b");
+        cr_assert_eq(mv->type, OSVIF_VIF_MACVLAN_NESTED);
+        back = primitive_of(vlan, NULL);
+        cr_assert_str_eq(cJSON_GetObjectItem(back, "versioned_object.name")->valuestring,
+                         "VIFVlanNested");
+        cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(back, "versioned_object.data"),
+                                         "vlan_id")
+                             ->valueint,
+                     42);
+        assert_refused("{\"type\":\"vlan_nested\",\"vlan_id\":0}",
+                       "vif.vlan_id: 0 is not in [1, 4094]");
+        assert_refused("{\"type\":\"macvlan_nested\",\"vlan_id\":3}",
+                       "vif.vlan_id: unknown field of VIFMacvlanNested");
 }
