@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/vhostuser.h"
 #include "conf.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
@@ -40,6 +42,8 @@ static const char *const known_keys[] = {
         "enableDad",
         "logFile",
         "logLevel",
+        "ovsRunDir",
+        "vhostuserGroup",
         NULL,
 };
 
@@ -68,6 +72,7 @@ void osvif_conf_free(void *p)
         free(conf->vif_annotation);
         free(conf->ovsdb);
         free(conf->log_file);
+        free(conf->ovs_run_dir);
         free(conf);
 }
 
@@ -221,6 +226,35 @@ static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, stru
         return 0;
 }
 
+/* vhost-user: where OVS puts its sockets, and the group of the directories we create. */
+static int parse_vhostuser_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t *err)
+{
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(tree, "vhostuserGroup");
+
+        if (osvif_json_dup_string(tree, NULL, "ovsRunDir", &c->ovs_run_dir, err) < 0 ||
+            (c->ovs_run_dir && osvif_vhu_path_check(c->ovs_run_dir, "ovsRunDir", err) < 0))
+                return -1;
+        if (!g)
+                return 0;
+        if (cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 2147483647.0 &&
+            g->valuedouble == (double)(unsigned)g->valuedouble) {
+                c->vhostuser_gid = (unsigned)g->valuedouble;
+        } else if (cJSON_IsString(g) && *g->valuestring) {
+                struct group gr, *res = NULL;
+                char buf[4096];
+
+                if (getgrnam_r(g->valuestring, &gr, buf, sizeof(buf), &res) != 0 || !res)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "vhostuserGroup: no group \"%s\"", g->valuestring);
+                c->vhostuser_gid = (unsigned)gr.gr_gid;
+        } else {
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vhostuserGroup: must be a group name or a group id");
+        }
+        c->has_vhostuser_gid = true;
+        return 0;
+}
+
 static void log_unknown_keys(const cJSON *tree)
 {
         const cJSON *it;
@@ -247,7 +281,8 @@ void *osvif_conf_parse(const cJSON *tree, const struct osvif_cni_request *req, o
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
         c->log_level = -1;
         log_unknown_keys(tree);
-        if (parse_options(tree, c, err) < 0 || pick_vif(tree, req, c, err) < 0)
+        if (parse_options(tree, c, err) < 0 || parse_vhostuser_options(tree, c, err) < 0 ||
+            pick_vif(tree, req, c, err) < 0)
                 return NULL;
         if (!c->vif && (req->verb == OSVIF_CNI_ADD || req->verb == OSVIF_CNI_CHECK)) {
                 osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,

@@ -38,6 +38,10 @@ struct osvif_conf {
         bool enable_dad;  /* keep IPv6 duplicate address detection in the pod */
         char *log_file;
         int log_level; /* enum osvif_log_level */
+        /* vhost-user */
+        char *ovs_run_dir;      /* OVS's run dir ("ovsRunDir"), NULL: the ovsdb socket's */
+        bool has_vhostuser_gid; /* "vhostuserGroup" given */
+        unsigned vhostuser_gid; /* group of the directories osvif creates for sockets */
 };
 
 /*

@@ -172,6 +172,7 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         osvif_plan_push(p, &osvif_step_pod_link_ops);
         osvif_plan_push(p, &osvif_step_veth_ops);
         osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
+        osvif_plan_push(p, &osvif_step_vhostuser_ops); /* Kata's entries, by state file */
         *ret = TAKE_PTR(p);
         return 0;
 }

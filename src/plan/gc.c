@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "backend/vhostuser.h"
 #include "cni/delegate.h"
 #include "plan/exec.h"
 #include "plan/mapping.h"
@@ -66,6 +67,11 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
+static int from_state(const char *cid, const char *ifname, void *data)
+{
+        return remember(data, cid, ifname);
+}
+
 static bool ovs_socket_present(const struct osvif_conf *conf)
 {
         struct stat st;
@@ -82,6 +88,9 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
         struct osvif_ovs_owner owner = { a->network, NULL, NULL };
 
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
+                return -1;
+        /* vhost-user: Kata's entries recorded in state files */
+        if (osvif_vhu_state_foreach(a->network, from_state, a, err) < 0)
                 return -1;
         if (!ovs_socket_present(conf))
                 return 0;

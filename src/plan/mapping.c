@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend/vhostuser.h"
 #include "plan/build.h"
 #include "plan/mapping.h"
 
@@ -119,6 +120,74 @@ static int check_ovs(const struct osvif_vif *vif, const char *path, osvif_error_
         return 0;
 }
 
+/*
+ * VIFVHostUser on OVS-DPDK (os-vif's _plug_vhostuser): port vhu<id[:11]>, datapath netdev
+ * unless the profile says otherwise. mode client (QEMU is the client): OVS serves the socket
+ * (dpdkvhostuser) in its vhost socket directory, and Kata can use it. mode server (QEMU
+ * serves): OVS connects to vif.path (dpdkvhostuserclient); Kata cannot (its QEMU is always
+ * the client), so no Kata entry is made. Then the socket step and the pod's placeholder.
+ */
+static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, const char *field,
+                                  osvif_error_t *err)
+{
+        const struct osvif_vif *vif = p->vif;
+        bool server = vif->mode_vhostuser == OSVIF_VHOSTUSER_SERVER;
+        struct osvif_step *port, *sock;
+        char name[IF_NAMESIZE];
+
+        if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
+                return -1;
+        osvif_plan_device_name(p, "vhu", NULL, name);
+        if (add_ovs_port(p, name, err) < 0)
+                return -1;
+        port = &p->steps[p->n_steps - 1];
+        if (bridge && osvif_plan_set_name(port->u.ovs_port.bridge, sizeof(port->u.ovs_port.bridge),
+                                          bridge, field, err) < 0)
+                return -1;
+        if (!port->u.ovs_port.datapath_type[0])
+                snprintf(port->u.ovs_port.datapath_type, sizeof(port->u.ovs_port.datapath_type),
+                         "netdev");
+        snprintf(port->u.ovs_port.iface_type, sizeof(port->u.ovs_port.iface_type), "%s",
+                 server ? "dpdkvhostuserclient" : "dpdkvhostuser");
+        sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
+        memcpy(sock->u.vhostuser.port, name, sizeof(name));
+        if (server) {
+                snprintf(port->u.ovs_port.vhost_server_path,
+                         sizeof(port->u.ovs_port.vhost_server_path), "%s", vif->path);
+                snprintf(sock->u.vhostuser.path, sizeof(sock->u.vhostuser.path), "%s", vif->path);
+        }
+        sock->u.vhostuser.kata = !server;
+        osvif_plan_push(p, &osvif_step_placeholder_ops);
+        return 0;
+}
+
+static int build_vhostuser_ovs(struct osvif_plan *p, osvif_error_t *err)
+{
+        return build_vhostuser_on_ovs(p, NULL, NULL, err);
+}
+
+/* FPOpenVSwitch is an OpenVSwitch profile to os-vif's ovs plugin, on its own bridge_name */
+static int build_vhostuser_fp_ovs(struct osvif_plan *p, osvif_error_t *err)
+{
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+
+        if (has(&pp->obj, "bridge_name"))
+                return build_vhostuser_on_ovs(p, pp->bridge_name, "vif.port_profile.bridge_name",
+                                              err);
+        return build_vhostuser_on_ovs(p, NULL, NULL, err);
+}
+
+/* The fast path's hybrid plug (a Linux bridge between the netdev and OVS) is not served yet. */
+static int check_fp_ovs(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
+{
+        if (vif->port_profile->hybrid_plug)
+                return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0,
+                                       "%s.port_profile.hybrid_plug: true is not served by this "
+                                       "version of osvif yet",
+                                       path);
+        return 0;
+}
+
 /* The rows served by a veth: the pod end goes with the host end */
 #define VETH_ROW                                                  \
         .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
@@ -188,14 +257,30 @@ const struct osvif_mapping_row osvif_mapping[] = {
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,
-                .builds = "an OVS-DPDK vhost-user port and a placeholder interface",
-                .required = { "path", "mode" },
+                .builds = "an OVS-DPDK vhost-user port `vhu…` on `network.bridge` (mode client: "
+                          "`dpdkvhostuser`, OVS serves the socket; mode server: "
+                          "`dpdkvhostuserclient` to `path`), a placeholder link in the pod "
+                          "with the VIF's MAC, MTU and IPs, and Kata's "
+                          "`/tmp/vhostuser_<IP>/vhu.sock`; `socketPath` in the result",
+                .build = build_vhostuser_ovs,
+                .required = { "path", "mode", "network.bridge" },
+                .needs = OSVIF_NEEDS_OVSDB | OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS |
+                         OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_FP_OPENVSWITCH,
-                .builds = "a fast-path vhost-user port on OVS and a placeholder interface",
-                .required = { "path", "mode" },
+                .builds = "as with OpenVSwitch, on the profile's `bridge_name` (or "
+                          "`network.bridge`)",
+                .build = build_vhostuser_fp_ovs,
+                .required = { "path", "mode", "port_profile.bridge_name|network.bridge" },
+                .check = check_fp_ovs,
+                .needs = OSVIF_NEEDS_OVSDB | OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS |
+                         OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,

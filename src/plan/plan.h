@@ -64,7 +64,14 @@ struct osvif_step {
                         int tag;                                /* -1: none */
                         bool isolate;
                         unsigned mtu_request;
+                        char iface_type[24];         /* "": system; "dpdkvhostuser"... */
+                        char vhost_server_path[108]; /* options:vhost-server-path, "" none */
                 } ovs_port;
+                struct {
+                        char port[IF_NAMESIZE]; /* the OVS port that serves it, "" sweep */
+                        char path[108];         /* the socket; "": OVS's, in its socket dir */
+                        bool kata;              /* make /tmp/vhostuser_<IP>/vhu.sock */
+                } vhostuser;
         } u;
 };
 

@@ -30,6 +30,8 @@ extern const struct osvif_step_ops osvif_step_qvb_qvo_ops;
 extern const struct osvif_step_ops osvif_step_ovs_port_ops;
 extern const struct osvif_step_ops osvif_step_pod_link_ops;
 extern const struct osvif_step_ops osvif_step_pod_l3_ops;
+extern const struct osvif_step_ops osvif_step_vhostuser_ops;
+extern const struct osvif_step_ops osvif_step_placeholder_ops;
 
 /* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);

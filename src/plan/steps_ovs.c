@@ -46,6 +46,10 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .tag = s->u.ovs_port.tag,
                 .isolate = s->u.ovs_port.isolate,
                 .mtu_request = s->u.ovs_port.mtu_request,
+                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
+                .vhost_server_path = s->u.ovs_port.vhost_server_path[0]
+                                             ? s->u.ovs_port.vhost_server_path
+                                             : NULL,
         };
 
         if (!db)
@@ -118,6 +122,16 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         else if (!s->u.ovs_port.isolate && info.tag != s->u.ovs_port.tag)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" has VLAN tag %d, not %d",
                                 port, info.tag, s->u.ovs_port.tag);
+        else if (!str_eq(info.type ? info.type : "", s->u.ovs_port.iface_type))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has type \"%s\", not \"%s\"", port,
+                                info.type ? info.type : "", s->u.ovs_port.iface_type);
+        else if (s->u.ovs_port.vhost_server_path[0] &&
+                 !str_eq(extid(info.options, "vhost-server-path"), s->u.ovs_port.vhost_server_path))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has vhost-server-path \"%s\", not \"%s\"", port,
+                                extid(info.options, "vhost-server-path") ?: "",
+                                s->u.ovs_port.vhost_server_path);
         else if (info.error || info.ofport <= 0)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s",
                                 port, info.error ? info.error : "no ofport");
@@ -160,6 +174,10 @@ static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step
         r |= osvif_json_add_string(o, "port", s->u.ovs_port.port);
         if (s->u.ovs_port.tag >= 0)
                 r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
+        if (s->u.ovs_port.iface_type[0])
+                r |= osvif_json_add_string(o, "type", s->u.ovs_port.iface_type);
+        if (s->u.ovs_port.vhost_server_path[0])
+                r |= osvif_json_add_string(o, "vhostServerPath", s->u.ovs_port.vhost_server_path);
         return r;
 }
 
