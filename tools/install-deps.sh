@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install, from Debian 12's archive, what building osvif and running its tests and demo need.
+# (openvswitch-switch-dpdk does not pull in librte-mempool-ring23, which its mempools need:
+# without it vhost-user ports silently drop out of the datapath; test/integ/vhostuser.sh.)
 # Idempotent: only missing packages are installed. Run as root.
 set -eu
 
@@ -10,6 +12,7 @@ PACKAGES="
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
+  openvswitch-switch-dpdk librte-mempool-ring23 qemu-system-x86 linux-image-amd64 cpio
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"
