@@ -71,8 +71,9 @@ static int untrusted(osvif_error_t *err, const char *field, const char *path, co
                                "%s: \"%s\" passes through \"%s\", which %s", field, path, at, why);
 }
 
+/* `leaf`: path's last component is the socket (else a directory a symlink led to) */
 static int trusted(const char *path, const char *field, const char *orig, gid_t gid, bool has_gid,
-                   int depth, osvif_error_t *err)
+                   bool leaf, int depth, osvif_error_t *err)
 {
         char cur[PATH_MAX] = "";
         size_t n = 0;
@@ -102,17 +103,21 @@ static int trusted(const char *path, const char *field, const char *orig, gid_t 
                         if (depth >= 8 || !realpath(cur, real))
                                 return untrusted(err, field, orig, cur,
                                                  "is a symlink that does not resolve");
-                        if (trusted(real, field, orig, gid, has_gid, depth + 1, err) < 0)
+                        if (trusted(real, field, orig, gid, has_gid, leaf && last, depth + 1, err) <
+                            0)
                                 return -1;
                         n = (size_t)snprintf(cur, sizeof(cur), "%s", strcmp(real, "/") ? real : "");
                         continue;
                 }
-                if (last) /* the socket itself may be QEMU's, owned by its user */
+                if (last && leaf) /* the socket itself may be QEMU's, owned by its user */
                         return S_ISSOCK(st.st_mode) || S_ISDIR(st.st_mode)
                                        ? 0
                                        : untrusted(err, field, orig, cur, "is not a socket");
                 if (!S_ISDIR(st.st_mode))
                         return untrusted(err, field, orig, cur, "is not a directory");
+                if (!owner_ok(&st))
+                        return untrusted(err, field, orig, cur,
+                                         "is a directory owned by another user");
                 if (!dir_ok(&st, gid, has_gid))
                         return untrusted(err, field, orig, cur,
                                          "is a directory that other users can write");
@@ -130,7 +135,7 @@ int osvif_vhu_path_trusted(const char *path, const char *field, gid_t gid, bool 
         if (lstat("/", &st) < 0 || !dir_ok(&st, gid, has_gid))
                 return untrusted(err, field, path, "/",
                                  "is a directory that other users can write");
-        return trusted(path, field, path, gid, has_gid, 0, err);
+        return trusted(path, field, path, gid, has_gid, true, 0, err);
 }
 
 int osvif_vhu_socket_exists(const char *path)

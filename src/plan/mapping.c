@@ -137,6 +137,13 @@ static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, cons
 
         if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
                 return -1;
+        /* OVS's run dir (where its sockets are) is found from a unix OVSDB target only */
+        if (!server && !p->conf->ovs_run_dir && p->conf->ovsdb &&
+            strncmp(p->conf->ovsdb, "unix:", 5) != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "ovsRunDir: missing, and ovsdb \"%s\" is not a unix socket "
+                                       "whose directory would be OVS's run directory",
+                                       p->conf->ovsdb);
         osvif_plan_device_name(p, "vhu", NULL, name);
         if (add_ovs_port(p, name, err) < 0)
                 return -1;

@@ -74,9 +74,14 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
         if (!x->created[i])
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
+        /*
+         * A DPDK vhost-user port is let go of before the rollback ends: ovs-vswitchd-dpdk
+         * re-adding one of the same name before it has removed the old one (a retried ADD)
+         * left it unrealized. Bounded, so a stuck ovs-vswitchd costs the rollback 1 s.
+         */
         if (db)
-                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms, 0,
-                                   &ignored);
+                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms,
+                                   s->u.ovs_port.iface_type[0] ? OVS_SYNC_MS : 0, &ignored);
         osvif_error_clear(&ignored);
 }
 

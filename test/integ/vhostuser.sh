@@ -14,6 +14,8 @@ isolate "$0" "$@"
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 vhu_guest_prepare
 ovs_dpdk_start
+# on failure, what ovs-vswitchd said last
+on_exit '[ "${VHU_OK:-}" = 1 ] || tail -40 "$OVS_DIR/ovs-vswitchd.log" >&2'
 
 UUID1=4e5f6071-0000-4000-8000-000000000001
 UUID2=5f607182-0000-4000-8000-000000000002
@@ -144,4 +146,5 @@ echo '{"cniVersion":"1.1.0","name":"vnet","type":"osvif","ovsdb":"'"$OVSDB"'","c
 [ -e /tmp/vhostuser_10.90.0.1 ] && fail "GC left Kata's entry"
 [ -e "$OSVIF_STATE_DIR/vhostuser/vnet+ctr1+eth0.json" ] && fail "GC left the state file"
 [ "$(ovs_vsctl list-ports br-vhu)" = tap60718293-00 ] || fail "GC removed the valid pod's port"
+VHU_OK=1
 echo "vhostuser: ok"
