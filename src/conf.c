@@ -44,6 +44,7 @@ static const char *const known_keys[] = {
         "logLevel",
         "ovsRunDir",
         "vhostuserGroup",
+        "fastPathTimeout",
         NULL,
 };
 
@@ -230,7 +231,12 @@ static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, stru
 static int parse_vhostuser_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t *err)
 {
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(tree, "vhostuserGroup");
+        int64_t v;
+        int r = osvif_json_get_int(tree, NULL, "fastPathTimeout", 1, 600000, &v, err);
 
+        if (r < 0)
+                return -1;
+        c->fast_path_timeout_ms = r > 0 ? (int)v : OSVIF_DEFAULT_FAST_PATH_TIMEOUT_MS;
         if (osvif_json_dup_string(tree, NULL, "ovsRunDir", &c->ovs_run_dir, err) < 0 ||
             (c->ovs_run_dir && osvif_vhu_path_check(c->ovs_run_dir, "ovsRunDir", err) < 0))
                 return -1;

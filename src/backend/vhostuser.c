@@ -307,6 +307,10 @@ static cJSON *state_json(const char *network, const char *cid, const char *ifnam
                 osvif_json_add_string(o, "ifname", ifname) |
                 osvif_json_add_string(o, "socket", st->socket);
 
+        if (st->fp_netdev[0])
+                r |= osvif_json_add_string(o, "fpNetdev", st->fp_netdev) |
+                     osvif_json_add_string(o, "fpMaster", st->fp_master);
+
         for (size_t i = 0; i < st->n_dirs; i++)
                 r |= osvif_json_append(dirs, cJSON_CreateString(st->dirs[i]));
         r |= osvif_json_add_item(o, "dirs", dirs);
@@ -402,6 +406,14 @@ int osvif_vhu_state_read(const char *network, const char *cid, const char *ifnam
         if (!o || copy_field(ret->socket, o, "socket") < 0)
                 return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s\" is damaged",
                                        path);
+        d = cJSON_GetObjectItemCaseSensitive(o, "fpNetdev");
+        if (cJSON_IsString(d) && strlen(d->valuestring) < sizeof(ret->fp_netdev)) {
+                const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "fpMaster");
+
+                strcpy(ret->fp_netdev, d->valuestring);
+                if (cJSON_IsString(m) && strlen(m->valuestring) < sizeof(ret->fp_master))
+                        strcpy(ret->fp_master, m->valuestring);
+        }
         cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(o, "dirs")) {
                 if (ret->n_dirs >= OSVIF_VHU_MAX_ENTRIES || !cJSON_IsString(d) ||
                     osvif_vhu_path_check(d->valuestring, "dirs", err) < 0 ||

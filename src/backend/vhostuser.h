@@ -87,6 +87,9 @@ struct osvif_vhu_state {
         char socket[OSVIF_VHU_PATH_MAX];
         char dirs[OSVIF_VHU_MAX_ENTRIES][OSVIF_VHU_PATH_MAX];
         size_t n_dirs;
+        /* a fast path's netdev osvif put on a bridge (FPBridge, hybrid FPOpenVSwitch) */
+        char fp_netdev[16];
+        char fp_master[16];
 };
 
 /*
@@ -100,6 +103,11 @@ int osvif_vhu_state_write(const char *network, const char *cid, const char *ifna
 /* 1 read, 0 no state file, -1 error (an unreadable or foreign file is an error). */
 int osvif_vhu_state_read(const char *network, const char *cid, const char *ifname,
                          struct osvif_vhu_state *ret, osvif_error_t *err);
+/* 1 when the state still records something (entries or a fast-path netdev). */
+static inline int osvif_vhu_state_used(const struct osvif_vhu_state *st)
+{
+        return st->n_dirs > 0 || st->fp_netdev[0];
+}
 /* Idempotent. */
 int osvif_vhu_state_remove(const char *network, const char *cid, const char *ifname,
                            osvif_error_t *err);

@@ -48,9 +48,10 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
-        char socket_path[108];         /* vhost-user: the real socket (VHOSTUSER) */
-        char socket_name[IF_NAMESIZE]; /* and the port that serves it, for the result */
-        const char *pod_link_kind;     /* the placeholder's kind (PLACEHOLDER) */
+        char socket_path[108];            /* vhost-user: the real socket (VHOSTUSER) */
+        char socket_name[IF_NAMESIZE];    /* and the port that serves it, for the result */
+        const char *pod_link_kind;        /* the placeholder's kind (PLACEHOLDER) */
+        struct osvif_link_info fp_before; /* the fast path's netdev before FP_NETDEV */
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];

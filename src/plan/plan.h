@@ -72,6 +72,12 @@ struct osvif_step {
                         char path[108];         /* the socket; "": OVS's, in its socket dir */
                         bool kata;              /* make /tmp/vhostuser_<IP>/vhu.sock */
                 } vhostuser;
+                struct {
+                        char name[IF_NAMESIZE];   /* the fast path's netdev, vif_name */
+                        char master[IF_NAMESIZE]; /* the BRIDGE step's bridge, "": routed */
+                        bool set_mac;             /* FPTap: the profile's mac_address */
+                        uint8_t mac[6];
+                } fp_netdev;
         } u;
 };
 

@@ -32,6 +32,7 @@ extern const struct osvif_step_ops osvif_step_pod_link_ops;
 extern const struct osvif_step_ops osvif_step_pod_l3_ops;
 extern const struct osvif_step_ops osvif_step_vhostuser_ops;
 extern const struct osvif_step_ops osvif_step_placeholder_ops;
+extern const struct osvif_step_ops osvif_step_fp_netdev_ops;
 
 /* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);

@@ -133,6 +133,19 @@ static void remove_entries(const struct osvif_vhu_state *st)
         osvif_error_clear(&ignored);
 }
 
+/* The state without what was just removed: rewritten while it records more, else gone. */
+static int forget(const struct osvif_plan *p, const struct osvif_vhu_state *st)
+{
+        osvif_error_t e = OSVIF_ERROR_INIT;
+        int r = osvif_vhu_state_used(st)
+                        ? osvif_vhu_state_write(owner_net(p), p->container_id, p->pod_ifname, st,
+                                                &e)
+                        : osvif_vhu_state_remove(owner_net(p), p->container_id, p->pod_ifname, &e);
+
+        osvif_error_clear(&e);
+        return r;
+}
+
 static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                            osvif_error_t *err)
 {
@@ -147,6 +160,9 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
                 return -1;
         if (!s->u.vhostuser.kata)
                 return 0;
+        /* FP_NETDEV may have recorded its netdev already: keep it */
+        if (osvif_vhu_state_read(owner_net(p), p->container_id, p->pod_ifname, &st, err) < 0)
+                return -1;
         snprintf(st.socket, sizeof(st.socket), "%s", x->socket_path);
         kata_dirs(x, &st);
         if (st.n_dirs == 0)
@@ -161,7 +177,8 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
                         /* the one that failed may be someone else's: only ours go */
                         st.n_dirs = k;
                         remove_entries(&st);
-                        osvif_vhu_state_remove(owner_net(p), p->container_id, p->pod_ifname, err);
+                        st.n_dirs = 0;
+                        forget(p, &st);
                         x->created[i] = false;
                         return -1;
                 }
@@ -189,6 +206,10 @@ static int teardown_owned(const struct osvif_plan *p, osvif_error_t *err)
                 osvif_error_move(err, &first);
                 return -1;
         }
+        st.n_dirs = 0;
+        if (osvif_vhu_state_used(&st))
+                return osvif_vhu_state_write(owner_net(p), p->container_id, p->pod_ifname, &st,
+                                             err);
         return osvif_vhu_state_remove(owner_net(p), p->container_id, p->pod_ifname, err);
 }
 
@@ -347,4 +368,163 @@ const struct osvif_step_ops osvif_step_placeholder_ops = {
         .undo = placeholder_undo,
         .check = placeholder_check,
         /* DEL: POD_LINK removes the pod's owned link (the row's pod_link is OWNED) */
+};
+
+/* ---- FP_NETDEV ---- */
+
+/* The fast path makes the netdev for the socket in its own time: bounded wait for it. */
+static int wait_netdev(struct osvif_exec *x, const char *name, struct osvif_link_info *ret,
+                       osvif_error_t *err)
+{
+        int timeout_ms = x->plan->conf->fast_path_timeout_ms;
+        long deadline = now_ms() + timeout_ms;
+        struct timespec pause = { 0, 5000000 };
+
+        for (;;) {
+                int r = osvif_link_get(x->host_nl, name, 0, ret, err);
+
+                if (r != 0)
+                        return r < 0 ? -1 : 0;
+                if (now_ms() >= deadline)
+                        return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
+                                               "the fast path made no netdev \"%s\" within %d ms",
+                                               name, timeout_ms);
+                nanosleep(&pause, NULL);
+        }
+}
+
+static int fp_netdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_vhu_state st = { 0 };
+        struct osvif_link_info *info = &x->fp_before;
+
+        if (wait_netdev(x, s->u.fp_netdev.name, info, err) < 0)
+                return -1;
+        if (info->master > 0 && (!s->u.fp_netdev.master[0] || info->master != x->bridge_ifindex))
+                return osvif_error_set(err, OSVIF_ERR_EXISTS, EBUSY,
+                                       "fast-path netdev \"%s\" is already on another bridge",
+                                       s->u.fp_netdev.name);
+        /* recorded first: DEL and GC take it off the bridge again, without the VIF */
+        snprintf(st.fp_netdev, sizeof(st.fp_netdev), "%s", s->u.fp_netdev.name);
+        snprintf(st.fp_master, sizeof(st.fp_master), "%s", s->u.fp_netdev.master);
+        if (osvif_vhu_state_write(owner_net(p), p->container_id, p->pod_ifname, &st, err) < 0)
+                return -1;
+        x->created[i] = true;
+        c.master = s->u.fp_netdev.master[0] ? x->bridge_ifindex : 0;
+        c.mac = s->u.fp_netdev.set_mac ? s->u.fp_netdev.mac : NULL;
+        c.mtu = p->mtu;
+        c.up = 1;
+        if (osvif_link_change(x->host_nl, info->ifindex, &c, err) < 0)
+                return -1;
+        /* a shared bridge was locked by BRIDGE until our port is on it */
+        osvif_lock_release(&x->lock);
+        return 0;
+}
+
+/* Give the fast path its netdev back as it was: off our bridge, its MAC, MTU and state. */
+static void fp_restore(struct osvif_exec *x, const struct osvif_step *s)
+{
+        const struct osvif_link_info *b = &x->fp_before;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+
+        c.master = s->u.fp_netdev.master[0] && !b->master ? -1 : 0;
+        c.mac = b->mac;
+        c.mtu = b->mtu;
+        c.up = (b->flags & IFF_UP) ? 1 : 0;
+        osvif_link_change(x->host_nl, b->ifindex, &c, &ignored);
+        osvif_error_clear(&ignored);
+}
+
+static void fp_netdev_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+{
+        struct osvif_vhu_state st = { 0 };
+
+        if (!x->created[i])
+                return;
+        fp_restore(x, s);
+        forget(x->plan, &st);
+        osvif_lock_release(&x->lock);
+}
+
+static int fp_netdev_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        struct osvif_link_info info, br;
+        int r = osvif_link_get(x->host_nl, s->u.fp_netdev.name, 0, &info, err);
+
+        if (r <= 0)
+                return r < 0 ? -1
+                             : osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "fast-path netdev \"%s\" is missing",
+                                               s->u.fp_netdev.name);
+        if (!(info.flags & IFF_UP))
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0, "fast-path netdev \"%s\" is down",
+                                       s->u.fp_netdev.name);
+        if (s->u.fp_netdev.set_mac && memcmp(info.mac, s->u.fp_netdev.mac, 6) != 0)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "fast-path netdev \"%s\" does not have the profile's MAC",
+                                       s->u.fp_netdev.name);
+        if (!s->u.fp_netdev.master[0])
+                return 0;
+        r = osvif_link_get(x->host_nl, s->u.fp_netdev.master, 0, &br, err);
+        if (r < 0)
+                return -1;
+        if (r == 0 || info.master != br.ifindex)
+                return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                       "fast-path netdev \"%s\" is not on bridge \"%s\"",
+                                       s->u.fp_netdev.name, s->u.fp_netdev.master);
+        return 0;
+}
+
+/* DEL and GC, by the state file: off the recorded bridge; the netdev is the fast path's. */
+static int fp_netdev_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                              osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
+        struct osvif_link_info info, br;
+        struct osvif_vhu_state st;
+        int r = osvif_vhu_state_read(owner_net(p), p->container_id, p->pod_ifname, &st, err);
+
+        if (r <= 0 || !st.fp_netdev[0])
+                return r < 0 ? -1 : 0;
+        r = osvif_link_get(x->host_nl, st.fp_netdev, 0, &info, err);
+        if (r < 0)
+                return -1;
+        if (r > 0 && st.fp_master[0] && info.master > 0 &&
+            osvif_link_get(x->host_nl, st.fp_master, 0, &br, err) > 0 &&
+            br.ifindex == info.master) {
+                c.master = -1;
+                c.up = 0;
+                if (osvif_link_change(x->host_nl, info.ifindex, &c, err) < 0)
+                        return -1;
+        }
+        st.fp_netdev[0] = '\0';
+        return forget(p, &st) < 0 ? osvif_error_set(err, OSVIF_ERR_STATE, 0,
+                                                    "cannot update the vhost-user state of "
+                                                    "\"%s\"",
+                                                    p->owner)
+                                  : 0;
+}
+
+static int fp_netdev_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "name", s->u.fp_netdev.name);
+
+        if (s->u.fp_netdev.master[0])
+                r |= osvif_json_add_string(o, "master", s->u.fp_netdev.master);
+        return r;
+}
+
+const struct osvif_step_ops osvif_step_fp_netdev_ops = {
+        .name = "fp-netdev",
+        .describe = fp_netdev_describe,
+        .apply = fp_netdev_apply,
+        .undo = fp_netdev_undo,
+        .check = fp_netdev_check,
+        .teardown = fp_netdev_teardown,
 };
