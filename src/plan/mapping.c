@@ -132,7 +132,7 @@ static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, cons
 {
         const struct osvif_vif *vif = p->vif;
         bool server = vif->mode_vhostuser == OSVIF_VHOSTUSER_SERVER;
-        struct osvif_step *port, *sock;
+        struct osvif_step *port, *sock = NULL;
         char name[IF_NAMESIZE];
 
         if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
@@ -145,6 +145,9 @@ static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, cons
                                        "whose directory would be OVS's run directory",
                                        p->conf->ovsdb);
         osvif_plan_device_name(p, "vhu", NULL, name);
+        /* a path of the VIF's is checked before anything is made; OVS's once it exists */
+        if (server)
+                sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
         if (add_ovs_port(p, name, err) < 0)
                 return -1;
         port = &p->steps[p->n_steps - 1];
@@ -156,7 +159,8 @@ static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, cons
                          "netdev");
         snprintf(port->u.ovs_port.iface_type, sizeof(port->u.ovs_port.iface_type), "%s",
                  server ? "dpdkvhostuserclient" : "dpdkvhostuser");
-        sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
+        if (!server)
+                sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
         memcpy(sock->u.vhostuser.port, name, sizeof(name));
         if (server) {
                 snprintf(port->u.ovs_port.vhost_server_path,
@@ -187,6 +191,8 @@ static int add_fast_path(struct osvif_plan *p, const char *bridge, const char *m
 
         if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
                 return -1;
+        /* the socket's path is checked (and Kata's entries made) before the netdev is touched */
+        sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
         fp = osvif_plan_push(p, &osvif_step_fp_netdev_ops);
         if (osvif_plan_set_name(fp->u.fp_netdev.name, sizeof(fp->u.fp_netdev.name), vif->vif_name,
                                 "vif.vif_name", err) < 0 ||
@@ -201,7 +207,6 @@ static int add_fast_path(struct osvif_plan *p, const char *bridge, const char *m
                                                mac);
                 fp->u.fp_netdev.set_mac = true;
         }
-        sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
         memcpy(sock->u.vhostuser.port, fp->u.fp_netdev.name, sizeof(sock->u.vhostuser.port));
         snprintf(sock->u.vhostuser.path, sizeof(sock->u.vhostuser.path), "%s", vif->path);
         sock->u.vhostuser.kata = vif->mode_vhostuser == OSVIF_VHOSTUSER_CLIENT;

@@ -407,7 +407,9 @@ static int fp_netdev_apply(struct osvif_exec *x, const struct osvif_step *s, siz
                 return osvif_error_set(err, OSVIF_ERR_EXISTS, EBUSY,
                                        "fast-path netdev \"%s\" is already on another bridge",
                                        s->u.fp_netdev.name);
-        /* recorded first: DEL and GC take it off the bridge again, without the VIF */
+        /* recorded first (beside Kata's entries): DEL and GC take it off the bridge again */
+        if (osvif_vhu_state_read(owner_net(p), p->container_id, p->pod_ifname, &st, err) < 0)
+                return -1;
         snprintf(st.fp_netdev, sizeof(st.fp_netdev), "%s", s->u.fp_netdev.name);
         snprintf(st.fp_master, sizeof(st.fp_master), "%s", s->u.fp_netdev.master);
         if (osvif_vhu_state_write(owner_net(p), p->container_id, p->pod_ifname, &st, err) < 0)
@@ -441,12 +443,19 @@ static void fp_restore(struct osvif_exec *x, const struct osvif_step *s)
 
 static void fp_netdev_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
+        const struct osvif_plan *p = x->plan;
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
         struct osvif_vhu_state st = { 0 };
 
         if (!x->created[i])
                 return;
         fp_restore(x, s);
-        forget(x->plan, &st);
+        /* Kata's entries stay recorded for VHOSTUSER's undo */
+        if (osvif_vhu_state_read(owner_net(p), p->container_id, p->pod_ifname, &st, &ignored) > 0) {
+                st.fp_netdev[0] = '\0';
+                forget(p, &st);
+        }
+        osvif_error_clear(&ignored);
         osvif_lock_release(&x->lock);
 }
 

@@ -99,7 +99,7 @@ echo "$out" | grep -q 'fpnd4' || fail "the error does not name the netdev: $out"
 [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 3000 ] || fail "the wait was not bounded by fastPathTimeout"
 assert_same_snapshot "$before" "$(snapshot --netns fp4 --dir /tmp)" "no fast path"
 
-# ---- a fault before every step of FPBridge: bridge, fp-netdev, vhostuser, placeholder,
+# ---- a fault before every step of FPBridge: bridge, vhostuser, fp-netdev, placeholder,
 # pod-link, pod-l3; the fast path's netdev down and on no bridge, as it was ----
 sim_start 5 client
 for _ in $(seq 1 100); do ip link show fpnd5 >/dev/null 2>&1 && break; sleep 0.05; done

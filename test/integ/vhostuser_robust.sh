@@ -77,9 +77,23 @@ ln -s /run/real /run/link && chown -h 65534 /run/link
 refuse server /run/link/q.sock 'vif.path' 'symlink owned by another user'
 ln -s /run/open /run/rootlink
 refuse server /run/rootlink/q.sock 'vif.path' 'through \"/run/open\"' 'other users can write'
+# refused before OVS was touched: ovs-vswitchd never heard of any of those sockets
+grep -q "q.sock" "$OVS_DIR/ovs-vswitchd.log" && fail "a refused path reached OVS: $(grep q.sock "$OVS_DIR/ovs-vswitchd.log" | head -3)"
 # a symlink root owns into a directory root owns is fine (like /var/run -> /run)
 ln -s /run/real /run/goodlink
 out=$(conf server /run/goodlink/q.sock | cni ADD /run/netns/pod eth0 c2) || fail "ADD through a good symlink: $out"
+# CHECK reads the port's type and options and the placeholder back
+with_prev() { /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$1"; }
+conf server /run/goodlink/q.sock | with_prev "$out" | cni CHECK /run/netns/pod eth0 c2 || fail "CHECK"
+ovs_vsctl set Interface $PORT options:vhost-server-path=/run/real/other.sock
+bad=$(conf server /run/goodlink/q.sock | with_prev "$out" | cni CHECK /run/netns/pod eth0 c2) && fail "CHECK with another vhost-server-path"
+expect_error 109 "$bad" "CHECK vhost-server-path"
+echo "$bad" | grep -q vhost-server-path || fail "CHECK: $bad"
+ovs_vsctl set Interface $PORT options:vhost-server-path=/run/goodlink/q.sock
+ip -n pod link set eth0 mtu 1400
+bad=$(conf server /run/goodlink/q.sock | with_prev "$out" | cni CHECK /run/netns/pod eth0 c2) && fail "CHECK with another MTU"
+expect_error 109 "$bad" "CHECK placeholder MTU"
+echo "$bad" | grep -q "placeholder" || fail "CHECK: $bad"
 conf server /run/goodlink/q.sock | cni DEL /run/netns/pod eth0 c2 || fail "DEL"
 # a tcp: target needs ovsRunDir for mode client
 ovs-appctl -t "$OVS_DIR/ovsdb-server.ctl" ovsdb-server/add-remote ptcp:16641:127.0.0.1
