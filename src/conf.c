@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/ovs.h"
 #include "backend/lldpad.h"
+#include "backend/vhostuser.h"
 #include "conf.h"
 #include "plan/mapping.h"
 #include "util/cleanup.h"
@@ -59,6 +61,9 @@ static const char *const known_keys[] = {
         "link_state",
         "min_tx_rate",
         "max_tx_rate",
+        "ovsRunDir",
+        "vhostuserGroup",
+        "fastPathTimeout",
         NULL,
 };
 
@@ -90,6 +95,7 @@ void osvif_conf_free(void *p)
         free(conf->log_file);
         free(conf->direct_master);
         free(conf->lldpad_pid_file);
+        free(conf->ovs_run_dir);
         free(conf);
 }
 
@@ -399,6 +405,40 @@ static int pick_vif(const cJSON *tree, const struct osvif_cni_request *req, stru
         return 0;
 }
 
+/* vhost-user: where OVS puts its sockets, and the group of the directories we create. */
+static int parse_vhostuser_options(const cJSON *tree, struct osvif_conf *c, osvif_error_t *err)
+{
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(tree, "vhostuserGroup");
+        int64_t v;
+        int r = osvif_json_get_int(tree, NULL, "fastPathTimeout", 1, 600000, &v, err);
+
+        if (r < 0)
+                return -1;
+        c->fast_path_timeout_ms = r > 0 ? (int)v : OSVIF_DEFAULT_FAST_PATH_TIMEOUT_MS;
+        if (osvif_json_dup_string(tree, NULL, "ovsRunDir", &c->ovs_run_dir, err) < 0 ||
+            (c->ovs_run_dir && osvif_vhu_path_check(c->ovs_run_dir, "ovsRunDir", err) < 0))
+                return -1;
+        if (!g)
+                return 0;
+        if (cJSON_IsNumber(g) && g->valuedouble >= 0 && g->valuedouble < 2147483647.0 &&
+            g->valuedouble == (double)(unsigned)g->valuedouble) {
+                c->vhostuser_gid = (unsigned)g->valuedouble;
+        } else if (cJSON_IsString(g) && *g->valuestring) {
+                struct group gr, *res = NULL;
+                char buf[4096];
+
+                if (getgrnam_r(g->valuestring, &gr, buf, sizeof(buf), &res) != 0 || !res)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "vhostuserGroup: no group \"%s\"", g->valuestring);
+                c->vhostuser_gid = (unsigned)gr.gr_gid;
+        } else {
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "vhostuserGroup: must be a group name or a group id");
+        }
+        c->has_vhostuser_gid = true;
+        return 0;
+}
+
 static void log_unknown_keys(const cJSON *tree)
 {
         const cJSON *it;
@@ -435,7 +475,8 @@ static void *conf_parse(const cJSON *tree, const struct osvif_cni_request *req, 
         c->ovs_port_timeout_ms = OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS;
         c->lldpad_timeout_ms = OSVIF_DEFAULT_LLDPAD_TIMEOUT_MS;
         c->log_level = -1;
-        if (parse_options(tree, c, err) < 0 || parse_vf_options(tree, c, err) < 0)
+        if (parse_options(tree, c, err) < 0 || parse_vf_options(tree, c, err) < 0 ||
+            parse_vhostuser_options(tree, c, err) < 0)
                 return NULL;
         /* from here on, what the parse notices reaches the configured log */
         if (log)

@@ -22,6 +22,7 @@
 #define OSVIF_DEFAULT_VIF_ANNOTATION "osvif.openstack.org/vif"
 #define OSVIF_DEFAULT_OVSDB_TIMEOUT_MS 5000
 #define OSVIF_DEFAULT_OVS_PORT_TIMEOUT_MS 10000
+#define OSVIF_DEFAULT_FAST_PATH_TIMEOUT_MS 10000
 
 enum osvif_vif_source {
         OSVIF_VIF_SOURCE_NONE,
@@ -53,6 +54,11 @@ struct osvif_conf {
                 int link_state;               /* IFLA_VF_LINK_STATE_AUTO/ENABLE/DISABLE */
                 int min_tx_rate, max_tx_rate; /* Mbps */
         } vf;
+        /* vhost-user */
+        char *ovs_run_dir;        /* OVS's run dir ("ovsRunDir"), NULL: the ovsdb socket's */
+        int fast_path_timeout_ms; /* how long ADD waits for a fast path's netdev */
+        bool has_vhostuser_gid;   /* "vhostuserGroup" given */
+        unsigned vhostuser_gid;   /* group of the directories osvif creates for sockets */
 };
 
 /*

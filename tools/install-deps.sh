@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install, from Debian 12's archive, what building osvif and running its tests and demo need.
+# (openvswitch-switch-dpdk does not pull in librte-mempool-ring23, which its mempools need:
+# without it vhost-user ports silently drop out of the datapath; test/integ/vhostuser.sh.)
 # Idempotent: only missing packages are installed. Run as root.
 set -eu
 
@@ -12,6 +14,7 @@ PACKAGES="
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
   dpkg-dev debhelper fakeroot lintian groff man-db python3-jsonschema python3-yaml
   python3-kubernetes patchelf
+  openvswitch-switch-dpdk librte-mempool-ring23 qemu-system-x86 linux-image-amd64 cpio
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"

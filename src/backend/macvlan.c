@@ -39,11 +39,6 @@ static struct nl_msg *link_msg(int type, int flags, int ifindex)
         return m;
 }
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 const char *osvif_macvlan_kind(const struct osvif_macvlan_opts *o)
 {
         return o->vlan_id ? "vlan" : o->macvtap ? "macvtap" : "macvlan";
@@ -80,7 +75,7 @@ int osvif_macvlan_add(struct osvif_nl *nl, const struct osvif_macvlan_opts *o,
         int r;
 
         if (!m || put_macvlan(m, o) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         ifi = nlmsg_data(nlmsg_hdr(m));
         ifi->ifi_flags = ifi->ifi_change = o->up ? IFF_UP : 0;
         r = osvif_nl_transact(nl, m);
@@ -133,7 +128,7 @@ int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode,
         int r;
 
         if (!m || nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         nl->kernel_errno = 0;
         nl->ext_msg[0] = '\0';
         nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_mode, &rep);
@@ -185,7 +180,7 @@ int osvif_qbh_send(struct osvif_nl *nl, const struct osvif_qbh_request *q, const
         int r;
 
         if (!m)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r == -EOPNOTSUPP)
                 return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, EOPNOTSUPP,

@@ -587,7 +587,9 @@ void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info)
         free(info->bridge);
         free(info->port);
         free(info->error);
+        free(info->type);
         cJSON_Delete(info->external_ids);
+        cJSON_Delete(info->options);
         memset(info, 0, sizeof(*info));
 }
 
@@ -653,7 +655,9 @@ static int fill_info(const cJSON *port_row, const cJSON *iface_row, const cJSON 
         ret->error = (s = opt_string(iface_row, "error")) ? strdup(s) : NULL;
         ret->external_ids = map_to_object(
                 cJSON_GetObjectItemCaseSensitive(iface_row ? iface_row : port_row, "external_ids"));
-        return ret->external_ids ? 0 : -ENOMEM;
+        ret->type = (s = opt_string(iface_row, "type")) ? strdup(s) : NULL;
+        ret->options = map_to_object(cJSON_GetObjectItemCaseSensitive(iface_row, "options"));
+        return ret->external_ids && ret->options ? 0 : -ENOMEM;
 }
 
 /* Ports, their Interfaces (same names: one Interface per Port, as we create them) and bridges. */
@@ -661,7 +665,8 @@ static cJSON *read_ports(struct osvif_ovsdb *db, cJSON *port_where, cJSON *iface
                          int timeout_ms, osvif_error_t *err)
 {
         static const char *const pcols[] = { "_uuid", "name", "tag", "external_ids", NULL };
-        static const char *const icols[] = { "name", "ofport", "error", "external_ids", NULL };
+        static const char *const icols[] = { "name", "ofport",  "error", "external_ids",
+                                             "type", "options", NULL };
         static const char *const bcols[] = { "name", "ports", NULL };
         cJSON *ops = cJSON_CreateArray();
 
@@ -736,4 +741,27 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
                 n++;
         }
         return n;
+}
+
+int osvif_ovs_get_other_config(struct osvif_ovsdb *db, const char *key, int timeout_ms, char **ret,
+                               osvif_error_t *err)
+{
+        static const char *const cols[] = { "other_config", NULL };
+        _cleanup_cjson_ cJSON *res = NULL;
+        _cleanup_cjson_ cJSON *map = NULL;
+        const cJSON *rows = select_rows(db, "Open_vSwitch", cJSON_CreateArray(), cols, timeout_ms,
+                                        &res, err);
+        const cJSON *v;
+
+        if (!rows)
+                return -1;
+        map = map_to_object(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rows, 0), "other_config"));
+        if (!map)
+                return osvif_error_oom(err);
+        v = cJSON_GetObjectItemCaseSensitive(map, key);
+        if (!cJSON_IsString(v))
+                return 0;
+        *ret = strdup(v->valuestring);
+        return *ret ? 1 : osvif_error_oom(err);
 }

@@ -122,6 +122,8 @@ struct osvif_ovs_port_info {
         int ofport;          /* -1: none/failed */
         char *error;         /* Interface error, or NULL */
         cJSON *external_ids; /* Interface external_ids as a JSON object {key: value} */
+        char *type;          /* Interface type, NULL: "" (system) */
+        cJSON *options;      /* Interface options as a JSON object {key: value} */
 };
 void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info);
 
@@ -143,6 +145,13 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
  * sync_ms as for osvif_ovs_del_port(). */
 int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner, int timeout_ms,
                         int sync_ms, osvif_error_t *err);
+
+/*
+ * One key of the Open_vSwitch row's other_config (e.g. "vhost-sock-dir"): 1 with *ret (the
+ * caller frees it), 0 when the key is not set, -1 on error.
+ */
+int osvif_ovs_get_other_config(struct osvif_ovsdb *db, const char *key, int timeout_ms, char **ret,
+                               osvif_error_t *err);
 
 /* Quick liveness probe for STATUS: ["Open_vSwitch"] from list_dbs. 0, or -1 (code 11). */
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err);

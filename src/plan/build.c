@@ -179,6 +179,9 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
          * OVS port (ovs-vswitchd restores the representor's flags when it lets go) */
         osvif_plan_push(p, &osvif_step_hostdev_ops);
         osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
+        /* by the vhost-user state file: a fast path's netdev, then Kata's entries */
+        osvif_plan_push(p, &osvif_step_fp_netdev_ops);
+        osvif_plan_push(p, &osvif_step_vhostuser_ops);
         *ret = TAKE_PTR(p);
         return 0;
 }

@@ -192,6 +192,17 @@ static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, int 
             osvif_cni_result_add_interface(r, p->host_ifname, osvif_mac_format(x->host_mac, mac),
                                            NULL, err) < 0)
                 return -1;
+        if ((want & OSVIF_RESULT_SOCKET) && x->socket_path[0]) {
+                int k = osvif_cni_result_add_interface(r, x->socket_name,
+                                                       osvif_mac_format(p->mac, mac), NULL, err);
+
+                if (k < 0)
+                        return -1;
+                /* 1.1.0's socketPath; results for older versions drop it (cni/result_emit.c) */
+                r->interfaces[k].socket_path = strdup(x->socket_path);
+                if (!r->interfaces[k].socket_path)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        }
         if (want & OSVIF_RESULT_POD_LINK) {
                 static const uint8_t none[6];
 
@@ -223,7 +234,7 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         const struct osvif_cni_result *l3 = x->l3;
         _cleanup_cjson_ cJSON *probe = NULL;
-        int pod;
+        int pod = -1;
 
         r = req->prev_result ? osvif_cni_result_copy(req->prev_result)
                              : osvif_cni_result_new(req->version);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <dirent.h>
 
+#include "backend/vhostuser.h"
 #include "cni/delegate.h"
 #include "plan/exec.h"
 #include "plan/hostdev_state.h"
@@ -67,6 +68,11 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
+static int from_state(const char *cid, const char *ifname, void *data)
+{
+        return remember(data, cid, ifname);
+}
+
 /*
  * State files "<owner>.<kind>.json" (plan/steps_direct.c): what an attachment left on the
  * host that no link or port shows, such as a port-profile association.
@@ -121,6 +127,9 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
             osvif_hostdev_state_foreach(from_claim, a, err) < 0)
                 return -1;
         from_state_files(a);
+        /* vhost-user: Kata's entries recorded in state files */
+        if (osvif_vhu_state_foreach(a->network, from_state, a, err) < 0)
+                return -1;
         if (osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
         if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "backend/macvlan.h"
+#include "backend/vhostuser.h"
 #include "plan/build.h"
 #include "plan/mapping.h"
 
@@ -281,6 +282,174 @@ static int build_vlan_nested(struct osvif_plan *p, osvif_error_t *err)
         return nested_lower(p, s, err);
 }
 
+/*
+ * VIFVHostUser on OVS-DPDK (os-vif's _plug_vhostuser): port vhu<id[:11]>, datapath netdev
+ * unless the profile says otherwise. mode client (QEMU is the client): OVS serves the socket
+ * (dpdkvhostuser) in its vhost socket directory, and Kata can use it. mode server (QEMU
+ * serves): OVS connects to vif.path (dpdkvhostuserclient); Kata cannot (its QEMU is always
+ * the client), so no Kata entry is made. Then the socket step and the pod's placeholder.
+ */
+static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, const char *field,
+                                  osvif_error_t *err)
+{
+        const struct osvif_vif *vif = p->vif;
+        bool server = vif->mode_vhostuser == OSVIF_VHOSTUSER_SERVER;
+        struct osvif_step *port, *sock = NULL;
+        char name[IF_NAMESIZE];
+
+        if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
+                return -1;
+        /* OVS's run dir (where its sockets are) is found from a unix OVSDB target only */
+        if (!server && !p->conf->ovs_run_dir && p->conf->ovsdb &&
+            strncmp(p->conf->ovsdb, "unix:", 5) != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "ovsRunDir: missing, and ovsdb \"%s\" is not a unix socket "
+                                       "whose directory would be OVS's run directory",
+                                       p->conf->ovsdb);
+        osvif_plan_device_name(p, "vhu", NULL, name);
+        /* a path of the VIF's is checked before anything is made; OVS's once it exists */
+        if (server)
+                sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
+        if (add_ovs_port(p, name, err) < 0)
+                return -1;
+        port = &p->steps[p->n_steps - 1];
+        if (bridge && osvif_plan_set_name(port->u.ovs_port.bridge, sizeof(port->u.ovs_port.bridge),
+                                          bridge, field, err) < 0)
+                return -1;
+        if (!port->u.ovs_port.datapath_type[0])
+                snprintf(port->u.ovs_port.datapath_type, sizeof(port->u.ovs_port.datapath_type),
+                         "netdev");
+        snprintf(port->u.ovs_port.iface_type, sizeof(port->u.ovs_port.iface_type), "%s",
+                 server ? "dpdkvhostuserclient" : "dpdkvhostuser");
+        if (!server)
+                sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
+        memcpy(sock->u.vhostuser.port, name, sizeof(name));
+        if (server) {
+                snprintf(port->u.ovs_port.vhost_server_path,
+                         sizeof(port->u.ovs_port.vhost_server_path), "%s", vif->path);
+                snprintf(sock->u.vhostuser.path, sizeof(sock->u.vhostuser.path), "%s", vif->path);
+        }
+        sock->u.vhostuser.kata = !server;
+        osvif_plan_push(p, &osvif_step_placeholder_ops);
+        return 0;
+}
+
+static int build_vhostuser_ovs(struct osvif_plan *p, osvif_error_t *err)
+{
+        return build_vhostuser_on_ovs(p, NULL, NULL, err);
+}
+
+/*
+ * The fast path's side (6WIND's Virtual Accelerator in OpenStack): it serves or connects to
+ * the socket at vif.path and makes a kernel netdev vif_name for it, which osvif waits for and
+ * puts on `bridge` (the BRIDGE step's) or, routed, sets up with `mac`. Then the socket step
+ * (Kata's entries for mode client) and the pod's placeholder.
+ */
+static int add_fast_path(struct osvif_plan *p, const char *bridge, const char *mac,
+                         osvif_error_t *err)
+{
+        const struct osvif_vif *vif = p->vif;
+        struct osvif_step *fp, *sock;
+
+        if (osvif_vhu_path_check(vif->path, "vif.path", err) < 0)
+                return -1;
+        /* the socket's path is checked (and Kata's entries made) before the netdev is touched */
+        sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);
+        fp = osvif_plan_push(p, &osvif_step_fp_netdev_ops);
+        if (osvif_plan_set_name(fp->u.fp_netdev.name, sizeof(fp->u.fp_netdev.name), vif->vif_name,
+                                "vif.vif_name", err) < 0 ||
+            osvif_plan_set_name(fp->u.fp_netdev.master, sizeof(fp->u.fp_netdev.master), bridge,
+                                "vif.port_profile.bridge_name", err) < 0)
+                return -1;
+        if (mac) {
+                if (osvif_mac_parse(mac, fp->u.fp_netdev.mac) < 0)
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "vif.port_profile.mac_address: \"%s\" is not a "
+                                               "MAC address",
+                                               mac);
+                fp->u.fp_netdev.set_mac = true;
+        }
+        memcpy(sock->u.vhostuser.port, fp->u.fp_netdev.name, sizeof(sock->u.vhostuser.port));
+        snprintf(sock->u.vhostuser.path, sizeof(sock->u.vhostuser.path), "%s", vif->path);
+        sock->u.vhostuser.kata = vif->mode_vhostuser == OSVIF_VHOSTUSER_CLIENT;
+        osvif_plan_push(p, &osvif_step_placeholder_ops);
+        return 0;
+}
+
+/* FPBridge: the fast path's netdev on the Linux bridge bridge_name (created when absent). */
+static int build_vhostuser_fp_bridge(struct osvif_plan *p, osvif_error_t *err)
+{
+        struct osvif_step *br = osvif_plan_push(p, &osvif_step_bridge_ops);
+
+        if (osvif_plan_set_name(br->u.bridge.name, sizeof(br->u.bridge.name),
+                                p->vif->port_profile->bridge_name, "vif.port_profile.bridge_name",
+                                err) < 0)
+                return -1;
+        br->u.bridge.mtu = p->mtu;
+        return add_fast_path(p, br->u.bridge.name, NULL, err);
+}
+
+/* FPTap: routed (Calico): the netdev up with the profile's mac_address. */
+static int build_vhostuser_fp_tap(struct osvif_plan *p, osvif_error_t *err)
+{
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+
+        return add_fast_path(p, NULL, has(&pp->obj, "mac_address") ? pp->mac_address : NULL, err);
+}
+
+/*
+ * FPOpenVSwitch with hybrid_plug: os-vif's hybrid plug with the fast path's netdev where the
+ * VM's tap would be: bridge qbr…, veth qvb…/qvo…, qvo… an OVS port on the profile's
+ * bridge_name (or network.bridge), vif_name on qbr.
+ */
+static int build_vhostuser_fp_hybrid(struct osvif_plan *p, osvif_error_t *err)
+{
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+        struct osvif_step *br = osvif_plan_push(p, &osvif_step_bridge_ops);
+        struct osvif_step *v = osvif_plan_push(p, &osvif_step_qvb_qvo_ops), *port;
+
+        osvif_plan_device_name(p, "qbr", NULL, br->u.bridge.name);
+        br->u.bridge.owned = true;
+        br->u.bridge.os_vif_settings = true;
+        br->u.bridge.mtu = p->mtu;
+        osvif_plan_device_name(p, "qvb", NULL, v->u.qvb_qvo.qvb);
+        osvif_plan_device_name(p, "qvo", NULL, v->u.qvb_qvo.qvo);
+        memcpy(v->u.qvb_qvo.master, br->u.bridge.name, sizeof(v->u.qvb_qvo.master));
+        v->u.qvb_qvo.mtu = p->mtu;
+        if (add_ovs_port(p, v->u.qvb_qvo.qvo, err) < 0)
+                return -1;
+        port = &p->steps[p->n_steps - 1];
+        if (has(&pp->obj, "bridge_name") &&
+            osvif_plan_set_name(port->u.ovs_port.bridge, sizeof(port->u.ovs_port.bridge),
+                                pp->bridge_name, "vif.port_profile.bridge_name", err) < 0)
+                return -1;
+        return add_fast_path(p, br->u.bridge.name, NULL, err);
+}
+
+/* FPOpenVSwitch is an OpenVSwitch profile to os-vif's ovs plugin, on its own bridge_name */
+static int build_vhostuser_fp_ovs(struct osvif_plan *p, osvif_error_t *err)
+{
+        const struct osvif_port_profile *pp = p->vif->port_profile;
+
+        if (pp->hybrid_plug)
+                return build_vhostuser_fp_hybrid(p, err);
+        if (has(&pp->obj, "bridge_name"))
+                return build_vhostuser_on_ovs(p, pp->bridge_name, "vif.port_profile.bridge_name",
+                                              err);
+        return build_vhostuser_on_ovs(p, NULL, NULL, err);
+}
+
+/* hybrid_plug needs vif_name (the fast path's netdev that goes on qbr) */
+static int check_fp_ovs(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
+{
+        if (vif->port_profile->hybrid_plug && !has(&vif->obj, "vif_name"))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s.vif_name: missing, the fast path's netdev for "
+                                       "hybrid_plug",
+                                       path);
+        return 0;
+}
+
 /* The rows served by a veth: the pod end goes with the host end */
 #define VETH_ROW                                                  \
         .result = OSVIF_RESULT_HOST_LINK | OSVIF_RESULT_POD_LINK, \
@@ -385,27 +554,56 @@ const struct osvif_mapping_row osvif_mapping[] = {
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_OPENVSWITCH,
-                .builds = "an OVS-DPDK vhost-user port and a placeholder interface",
-                .required = { "path", "mode" },
+                .builds = "an OVS-DPDK vhost-user port `vhu…` on `network.bridge` (mode client: "
+                          "`dpdkvhostuser`, OVS serves the socket; mode server: "
+                          "`dpdkvhostuserclient` to `path`), a placeholder link in the pod "
+                          "with the VIF's MAC, MTU and IPs, and Kata's "
+                          "`/tmp/vhostuser_<IP>/vhu.sock`; `socketPath` in the result",
+                .build = build_vhostuser_ovs,
+                .required = { "path", "mode", "network.bridge" },
+                .needs = OSVIF_NEEDS_OVSDB | OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS |
+                         OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_FP_OPENVSWITCH,
-                .builds = "a fast-path vhost-user port on OVS and a placeholder interface",
-                .required = { "path", "mode" },
+                .builds = "as with OpenVSwitch, on the profile's `bridge_name` (or "
+                          "`network.bridge`); with `hybrid_plug`, the fast path's netdev "
+                          "`vif_name` on bridge `qbr…`, veth `qvb…`/`qvo…`, `qvo…` the OVS port",
+                .build = build_vhostuser_fp_ovs,
+                .required = { "path", "mode", "port_profile.bridge_name|network.bridge" },
+                .check = check_fp_ovs,
+                .needs = OSVIF_NEEDS_OVSDB | OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS |
+                         OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_FP_BRIDGE,
-                .builds = "a fast-path vhost-user netdev on a Linux bridge and a placeholder "
-                          "interface",
-                .required = { "path", "mode" },
+                .builds = "waits for the fast path's netdev `vif_name` and puts it on Linux "
+                          "bridge `bridge_name` of the profile (created when absent); the "
+                          "placeholder and Kata's entry as with OpenVSwitch, for the socket at "
+                          "`path`",
+                .build = build_vhostuser_fp_bridge,
+                .required = { "path", "mode", "vif_name", "port_profile.bridge_name" },
+                .needs = OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_VHOSTUSER,
                 .profile = OSVIF_PROFILE_FP_TAP,
-                .builds = "a routed fast-path vhost-user netdev and a placeholder interface",
-                .required = { "path", "mode" },
+                .builds = "waits for the fast path's netdev `vif_name`, routed: up, with the "
+                          "profile's `mac_address`; the placeholder and Kata's entry as with "
+                          "OpenVSwitch, for the socket at `path`",
+                .build = build_vhostuser_fp_tap,
+                .required = { "path", "mode", "vif_name" },
+                .needs = OSVIF_NEEDS_STATE | OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3,
+                .result = OSVIF_RESULT_SOCKET | OSVIF_RESULT_POD_LINK,
+                .pod_link = OSVIF_POD_LINK_OWNED,
         },
         {
                 .vif = OSVIF_VIF_HOSTDEVICE,

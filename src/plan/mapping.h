@@ -32,6 +32,7 @@ enum osvif_mapping_need {
 enum osvif_mapping_result {
         OSVIF_RESULT_HOST_LINK = 1u << 0, /* the host end, vif_name (no sandbox) */
         OSVIF_RESULT_POD_LINK = 1u << 1,  /* CNI_IFNAME in the sandbox */
+        OSVIF_RESULT_SOCKET = 1u << 2,    /* the vhost-user socket, with socketPath */
 };
 
 /* How the pod's interface goes away on DEL. */

@@ -64,6 +64,8 @@ struct osvif_step {
                         int tag;                                /* -1: none */
                         bool isolate;
                         unsigned mtu_request;
+                        char iface_type[24];         /* "": system; "dpdkvhostuser"... */
+                        char vhost_server_path[108]; /* options:vhost-server-path, "" none */
                 } ovs_port;
                 struct {
                         char pci[32];     /* runtimeConfig.deviceID, else vif.dev_address; "": a
@@ -85,6 +87,17 @@ struct osvif_step {
                         unsigned vlan_id;           /* VIFVlanNested: a VLAN device in the pod */
                         bool macvtap;               /* config "macvtap": for VM sandboxes */
                 } direct;                           /* QBH, QBG, VLAN and MACVLAN steps */
+                struct {
+                        char port[IF_NAMESIZE]; /* the OVS port that serves it, "" sweep */
+                        char path[108];         /* the socket; "": OVS's, in its socket dir */
+                        bool kata;              /* make /tmp/vhostuser_<IP>/vhu.sock */
+                } vhostuser;
+                struct {
+                        char name[IF_NAMESIZE];   /* the fast path's netdev, vif_name */
+                        char master[IF_NAMESIZE]; /* the BRIDGE step's bridge, "": routed */
+                        bool set_mac;             /* FPTap: the profile's mac_address */
+                        uint8_t mac[6];
+                } fp_netdev;
         } u;
 };
 

@@ -35,6 +35,9 @@ extern const struct osvif_step_ops osvif_step_macvlan_ops;
 extern const struct osvif_step_ops osvif_step_qbh_ops;
 extern const struct osvif_step_ops osvif_step_qbg_ops;
 extern const struct osvif_step_ops osvif_step_vlan_dev_ops;
+extern const struct osvif_step_ops osvif_step_vhostuser_ops;
+extern const struct osvif_step_ops osvif_step_placeholder_ops;
+extern const struct osvif_step_ops osvif_step_fp_netdev_ops;
 
 /* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);

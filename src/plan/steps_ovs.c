@@ -58,6 +58,10 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .tag = s->u.ovs_port.tag,
                 .isolate = s->u.ovs_port.isolate,
                 .mtu_request = s->u.ovs_port.mtu_request,
+                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
+                .vhost_server_path = s->u.ovs_port.vhost_server_path[0]
+                                             ? s->u.ovs_port.vhost_server_path
+                                             : NULL,
         };
 
         if (!db)
@@ -82,11 +86,17 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
         if (!x->created[i])
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
+        /*
+         * A DPDK vhost-user port is let go of before the rollback ends: ovs-vswitchd-dpdk
+         * re-adding one of the same name before it has removed the old one (a retried ADD)
+         * left it unrealized. Bounded, so a stuck ovs-vswitchd costs the rollback 1 s.
+         */
         if (db)
                 /* a representor's flags come back from ovs-vswitchd when it lets go of the
-                 * port: wait for that, so that HOSTDEV's undo has the last word */
+                 * port: wait for that too, so that HOSTDEV's undo has the last word */
                 osvif_ovs_del_port(db, port_of(x, s), x->plan->conf->ovsdb_timeout_ms,
-                                   x->vf ? OVS_SYNC_MS : 0, &ignored);
+                                   x->vf || s->u.ovs_port.iface_type[0] ? OVS_SYNC_MS : 0,
+                                   &ignored);
         osvif_error_clear(&ignored);
 }
 
@@ -132,6 +142,16 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         else if (!s->u.ovs_port.isolate && info.tag != s->u.ovs_port.tag)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" has VLAN tag %d, not %d",
                                 port, info.tag, s->u.ovs_port.tag);
+        else if (!str_eq(info.type ? info.type : "", s->u.ovs_port.iface_type))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has type \"%s\", not \"%s\"", port,
+                                info.type ? info.type : "", s->u.ovs_port.iface_type);
+        else if (s->u.ovs_port.vhost_server_path[0] &&
+                 !str_eq(extid(info.options, "vhost-server-path"), s->u.ovs_port.vhost_server_path))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has vhost-server-path \"%s\", not \"%s\"", port,
+                                extid(info.options, "vhost-server-path") ?: "",
+                                s->u.ovs_port.vhost_server_path);
         else if (info.error || info.ofport <= 0)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s",
                                 port, info.error ? info.error : "no ofport");
@@ -167,6 +187,10 @@ static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step
                                    s->u.ovs_port.port[0] ? s->u.ovs_port.port : "(representor)");
         if (s->u.ovs_port.tag >= 0)
                 r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
+        if (s->u.ovs_port.iface_type[0])
+                r |= osvif_json_add_string(o, "type", s->u.ovs_port.iface_type);
+        if (s->u.ovs_port.vhost_server_path[0])
+                r |= osvif_json_add_string(o, "vhostServerPath", s->u.ovs_port.vhost_server_path);
         return r;
 }
 
