@@ -58,9 +58,9 @@ struct osvif_exec {
 
         /* HOSTDEV (steps_hostdev.c): the VF's claim and what was found; NULL when none */
         struct osvif_hostdev_state *vf;
-        struct osvif_lock vf_lock; /* held from the claim to the end of the invocation */
-        int vf_pod_ifindex;        /* the VF in the pod, 0 until moved there */
-        char pci_id[32];           /* the result's pciID, "" when none */
+        struct osvif_lock vf_lock;        /* held from the claim to the end of the invocation */
+        int vf_pod_ifindex;               /* the VF in the pod, 0 until moved there */
+        char pci_id[32];                  /* the result's pciID, "" when none */
         char socket_path[108];            /* vhost-user: the real socket (VHOSTUSER) */
         char socket_name[IF_NAMESIZE];    /* and the port that serves it, for the result */
         const char *pod_link_kind;        /* the placeholder's kind (PLACEHOLDER) */

@@ -638,6 +638,14 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .result = OSVIF_RESULT_POD_LINK,
                 .pod_link = OSVIF_POD_LINK_LENT,
         },
+        /* valid, and not served by this version: ADD answers 110, STATUS 50 */
+        {
+                .vif = OSVIF_VIF_NESTED_DPDK,
+                .profile = OSVIF_PROFILE_NONE,
+                .builds = "kuryr's nested DPDK: the VM's virtio NIC at `pci_address`, bound to "
+                          "`dev_driver`, for the pod",
+                .required = { "pci_address" },
+        },
 };
 
 const size_t osvif_mapping_rows = sizeof(osvif_mapping) / sizeof(osvif_mapping[0]);

@@ -26,9 +26,9 @@ echo "$old" | grep -q '"datapath_type"' && fail "manifest 1.0 kept datapath_type
 "$OSVIF_BIN" validate "$OSVIF_TEST_DATA/vif/native-hybrid.json" | grep -qx "valid: VIFBridge with VIFPortProfileOpenVSwitch" ||
         fail "validate a good VIF"
 # validate reads the mapping: a row not served yet says so, a pair without a row is refused
-out=$(echo '{"type":"hostdev","dev_type":"generic","dev_address":"0000:00:01.0"}' | "$OSVIF_BIN" validate) ||
+out=$(echo '{"type":"nested_dpdk","pci_address":"0000:00:05.0","dev_driver":"vfio-pci"}' | "$OSVIF_BIN" validate) ||
         fail "validate refused a VIFHostDevice"
-[ "$out" = "valid: VIFHostDevice, dev_type generic (not served by this version: ADD answers code 110)" ] ||
+[ "$out" = "valid: VIFNestedDPDK (not served by this version: ADD answers code 110)" ] ||
         fail "validate of a row not served: $out"
 out=$(echo '{"type":"direct","dev_address":"0000:00:01.0","mode":"vepa","port_profile":{"type":"openvswitch"}}' |
         "$OSVIF_BIN" validate 2>&1) && fail "validate accepted VIFDirect with an OpenVSwitch profile"

@@ -41,8 +41,8 @@ expect_error 50 "$out" "STATUS without OVSDB"
 echo "$out" | grep -q "/run/nothing/db.sock" || fail "STATUS names what is missing: $out"
 # a row of the mapping this version does not serve: an ADD could not be served, so 50
 out=$(echo '{"cniVersion":"1.1.0","name":"s","type":"osvif",
-        "vif":{"type":"hostdev","dev_type":"generic","dev_address":"0000:00:01.0"}}' | CNI_COMMAND=STATUS "$OSVIF_BIN") &&
+        "vif":{"type":"nested_dpdk","pci_address":"0000:00:05.0","dev_driver":"vfio-pci"}}' | CNI_COMMAND=STATUS "$OSVIF_BIN") &&
         fail "STATUS of a VIF not served succeeded"
 expect_error 50 "$out" "STATUS of a VIF not served"
-echo "$out" | grep -q "VIFHostDevice with no port profile is not served" || fail "STATUS names the row: $out"
+echo "$out" | grep -q "VIFNestedDPDK with no port profile is not served" || fail "STATUS names the row: $out"
 echo "gcstatus: ok"

@@ -54,9 +54,9 @@ Test(mapping, refuses_a_pair_without_a_row)
         assert_mapping("{\"type\":\"ovs\",\"bridge_name\":\"br-int\"}",
                        "vif: VIFOpenVSwitch with no port profile cannot be served: no row of the "
                        "mapping plugs it");
-        assert_mapping("{\"type\":\"nested_dpdk\"}",
-                       "vif: VIFNestedDPDK with no port profile cannot be served: no row of the "
-                       "mapping plugs it");
+        assert_mapping("{\"type\":\"generic\",\"port_profile\":{\"type\":\"fp_tap\"}}",
+                       "vif: VIFGeneric with port profile VIFPortProfileFPTap cannot be served: no "
+                       "row of the mapping plugs it");
 }
 
 Test(mapping, requires_what_each_row_needs)
@@ -83,6 +83,8 @@ Test(mapping, requires_what_each_row_needs)
         assert_mapping("{\"type\":\"vhostuser\",\"path\":\"/run/vhu.sock\",\"port_profile\":{"
                        "\"type\":\"openvswitch\"}}",
                        "vif.mode: missing, VIFVHostUser with VIFPortProfileOpenVSwitch needs it");
+        assert_mapping("{\"type\":\"nested_dpdk\"}",
+                       "vif.pci_address: missing, VIFNestedDPDK needs it");
         assert_mapping("{\"type\":\"hostdev\",\"dev_type\":\"ethernet\"}",
                        "vif.dev_address: missing, VIFHostDevice needs it");
         assert_mapping("{\"type\":\"hostdev\",\"dev_type\":\"ethernet\",\"dev_address\":\"0000:"

@@ -123,13 +123,13 @@ Test(plan, refuses_what_this_version_cannot_plug)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build("ADD",
-                           NET("{\"type\":\"hostdev\",\"dev_type\":\"generic\",\"dev_address\":"
-                               "\"0000:01:00.1\"}",
+                           NET("{\"type\":\"nested_dpdk\",\"pci_address\":\"0000:00:05.0\","
+                               "\"dev_driver\":\"vfio-pci\"}",
                                ""),
                            &f, &err),
                      -1);
         cr_assert_eq(err.code, OSVIF_ERR_UNSUPPORTED);
-        cr_assert(strstr(err.msg, "VIFHostDevice with no port profile"), "%s", err.msg);
+        cr_assert(strstr(err.msg, "VIFNestedDPDK with no port profile"), "%s", err.msg);
         osvif_error_clear(&err);
         fixture_free(&f);
 }

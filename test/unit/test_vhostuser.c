@@ -44,12 +44,21 @@ static int build(const char *conf, struct fixture *f, osvif_error_t *err)
         return osvif_plan_build(f->req, f->conf, f->conf->vif, &f->plan, err);
 }
 
-/* a per-pod VIF (args.cni.vif), so that host names are os-vif's prefix + id */
-#define VHU(mode, path, profile, extra, top)                                                       \
-        "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\"" top                        \
-        ",\"args\":{\"cni\":{\"vif\":{\"type\":\"vhostuser\",\"id\":\"" UUID "\",\"mode\":\"" mode \
-        "\",\"path\":\"" path "\",\"port_profile\":" profile extra                                 \
-        ",\"network\":{\"bridge\":\"br-int\",\"vlan\":7,\"mtu\":9000}}}}}"
+/*
+ * The network config's VIF, and the same VIF with its id as a pod's (args.cni.vif, which the
+ * config's podVif lets give only its id): host names are then os-vif's prefix + id.
+ */
+#define VHU_FIELDS(mode, path, profile, extra)                          \
+        "\"type\":\"vhostuser\",\"mode\":\"" mode "\",\"path\":\"" path \
+        "\",\"port_profile\":" profile extra                            \
+        ",\"network\":{\"bridge\":\"br-int\",\"vlan\":7,\"mtu\":9000}"
+#define VHU(mode, path, profile, extra, top)                                         \
+        "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\"" top          \
+        ",\"podVif\":{\"sources\":[\"args\"],\"allowInterfaceId\":true}"             \
+        ",\"vif\":{" VHU_FIELDS(mode, path, profile,                                 \
+                                extra) "}"                                           \
+                                       ",\"args\":{\"cni\":{\"vif\":{\"id\":\"" UUID \
+                                       "\"," VHU_FIELDS(mode, path, profile, extra) "}}}}"
 #define OVS_PROFILE "{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"}"
 
 static void assert_steps(const struct osvif_plan *p, const char *const *want, size_t n)
