@@ -1,6 +1,6 @@
 #!/bin/bash
 # VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd
-# (userspace datapath) started for this test in its own netns: the port as os-vif writes it,
+# (the datapath test/lib/ovs.sh names) started for this test in its own netns: the port as os-vif writes it,
 # VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
@@ -19,7 +19,7 @@ ovs_conf() {
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
  "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
    "bridge_name":"br-int",
-   "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"netdev"},
+   "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"$OVS_DP"},
    "network":{"bridge":"br-int","vlan":$3,"mtu":1450,"subnets":[{"cidr":"10.80.0.0/24","ips":["$2"]}]}}}}}
 JSON
 }
@@ -30,7 +30,7 @@ out=$(ovs_conf $UUID1 10.80.0.1 100 | cni ADD /run/netns/p1 eth0 ctr1) || fail "
 port=tap0a2b3c4d-00
 [ "$(echo "$out" | json_get 'd["interfaces"][0]["name"]')" = $port ] || fail "host end is tap + id: $out"
 ovs_vsctl br-exists br-int || fail "br-int was not created"
-[ "$(ovs_vsctl get Bridge br-int datapath_type)" = netdev ] || fail "bridge datapath_type"
+[ "$(ovs_vsctl get Bridge br-int datapath_type)" = "$OVS_DP" ] || fail "bridge datapath_type"
 [ "$(ovs_vsctl port-to-br $port)" = br-int ] || fail "port not on br-int"
 [ "$(extid $port iface-id)" = $UUID1 ] || fail "iface-id"
 [ "$(extid $port iface-status)" = active ] || fail "iface-status"
