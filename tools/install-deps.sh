@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install, from Debian 12's archive, what building osvif and running its tests and demo need.
+# test/vm boots Debian's own kernel (linux-image-amd64) under QEMU and builds netdevsim for it
+# from linux-source-6.1 and its headers; it does not need to be the running kernel.
 # Idempotent: only missing packages are installed. Run as root.
 set -eu
 
@@ -10,6 +12,7 @@ PACKAGES="
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
+  qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1 cpio xz-utils
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"

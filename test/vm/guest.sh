@@ -49,7 +49,9 @@ insmod "$OSVIF_VM_NETDEVSIM" || die "insmod $OSVIF_VM_NETDEVSIM"
 timens=(unshare --time --monotonic 86400 --boottime 86400 --)
 [ "${OSVIF_VM_TIMENS:-1}" = 0 ] && timens=()
 echo "vm guest: up after $(cat /mnt/results/boot) s, running $*"
-"${timens[@]}" /bin/bash "$@" </dev/null
+# an executable runs as it is, anything else as a bash script
+[ -x "$1" ] || set -- /bin/bash "$@"
+"${timens[@]}" "$@" </dev/null
 rc=$?
 echo "$rc" >/mnt/results/status
 poweroff

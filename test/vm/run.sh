@@ -6,8 +6,9 @@
 #
 #   test/vm/run.sh SCRIPT [ARGS...]
 #
-# SCRIPT runs as root in the guest (through test/vm/guest.sh) with the caller's OSVIF_*
-# environment; its output streams to stdout as it runs and its exit status is this script's.
+# SCRIPT (run as it is if executable, else with bash) runs as root in the guest (through
+# test/vm/guest.sh) with the caller's OSVIF_* environment and working directory; its output
+# streams to stdout as it runs and its exit status is this script's.
 # A guest that never reports a status (panic, OOM, timeout) fails with status 1.
 #
 # Environment: OSVIF_VM_TIMEOUT (seconds, default 900), OSVIF_VM_SMP (default 2),
@@ -50,16 +51,19 @@ on_exit "rm -rf '$res'"
 echo "vm: booting $VM_VER (prepared in $((($(date +%s%N) - t0) / 1000000)) ms)"
 # TCG only: /dev/kvm is not usable on the CI machines. -cpu max gives the guest RDRAND, which
 # random.trust_cpu=on needs to seed the pool at once. panic=-1 and -no-reboot turn a guest
-# panic, and the guest's final reboot, into QEMU's exit.
+# panic, and the guest's final reboot, into QEMU's exit. sercon-port=0 keeps SeaBIOS's screen
+# control codes off the serial console (QEMU warns that the name lacks "opt/": SeaBIOS reads
+# it without).
 status=0
 timeout -k 10 "${OSVIF_VM_TIMEOUT:-900}" qemu-system-x86_64 \
         -accel tcg -cpu max -smp "${OSVIF_VM_SMP:-2}" -m "${OSVIF_VM_MEM:-1024}" \
         -nographic -no-reboot -nodefaults -serial stdio -monitor none \
+        -fw_cfg name=etc/sercon-port,string=0 \
         -kernel "$VM_CACHE/vmlinux" -initrd "$VM_CACHE/initrd.cpio" \
         -append "console=ttyS0 quiet panic=-1 random.trust_cpu=on osvif_guest=$here/guest.sh" \
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
         -virtfs "local,path=$res,mount_tag=results,security_model=none" \
-        </dev/null | tr -d '\r' || status=$?
+        </dev/null 2> >(grep -v 'externally provided fw_cfg item names' >&2) | tr -d '\r' || status=$?
 secs=$((($(date +%s%N) - t0) / 1000000000))
 if [ ! -f "$res/status" ]; then
         [ "$status" = 124 ] && fail "vm: timed out after ${OSVIF_VM_TIMEOUT:-900} s"
