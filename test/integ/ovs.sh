@@ -1,7 +1,7 @@
 #!/bin/bash
-# VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd
-# (the datapath test/lib/ovs.sh names) started for this test in its own netns: the port as os-vif writes it,
-# VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
+# VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd (on the
+# datapath test/lib/ovs.sh names) started for this test in its own netns: the port as os-vif
+# writes it, VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root

@@ -11,7 +11,7 @@
 # streams to stdout as it runs and its exit status is this script's.
 # A guest that never reports a status (panic, OOM, timeout) fails with status 1.
 #
-# Environment: OSVIF_VM_TIMEOUT (seconds, default 900), OSVIF_VM_SMP (default 2),
+# Environment: OSVIF_VM_TIMEOUT (seconds, default 1800), OSVIF_VM_SMP (default 2),
 # OSVIF_VM_MEM (MiB, default 1024), OSVIF_VM_CACHE (default /var/cache/osvif-vm: the
 # uncompressed kernel, the initramfs and the netdevsim module, per kernel build).
 # Outside `make check` OSVIF_SRCDIR defaults to this checkout and OSVIF_BIN to its build/osvif.
@@ -24,51 +24,56 @@ export OSVIF_TEST_DATA=${OSVIF_TEST_DATA:-$OSVIF_SRCDIR/test/data}
 . "$OSVIF_SRCDIR/test/lib/common.sh"
 . "$here/lib.sh"
 
-[ $# -ge 1 ] || fail "usage: $0 SCRIPT [ARGS...]"
-script=$(realpath "$1")
-shift
-[ -r "$script" ] || fail "no script $script"
-require_root
-vm_require
+# All in a function, read whole before it runs: editing this file under a running guest is safe.
+main() {
+        [ $# -ge 1 ] || fail "usage: $0 SCRIPT [ARGS...]"
+        script=$(realpath "$1")
+        shift
+        [ -r "$script" ] || fail "no script $script"
+        require_root
+        vm_require
 
-t0=$(date +%s%N)
-vm_prepare # sets VM_VER, VM_CACHE: vmlinux, initrd.cpio, netdevsim.ko
-res=$(mktemp -d /tmp/osvif-vm.XXXXXX)
-on_exit "rm -rf '$res'"
-# What the guest runs, in which directory, with which environment (the kernel command line
-# is too small and too public for it)
-{
-        printf 'cd %q\n' "$PWD"
-        env | grep -E '^(OSVIF_[A-Z0-9_]*|CNI_PATH)=' | while IFS= read -r kv; do
-                printf 'export %q=%q\n' "${kv%%=*}" "${kv#*=}"
-        done
-        printf 'export OSVIF_VM=1 OSVIF_VM_NETDEVSIM=%q\n' "$VM_CACHE/netdevsim.ko"
-        printf 'set -- %q' "$script"
-        for a in "$@"; do printf ' %q' "$a"; done
-        echo
-} >"$res/env"
+        t0=$(date +%s%N)
+        vm_prepare # sets VM_VER, VM_CACHE: vmlinux, initrd.cpio, netdevsim.ko
+        res=$(mktemp -d /tmp/osvif-vm.XXXXXX)
+        on_exit "rm -rf '$res'"
+        # What the guest runs, in which directory, with which environment (the kernel command
+        # line is too small and too public for it)
+        {
+                printf 'cd %q\n' "$PWD"
+                env | grep -E '^(OSVIF_[A-Z0-9_]*|CNI_PATH)=' | while IFS= read -r kv; do
+                        printf 'export %q=%q\n' "${kv%%=*}" "${kv#*=}"
+                done
+                printf 'export OSVIF_VM=1 OSVIF_VM_NETDEVSIM=%q\n' "$VM_CACHE/netdevsim.ko"
+                printf 'set -- %q' "$script"
+                for a in "$@"; do printf ' %q' "$a"; done
+                echo
+        } >"$res/env"
 
-echo "vm: booting $VM_VER (prepared in $((($(date +%s%N) - t0) / 1000000)) ms)"
-# TCG only: /dev/kvm is not usable on the CI machines. -cpu max gives the guest RDRAND, which
-# random.trust_cpu=on needs to seed the pool at once. panic=-1 and -no-reboot turn a guest
-# panic, and the guest's final reboot, into QEMU's exit. sercon-port=0 keeps SeaBIOS's screen
-# control codes off the serial console (QEMU warns that the name lacks "opt/": SeaBIOS reads
-# it without).
-status=0
-timeout -k 10 "${OSVIF_VM_TIMEOUT:-900}" qemu-system-x86_64 \
-        -accel tcg -cpu max -smp "${OSVIF_VM_SMP:-2}" -m "${OSVIF_VM_MEM:-1024}" \
-        -nographic -no-reboot -nodefaults -serial stdio -monitor none \
-        -fw_cfg name=etc/sercon-port,string=0 \
-        -kernel "$VM_CACHE/vmlinux" -initrd "$VM_CACHE/initrd.cpio" \
-        -append "console=ttyS0 quiet panic=-1 random.trust_cpu=on osvif_guest=$here/guest.sh" \
-        -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-        -virtfs "local,path=$res,mount_tag=results,security_model=none" \
-        </dev/null 2> >(grep -v 'externally provided fw_cfg item names' >&2) | tr -d '\r' || status=$?
-secs=$((($(date +%s%N) - t0) / 1000000000))
-if [ ! -f "$res/status" ]; then
-        [ "$status" = 124 ] && fail "vm: timed out after ${OSVIF_VM_TIMEOUT:-900} s"
-        fail "vm: the guest reported no status (QEMU exit $status) after $secs s"
-fi
-rc=$(cat "$res/status")
-echo "vm: $(basename "$script") exited $rc; boot $(cat "$res/boot" 2>/dev/null || echo ?) s, total $secs s"
-exit "$rc"
+        echo "vm: booting $VM_VER (prepared in $((($(date +%s%N) - t0) / 1000000)) ms)"
+        # TCG only: /dev/kvm is not usable on the CI machines. -cpu max gives the guest RDRAND,
+        # which random.trust_cpu=on needs to seed the pool at once. panic=-1 and -no-reboot turn
+        # a guest panic, and the guest's final reboot, into QEMU's exit. sercon-port=0 keeps
+        # SeaBIOS's screen control codes off the serial console (QEMU warns that the name lacks
+        # "opt/": SeaBIOS reads it without).
+        status=0
+        timeout -k 10 "${OSVIF_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
+                -accel tcg -cpu max -smp "${OSVIF_VM_SMP:-2}" -m "${OSVIF_VM_MEM:-1024}" \
+                -nographic -no-reboot -nodefaults -serial stdio -monitor none \
+                -fw_cfg name=etc/sercon-port,string=0 \
+                -kernel "$VM_CACHE/vmlinux" -initrd "$VM_CACHE/initrd.cpio" \
+                -append "console=ttyS0 quiet panic=-1 random.trust_cpu=on osvif_guest=$here/guest.sh" \
+                -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+                -virtfs "local,path=$res,mount_tag=results,security_model=none" \
+                </dev/null 2> >(grep -v 'externally provided fw_cfg item names' >&2) |
+                tr -d '\r' || status=$?
+        secs=$((($(date +%s%N) - t0) / 1000000000))
+        if [ ! -f "$res/status" ]; then
+                [ "$status" = 124 ] && fail "vm: timed out after ${OSVIF_VM_TIMEOUT:-1800} s"
+                fail "vm: the guest reported no status (QEMU exit $status) after $secs s"
+        fi
+        rc=$(cat "$res/status")
+        echo "vm: $(basename "$script") exited $rc; boot $(cat "$res/boot" 2>/dev/null || echo ?) s, total $secs s"
+        exit "$rc"
+}
+main "$@"
