@@ -55,7 +55,8 @@ main() {
         # which random.trust_cpu=on needs to seed the pool at once. panic=-1 and -no-reboot turn
         # a guest panic, and the guest's final reboot, into QEMU's exit. sercon-port=0 keeps
         # SeaBIOS's screen control codes off the serial console (QEMU warns that the name lacks
-        # "opt/": SeaBIOS reads it without).
+        # "opt/": SeaBIOS reads it without). sed -u: the serial console's CRs go, line by line
+        # even into make check's log.
         status=0
         timeout -k 10 "${OSVIF_VM_TIMEOUT:-1800}" qemu-system-x86_64 \
                 -accel tcg -cpu max -smp "${OSVIF_VM_SMP:-2}" -m "${OSVIF_VM_MEM:-1024}" \
@@ -65,8 +66,8 @@ main() {
                 -append "console=ttyS0 quiet panic=-1 random.trust_cpu=on osvif_guest=$here/guest.sh" \
                 -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
                 -virtfs "local,path=$res,mount_tag=results,security_model=none" \
-                </dev/null 2> >(grep -v 'externally provided fw_cfg item names' >&2) |
-                tr -d '\r' || status=$?
+                </dev/null 2> >(grep --line-buffered -v 'externally provided fw_cfg item names' >&2) |
+                sed -u 's/\r$//' || status=$?
         secs=$((($(date +%s%N) - t0) / 1000000000))
         if [ ! -f "$res/status" ]; then
                 [ "$status" = 124 ] && fail "vm: timed out after ${OSVIF_VM_TIMEOUT:-1800} s"
