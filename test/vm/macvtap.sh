@@ -28,12 +28,13 @@ mine = bytes.fromhex("fa163e000a01")
 listen = subprocess.Popen(["ip", "netns", "exec", "peer", "/usr/bin/python3", "-c", """
 import socket, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.bind(("mv1", 0)); s.settimeout(20)
+s.bind(("mv1", 0)); s.settimeout(30)
+print("bound", flush=True)
 print(s.recv(2048)[14:].decode(errors="replace"), flush=True)
 """], stdout=subprocess.PIPE, text=True)
-time.sleep(2)  # the listener binds first (TCG is slow)
+assert listen.stdout.readline() == "bound\n"  # the frame goes out once the peer listens
 os.write(tap, bytes(10) + b"\xff" * 6 + mine + b"\x88\xb5" + b"out via macvtap".ljust(50, b"."))
-got = listen.communicate(timeout=30)[0]
+got = listen.communicate(timeout=60)[0]
 assert got.startswith("out via macvtap"), "the peer got %r" % got
 # in: the peer sends to the macvtap's MAC, the tap reads it
 subprocess.run(["ip", "netns", "exec", "peer", "/usr/bin/python3", "-c", """
