@@ -6,6 +6,9 @@
 #include "cni/result.h"
 #include "util/error.h"
 
+/* The default bound of one IPAM delegation (ms): containerd's and CRI-O's own CNI calls. */
+#define OSVIF_CNI_IPAM_TIMEOUT_MS 60000
+
 /*
  * Delegation to IPAM plugins, as the spec requires: the plugin named `type` is looked up in
  * the CNI_PATH directories (first regular executable file; a type containing '/' is
@@ -17,6 +20,12 @@
  * plugins stop at 1.0.0), the highest version both support is taken from the plugin's
  * VERSION answer, and the request is repeated with that cniVersion. GC and STATUS to a
  * plugin that supports no version carrying them are skipped (success).
+ *
+ * Bound: the whole delegation (writing stdin, reading stdout to EOF, waiting for the exit,
+ * the version fallback included) must end within req->ipam_timeout_ms (0: the default,
+ * OSVIF_CNI_IPAM_TIMEOUT_MS). The plugin runs in its own process group; when the bound
+ * expires the group is killed with SIGKILL and the answer is OSVIF_ERR_IPAM (ETIMEDOUT)
+ * naming the plugin and the bound.
  *
  * Errors: the plugin's own error document, wrapped with "ipam plugin \"<type>\"", keeps its
  * code; a plugin that cannot be found or run gives OSVIF_ERR_IPAM.

@@ -110,28 +110,27 @@ static bool valid_id_chars(const char *s)
         return true;
 }
 
-int osvif_cni_validate_container_id(const char *id, const char *what, osvif_error_t *err)
+/* Container ids and network names follow one rule; only the code of a bad one differs. */
+static int validate_id(const char *id, const char *what, int code, osvif_error_t *err)
 {
         if (!id || !*id)
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0, "%s: missing", what);
+                return osvif_error_set(err, code, 0, "%s: missing", what);
         if (!valid_id_chars(id))
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0,
+                return osvif_error_set(err, code, 0,
                                        "%s: invalid characters in \"%s\" (allowed: "
                                        "[a-zA-Z0-9][a-zA-Z0-9_.-]*)",
                                        what, id);
         return 0;
 }
 
+int osvif_cni_validate_container_id(const char *id, const char *what, osvif_error_t *err)
+{
+        return validate_id(id, what, OSVIF_CNI_ERR_INVALID_ENV, err);
+}
+
 int osvif_cni_validate_network_name(const char *name, const char *what, osvif_error_t *err)
 {
-        if (!name || !*name)
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s: missing", what);
-        if (!valid_id_chars(name))
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "%s: invalid characters in \"%s\" (allowed: "
-                                       "[a-zA-Z0-9][a-zA-Z0-9_.-]*)",
-                                       what, name);
-        return 0;
+        return validate_id(name, what, OSVIF_CNI_ERR_INVALID_CONFIG, err);
 }
 
 int osvif_cni_validate_ifname(const char *ifname, const char *what, osvif_error_t *err)

@@ -10,6 +10,7 @@
 #include "cni/result.h"
 #include "cni/version.h"
 #include "util/addr.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 
 /*
@@ -61,7 +62,8 @@ struct osvif_cni_request {
         char *cni_version;              /* as written in the config */
         char *name;
         char *type;
-        char *ipam_type; /* NULL: no "ipam" section, or one without "type" (L2 only) */
+        char *ipam_type;     /* NULL: no "ipam" section, or one without "type" (L2 only) */
+        int ipam_timeout_ms; /* "ipamTimeout": bound of each IPAM call; 0 for the default */
         struct osvif_cni_result *prev_result; /* NULL when absent */
 
         /*
@@ -85,6 +87,7 @@ struct osvif_cni_request {
 };
 
 void osvif_cni_request_free(struct osvif_cni_request *req);
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
 
 /* The value of a CNI_ARGS key, or NULL. */
 const char *osvif_cni_request_arg(const struct osvif_cni_request *req, const char *key);

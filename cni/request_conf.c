@@ -14,13 +14,6 @@
  * negotiation, prevResult, runtimeConfig, args and the GC attachment list.
  */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 /* cniVersion, or the highest supported entry of cniVersions (libcni ignores newer ones). */
 static int pick_version(const cJSON *tree, struct osvif_cni_request *req, osvif_error_t *err)
 {
@@ -28,14 +21,9 @@ static int pick_version(const cJSON *tree, struct osvif_cni_request *req, osvif_
         const char *v = NULL;
         int best = -1;
 
-        if (osvif_json_get_string(tree, NULL, "cniVersion", &v, err) < 0) {
-                err->code = OSVIF_CNI_ERR_DECODE;
-                return -1;
-        }
-        if (osvif_json_get_array(tree, NULL, "cniVersions", &list, err) < 0) {
-                err->code = OSVIF_CNI_ERR_DECODE;
-                return -1;
-        }
+        if (osvif_json_get_string(tree, NULL, "cniVersion", &v, err) < 0 ||
+            osvif_json_get_array(tree, NULL, "cniVersions", &list, err) < 0)
+                return osvif_error_recode(err, OSVIF_CNI_ERR_DECODE);
         best = v ? osvif_cni_version_parse(v) : OSVIF_CNI_V010; /* absent means 0.1.0 */
         cJSON_ArrayForEach(it, list) {
                 int c = cJSON_IsString(it) ? osvif_cni_version_parse(it->valuestring) : -1;
@@ -50,7 +38,7 @@ static int pick_version(const cJSON *tree, struct osvif_cni_request *req, osvif_
                                        v);
         req->version = (enum osvif_cni_version)best;
         req->cni_version = strdup(osvif_cni_version_string(req->version));
-        return req->cni_version ? 0 : oom(err);
+        return req->cni_version ? 0 : osvif_error_oom(err);
 }
 
 static int check_verb_version(const struct osvif_cni_request *req, osvif_error_t *err)
@@ -71,8 +59,14 @@ static int check_verb_version(const struct osvif_cni_request *req, osvif_error_t
 static int parse_ipam(const cJSON *tree, struct osvif_cni_request *req, osvif_error_t *err)
 {
         const cJSON *ipam = NULL;
-        int r = osvif_json_get_object(tree, NULL, "ipam", &ipam, err);
+        int64_t timeout;
+        int r = osvif_json_get_int(tree, NULL, "ipamTimeout", 1, 600000, &timeout, err);
 
+        if (r < 0)
+                return -1;
+        if (r > 0)
+                req->ipam_timeout_ms = (int)timeout;
+        r = osvif_json_get_object(tree, NULL, "ipam", &ipam, err);
         if (r <= 0)
                 return r;
         if (osvif_json_dup_string(ipam, "ipam", "type", &req->ipam_type, err) < 0)
@@ -97,7 +91,7 @@ static int parse_ips(char *const *v, const char *what, int code, struct osvif_cn
         struct osvif_ipnet *ips = n ? calloc(n, sizeof(*ips)) : NULL;
 
         if (n && !ips)
-                return oom(err);
+                return osvif_error_oom(err);
         for (size_t i = 0; i < n; i++)
                 if (osvif_ipnet_parse(v[i], true, &ips[i]) < 0) {
                         free(ips);
@@ -122,7 +116,7 @@ static int set_mac(const char *mac, const char *what, int code, struct osvif_cni
                                        mac);
         free(req->mac);
         req->mac = strdup(mac);
-        return req->mac ? 0 : oom(err);
+        return req->mac ? 0 : osvif_error_oom(err);
 }
 
 /* CNI_ARGS first, then args.cni, then runtimeConfig: each later source wins. */
@@ -138,7 +132,7 @@ static int mac_and_ips_from_env(struct osvif_cni_request *req, osvif_error_t *er
                 return 0;
         ips = osvif_strv_split(ip, ",");
         if (!ips)
-                return oom(err);
+                return osvif_error_oom(err);
         return parse_ips(ips, "CNI_ARGS IP", OSVIF_CNI_ERR_INVALID_ENV, req, err);
 }
 
@@ -173,7 +167,7 @@ static int parse_annotations(const cJSON *rc, struct osvif_cni_request *req, osv
         req->pod_annotations = calloc((size_t)cJSON_GetArraySize(a) + 1,
                                       sizeof(*req->pod_annotations));
         if (!req->pod_annotations)
-                return oom(err);
+                return osvif_error_oom(err);
         cJSON_ArrayForEach(it, a) {
                 if (!cJSON_IsString(it))
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
@@ -183,7 +177,7 @@ static int parse_annotations(const cJSON *rc, struct osvif_cni_request *req, osv
                 req->pod_annotations[n].value = strdup(it->valuestring);
                 req->n_pod_annotations = ++n;
                 if (!req->pod_annotations[n - 1].key || !req->pod_annotations[n - 1].value)
-                        return oom(err);
+                        return osvif_error_oom(err);
         }
         return 0;
 }
@@ -223,7 +217,7 @@ static int parse_attachments(const cJSON *tree, struct osvif_cni_request *req, o
         req->valid_attachments = calloc((size_t)cJSON_GetArraySize(list) + 1,
                                         sizeof(*req->valid_attachments));
         if (!req->valid_attachments)
-                return oom(err);
+                return osvif_error_oom(err);
         cJSON_ArrayForEach(it, list) {
                 const cJSON *cid = cJSON_GetObjectItemCaseSensitive(it, "containerID");
                 const cJSON *ifn = cJSON_GetObjectItemCaseSensitive(it, "ifname");
@@ -238,7 +232,7 @@ static int parse_attachments(const cJSON *tree, struct osvif_cni_request *req, o
                 req->n_valid_attachments = ++n;
                 if (!req->valid_attachments[n - 1].container_id ||
                     !req->valid_attachments[n - 1].ifname)
-                        return oom(err);
+                        return osvif_error_oom(err);
         }
         return 0;
 }
@@ -291,7 +285,7 @@ int osvif_cni_request_parse(char *const *envp, const char *conf, size_t conf_len
         int r;
 
         if (!req)
-                return oom(err);
+                return osvif_error_oom(err);
         req->version = OSVIF_CNI_V_LATEST;
         r = osvif_cni_request_parse_env(envp, req, err);
         if (r >= 0 && req->verb == OSVIF_CNI_VERSION) {
@@ -299,7 +293,7 @@ int osvif_cni_request_parse(char *const *envp, const char *conf, size_t conf_len
         } else if (r >= 0) {
                 req->conf_raw = malloc(conf_len + 1);
                 if (!req->conf_raw)
-                        return oom(err);
+                        return osvif_error_oom(err);
                 memcpy(req->conf_raw, conf, conf_len);
                 req->conf_raw[conf_len] = '\0';
                 req->conf_len = conf_len;

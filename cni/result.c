@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +88,20 @@ static bool copy_dns(struct osvif_cni_dns *dst, const struct osvif_cni_dns *src)
         return !oom;
 }
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
+/*
+ * The room an array of n elements has: n rounded up to a power of two (at least 4). Every
+ * array of a result is allocated with at least this much (grow() and osvif_cni_result_copy()
+ * keep it so), so that appending is amortized O(1) and building a list of n routes, addresses
+ * or interfaces is linear, not quadratic.
+ */
+static size_t room(size_t n)
+{
+        size_t c = 4;
+
+        while (c < n)
+                c *= 2;
+        return n ? c : 0;
+}
 
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 {
@@ -96,9 +111,11 @@ struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 
         if (!c)
                 return NULL;
-        c->interfaces = r->n_interfaces ? calloc(r->n_interfaces, sizeof(*c->interfaces)) : NULL;
-        c->ips = r->n_ips ? calloc(r->n_ips, sizeof(*c->ips)) : NULL;
-        c->routes = r->n_routes ? calloc(r->n_routes, sizeof(*c->routes)) : NULL;
+        /* with room() to spare, as grow() expects of every array */
+        c->interfaces = r->n_interfaces ? calloc(room(r->n_interfaces), sizeof(*c->interfaces))
+                                        : NULL;
+        c->ips = r->n_ips ? calloc(room(r->n_ips), sizeof(*c->ips)) : NULL;
+        c->routes = r->n_routes ? calloc(room(r->n_routes), sizeof(*c->routes)) : NULL;
         if ((r->n_interfaces && !c->interfaces) || (r->n_ips && !c->ips) ||
             (r->n_routes && !c->routes))
                 return NULL;
@@ -128,18 +145,20 @@ struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r)
 /* Grow an array by one zeroed element; the new element's index, or -1. */
 static int grow(void **array, size_t *n, size_t size)
 {
-        void *a = realloc(*array, (*n + 1) * size);
+        void *a = *array;
 
-        if (!a)
-                return -1;
+        if (*n == room(*n)) {
+                size_t cap = room(*n + 1);
+
+                if (*n >= INT_MAX || cap > SIZE_MAX / size)
+                        return -1;
+                a = realloc(*array, cap * size);
+                if (!a)
+                        return -1;
+                *array = a;
+        }
         memset((char *)a + *n * size, 0, size);
-        *array = a;
         return (int)(*n)++;
-}
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
 }
 
 int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name, const char *mac,
@@ -150,7 +169,7 @@ int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name,
         int idx = grow((void **)&r->interfaces, &r->n_interfaces, sizeof(*r->interfaces));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         i = &r->interfaces[idx];
         i->name = dup_or_null(name ? name : "", &no_mem);
         i->mac = dup_or_null(mac, &no_mem);
@@ -158,7 +177,7 @@ int osvif_cni_result_add_interface(struct osvif_cni_result *r, const char *name,
         if (no_mem) {
                 osvif_cni_interface_clear(i);
                 r->n_interfaces--;
-                return oom(err);
+                return osvif_error_oom(err);
         }
         return idx;
 }
@@ -169,7 +188,7 @@ int osvif_cni_result_add_ip(struct osvif_cni_result *r, const struct osvif_ipnet
         int idx = grow((void **)&r->ips, &r->n_ips, sizeof(*r->ips));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r->ips[idx].address = *address;
         if (gateway)
                 r->ips[idx].gateway = *gateway;
@@ -183,7 +202,7 @@ int osvif_cni_result_add_route(struct osvif_cni_result *r, const struct osvif_cn
         int idx = grow((void **)&r->routes, &r->n_routes, sizeof(*r->routes));
 
         if (idx < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r->routes[idx] = *route;
         return idx;
 }
@@ -202,8 +221,8 @@ int osvif_cni_result_merge_dns(struct osvif_cni_result *r, const struct osvif_cn
         if (strv_append_new(&r->dns.nameservers, dns->nameservers) < 0 ||
             strv_append_new(&r->dns.search, dns->search) < 0 ||
             strv_append_new(&r->dns.options, dns->options) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         if (!r->dns.domain && dns->domain && !(r->dns.domain = strdup(dns->domain)))
-                return oom(err);
+                return osvif_error_oom(err);
         return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "cni/version.h"
 #include "util/addr.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 
 /*
@@ -46,6 +47,11 @@ struct osvif_cni_dns {
         char **options;
 };
 
+/*
+ * The arrays grow only through osvif_cni_result_add_*() (and are allocated by
+ * osvif_cni_result_copy()), which keep room to spare so that appending is amortized O(1):
+ * never assign or realloc them elsewhere.
+ */
 struct osvif_cni_result {
         enum osvif_cni_version version; /* the version it was parsed from or is meant for */
         struct osvif_cni_interface *interfaces;
@@ -61,6 +67,7 @@ struct osvif_cni_result {
 struct osvif_cni_result *osvif_cni_result_new(enum osvif_cni_version version);
 /* NULL-safe. */
 void osvif_cni_result_free(struct osvif_cni_result *r);
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 /* A deep copy, or NULL on ENOMEM. */
 struct osvif_cni_result *osvif_cni_result_copy(const struct osvif_cni_result *r);
 
@@ -76,10 +83,11 @@ int osvif_cni_result_from_json(const cJSON *j, enum osvif_cni_version default_ve
 
 /*
  * Render r as a result of version `target`, as libcni converts it: 1.x drops nothing;
- * 0.3/0.4 drop interface mtu/socketPath/pciID and route attributes and add ips[].version;
- * 0.1/0.2 keep the first IPv4 and first IPv6 address only, routes by family, and fail with
- * "cannot convert: no valid IP addresses" (OSVIF_CNI_ERR_INCOMPATIBLE_VERSION... see .c)
- * when there is none. Returns a new tree owned by the caller, or NULL with *err set.
+ * 0.3/0.4 drop interface mtu, socketPath and pciID and add ips[].version (route attributes
+ * stay, as libcni's Route.Copy keeps them); 0.1/0.2 keep the first IPv4 and first IPv6
+ * address only and routes by family with dst and gw only. A result without an address has
+ * no 0.1/0.2 form: OSVIF_CNI_ERR_INCOMPATIBLE_VERSION, "no valid IP addresses", as for an
+ * unknown target. Returns a new tree owned by the caller, or NULL with *err set.
  */
 cJSON *osvif_cni_result_to_json(const struct osvif_cni_result *r, enum osvif_cni_version target,
                                 osvif_error_t *err);

@@ -15,12 +15,10 @@
  * address with a prefix`. Unknown keys are ignored, as Go's decoder ignores them.
  */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
+/* A field of the right name with the wrong shape: the result cannot be decoded (code 6). */
 static int decode_error(osvif_error_t *err)
 {
-        err->code = OSVIF_CNI_ERR_DECODE;
-        return -1;
+        return osvif_error_recode(err, OSVIF_CNI_ERR_DECODE);
 }
 
 static int bad_value(const char *path, const char *key, const cJSON *v, const char *what,
@@ -64,11 +62,12 @@ static int get_ip(const cJSON *o, const char *path, const char *key, struct osvi
         return r;
 }
 
-static int get_int(const cJSON *o, const char *path, const char *key, int *ret, bool *has,
-                   osvif_error_t *err)
+/* An integer within what the kernel attribute it becomes can hold: never cast out of range. */
+static int get_int(const cJSON *o, const char *path, const char *key, int64_t lo, int64_t hi,
+                   int *ret, bool *has, osvif_error_t *err)
 {
         int64_t v = 0;
-        int r = osvif_json_get_int(o, path, key, INT32_MIN, INT32_MAX, &v, err);
+        int r = osvif_json_get_int(o, path, key, lo, hi, &v, err);
 
         if (r < 0)
                 return decode_error(err);
@@ -104,11 +103,14 @@ static int parse_route(const cJSON *o, const char *path, struct osvif_cni_route 
                                        path);
         if (get_ipnet(o, path, "dst", true, &rt->dst, err) < 0 ||
             get_ip(o, path, "gw", &rt->gw, err) < 0 ||
-            get_int(o, path, "mtu", &rt->mtu, NULL, err) < 0 ||
-            get_int(o, path, "advmss", &rt->advmss, NULL, err) < 0 ||
-            get_int(o, path, "priority", &rt->priority, NULL, err) < 0 ||
-            get_int(o, path, "table", &rt->table, &rt->has_table, err) < 0 ||
-            get_int(o, path, "scope", &rt->scope, &rt->has_scope, err) < 0)
+            /* RTAX_MTU and RTAX_ADVMSS: the kernel caps both at 65535 */
+            get_int(o, path, "mtu", 0, 65535, &rt->mtu, NULL, err) < 0 ||
+            get_int(o, path, "advmss", 0, 65535, &rt->advmss, NULL, err) < 0 ||
+            /* RTA_PRIORITY and RTA_TABLE are u32; Go's int in the spec's types: 0..2^31-1 */
+            get_int(o, path, "priority", 0, INT32_MAX, &rt->priority, NULL, err) < 0 ||
+            get_int(o, path, "table", 0, INT32_MAX, &rt->table, &rt->has_table, err) < 0 ||
+            /* rtm_scope is a u8 */
+            get_int(o, path, "scope", 0, 255, &rt->scope, &rt->has_scope, err) < 0)
                 return -1;
         return 0;
 }
@@ -163,7 +165,7 @@ static int add_interface(const cJSON *it, const char *path, void *data, osvif_er
             osvif_json_dup_string(it, path, "socketPath", &in->socket_path, err) < 0 ||
             osvif_json_dup_string(it, path, "pciID", &in->pci_id, err) < 0)
                 return decode_error(err);
-        return get_int(it, path, "mtu", &in->mtu, &has_mtu, err) < 0 ? -1 : 0;
+        return get_int(it, path, "mtu", 0, INT32_MAX, &in->mtu, &has_mtu, err) < 0 ? -1 : 0;
 }
 
 static int add_ipconfig(const cJSON *it, const char *path, void *data, osvif_error_t *err)
@@ -178,7 +180,7 @@ static int add_ipconfig(const cJSON *it, const char *path, void *data, osvif_err
         if (get_ipnet(it, path, "address", true, &ip.address, err) < 0 ||
             get_ip(it, path, "gateway", &ip.gateway, err) < 0)
                 return -1;
-        r = get_int(it, path, "interface", &ip.interface, NULL, err);
+        r = get_int(it, path, "interface", 0, INT32_MAX, &ip.interface, NULL, err);
         if (r < 0)
                 return -1;
         if (r > 0 && ip.interface < 0)

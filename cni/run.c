@@ -10,9 +10,6 @@
 
 /* One CNI invocation end to end, short of writing stdout (main.c's job). */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 int osvif_cni_read_config(int fd, char **ret, size_t *ret_len, osvif_error_t *err)
 {
         _cleanup_free_ char *buf = NULL;

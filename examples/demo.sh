@@ -39,11 +39,15 @@ export CNI_PATH=$BIN
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # One network config for both pods (a Linux bridge); each pod brings its own VIF, with its
-# fixed IP, through args.cni.vif, as Multus cni-args or kuryr-style tooling would.
+# fixed IP, through args.cni.vif, as Multus cni-args or kuryr-style tooling would. Pod authors
+# write those, so the network config says what they may set (podVif): their port id and a
+# fixed IP in its subnet; the bridge, MTU, gateway and DNS stay the config's.
 conf() { # conf NAME UUID IP
         cat <<JSON
 {"cniVersion":"1.1.0","name":"demo","type":"osvif",
- "vif":{"type":"bridge","bridge_name":"osvifbr0"},
+ "vif":{"type":"bridge","bridge_name":"osvifbr0",
+   "network":{"mtu":1500,"subnets":[{"cidr":"10.88.0.0/24","gateway":"10.88.0.1","dns":["10.88.0.1"]}]}},
+ "podVif":{"sources":["args"],"allowInterfaceId":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"VIFBridge","id":"$2","bridge_name":"osvifbr0",
    "network":{"mtu":1500,"subnets":[{"cidr":"10.88.0.0/24","gateway":"10.88.0.1","ips":["$3"],"dns":["10.88.0.1"]}]}}}}}
 JSON

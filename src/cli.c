@@ -10,6 +10,7 @@
 #include "cni/request.h"
 #include "cni/version.h"
 #include "conf.h"
+#include "plan/mapping.h"
 #include "plan/plan.h"
 #include "util/cleanup.h"
 #include "util/json.h"
@@ -173,27 +174,46 @@ out:
         return rc;
 }
 
+/* What a person may want to see of a VIF besides its type: the mode of the types that have one. */
+static void print_mode(const struct osvif_vif *vif)
+{
+        if (vif->type == OSVIF_VIF_DIRECT && osvif_obj_is_set(&vif->obj, "mode"))
+                printf(", mode %s", osvif_direct_mode_name(vif->mode_direct));
+        else if (vif->type == OSVIF_VIF_VHOSTUSER && osvif_obj_is_set(&vif->obj, "mode"))
+                printf(", mode %s", osvif_vhostuser_mode_name(vif->mode_vhostuser));
+        else if (vif->type == OSVIF_VIF_HOSTDEVICE && osvif_obj_is_set(&vif->obj, "dev_type"))
+                printf(", dev_type %s", osvif_hostdev_type_name(vif->dev_type));
+}
+
 static int cmd_validate(int argc, char **argv)
 {
         osvif_error_t err = OSVIF_ERROR_INIT;
         _cleanup_cjson_ cJSON *in = read_json(argc > 2 ? argv[2] : NULL);
+        const struct osvif_mapping_row *row = NULL;
         struct osvif_vif *vif = NULL;
 
         if (!in)
                 return 1;
-        if (osvif_vif_from_json(in, "vif", &vif, &err) < 0) {
+        if (osvif_vif_from_json(in, "vif", &vif, &err) < 0 ||
+            osvif_mapping_check(vif, "vif", &row, &err) < 0) {
                 fprintf(stderr, "osvif: invalid (code %d): %s\n", err.code, err.msg);
                 osvif_error_clear(&err);
+                osvif_vif_free(vif);
                 return 1;
         }
-        printf("valid: %s%s%s\n", osvif_vif_type_name(vif->type), vif->port_profile ? " with " : "",
+        printf("valid: %s%s%s", osvif_vif_type_name(vif->type), vif->port_profile ? " with " : "",
                vif->port_profile ? osvif_profile_type_name(vif->port_profile->type) : "");
+        print_mode(vif);
+        printf("%s\n", row->build ? "" : " (not served by this version: ADD answers code 110)");
         osvif_vif_free(vif);
         return 0;
 }
 
-/* The environment of an ADD as a runtime would give it, from ours where set. */
-static void plan_env(char *env[7], char bufs[5][512])
+/*
+ * The environment of an ADD as a runtime would give it, from ours where set: NAME=value
+ * strings of any length in `bufs` (the caller frees them), pointed to by env. -1 on ENOMEM.
+ */
+static int plan_env(char *env[7], char *bufs[5])
 {
         static const char *const vars[5][2] = {
                 { "CNI_CONTAINERID", "example" },
@@ -209,12 +229,17 @@ static void plan_env(char *env[7], char bufs[5][512])
         for (int i = 0; i < 5; i++) {
                 const char *v = getenv(vars[i][0]);
 
+                bufs[i] = NULL;
                 if (!v && !*vars[i][1])
                         continue;
-                snprintf(bufs[i], sizeof(bufs[i]), "%s=%s", vars[i][0], v ? v : vars[i][1]);
+                if (asprintf(&bufs[i], "%s=%s", vars[i][0], v ? v : vars[i][1]) < 0) {
+                        bufs[i] = NULL;
+                        return -1;
+                }
                 env[n++] = bufs[i];
         }
         env[n] = NULL;
+        return 0;
 }
 
 static int cmd_plan(int argc, char **argv)
@@ -226,15 +251,16 @@ static int cmd_plan(int argc, char **argv)
         _cleanup_(osvif_plan_freep) struct osvif_plan *plan = NULL;
         _cleanup_cjson_ cJSON *out = NULL;
         enum osvif_cni_version v;
-        char bufs[5][512], *env[7];
+        char *bufs[5] = { NULL }, *env[7];
         cJSON *tree = NULL;
         size_t len = 0;
         int rc = 1;
 
         if (read_input(argc > 2 ? argv[2] : NULL, &buf, &len) < 0)
                 return 1;
-        plan_env(env, bufs);
-        if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
+        if (plan_env(env, bufs) < 0)
+                osvif_error_set(&err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        else if (osvif_cni_request_parse(env, buf, len, &req, &tree, &v, &err) == 0) {
                 /* for an ADD, the parse refuses a config that yields no VIF */
                 conf = osvif_conf_parse(tree, req, &err);
                 if (conf && osvif_plan_build(req, conf, conf->vif, &plan, &err) == 0)
@@ -249,6 +275,8 @@ static int cmd_plan(int argc, char **argv)
         osvif_conf_free(conf);
         osvif_cni_request_free(req);
         osvif_error_clear(&err);
+        for (int i = 0; i < 5; i++)
+                free(bufs[i]);
         return rc;
 }
 

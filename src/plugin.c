@@ -12,14 +12,7 @@
 
 /* The verb handlers: request -> VIF model -> plan -> executor -> result. */
 
-static void setup_logging(const struct osvif_cni_request *req, const struct osvif_conf *conf)
-{
-        int level = conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_INFO;
-
-        /* stderr reaches the runtime's log: keep it to real problems unless asked */
-        osvif_log_setup(conf->log_level >= 0 ? conf->log_level : OSVIF_LOG_WARNING, conf->log_file,
-                        level, req->container_id);
-}
+/* Logging is set up by the config parse (osvif_conf_parse_cni), before anything is logged. */
 
 static int handle_add(const struct osvif_cni_request *req, void *c, struct osvif_cni_result **ret,
                       osvif_error_t *err)
@@ -27,7 +20,6 @@ static int handle_add(const struct osvif_cni_request *req, void *c, struct osvif
         struct osvif_conf *conf = c;
         _cleanup_plan_ struct osvif_plan *plan = NULL;
 
-        setup_logging(req, conf);
         if (osvif_plan_build(req, conf, conf->vif, &plan, err) < 0 ||
             osvif_exec_add(plan, ret, err) < 0) {
                 log_info("ADD %s/%s failed: %s", req->container_id, req->ifname, err->msg);
@@ -45,7 +37,6 @@ static int handle_del(const struct osvif_cni_request *req, void *c, osvif_error_
         osvif_error_t build = OSVIF_ERROR_INIT;
         int r;
 
-        setup_logging(req, conf);
         /* a VIF this version cannot plan still had nothing created for it: sweep by owner */
         if (!conf->vif || osvif_plan_build(req, conf, conf->vif, &plan, &build) < 0) {
                 if (build.code && build.code != OSVIF_ERR_UNSUPPORTED) {
@@ -67,7 +58,6 @@ static int handle_check(const struct osvif_cni_request *req, void *c, osvif_erro
         struct osvif_conf *conf = c;
         _cleanup_plan_ struct osvif_plan *plan = NULL;
 
-        setup_logging(req, conf);
         if (osvif_plan_build(req, conf, conf->vif, &plan, err) < 0)
                 return -1;
         return osvif_exec_check(plan, err);
@@ -107,7 +97,6 @@ static int handle_gc(const struct osvif_cni_request *req, void *c, osvif_error_t
         struct gc_ctx g = { req, conf, OSVIF_ERROR_INIT, 0 };
         osvif_error_t ipam = OSVIF_ERROR_INIT;
 
-        setup_logging(req, conf);
         if (osvif_exec_foreach_attachment(conf, req->name, gc_one, &g, err) < 0) {
                 osvif_error_clear(&g.first);
                 return -1;
@@ -128,7 +117,6 @@ static int handle_status(const struct osvif_cni_request *req, void *c, osvif_err
 {
         struct osvif_conf *conf = c;
 
-        setup_logging(req, conf);
         return osvif_exec_status(req, conf, err);
 }
 
@@ -137,7 +125,7 @@ const struct osvif_cni_plugin osvif_plugin = {
         .version = PACKAGE_VERSION,
         .about = "osvif: plugs pods and Kata VM sandboxes into host networks from os-vif VIF "
                  "descriptions",
-        .conf_parse = osvif_conf_parse,
+        .conf_parse = osvif_conf_parse_cni,
         .conf_free = osvif_conf_free,
         .add = handle_add,
         .del = handle_del,

@@ -7,7 +7,8 @@ tools/install-deps.sh
 ./autogen.sh >/dev/null
 mkdir -p build
 cd build
-[ -f Makefile ] || ../configure --enable-werror
+# --enable-fault-injection: faults.sh and ovs_robust.sh drive the OSVIF_FAULT_STEP hook
+[ -f Makefile ] || ../configure --enable-werror --enable-fault-injection
 make -j"$(nproc)"
 OSVIF_TEST_STRICT=1 make -j"$(nproc)" check || { cat test-suite.log >&2; exit 1; }
 # make check passes with skips; strict mode turns them into failures, and this makes sure

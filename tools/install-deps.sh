@@ -1,5 +1,7 @@
 #!/bin/sh
 # Install, from Debian 12's archive, what building osvif and running its tests and demo need.
+# (openvswitch-switch-dpdk does not pull in librte-mempool-ring23, which its mempools need:
+# without it vhost-user ports silently drop out of the datapath; test/integ/vhostuser.sh.)
 # test/vm boots Debian's own kernel (linux-image-amd64) under QEMU and builds netdevsim for it
 # from linux-source-6.1 and its headers; it does not need to be the running kernel.
 # Idempotent: only missing packages are installed. Run as root.
@@ -8,11 +10,14 @@ set -eu
 PACKAGES="
   build-essential autoconf automake pkg-config clang clang-format valgrind
   libcjson-dev libnl-3-dev libnl-route-3-dev libcriterion-dev
-  iproute2 iputils-ping procps kmod
+  iproute2 iputils-ping procps kmod lldpad
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
-  qemu-system-x86 linux-image-amd64 linux-headers-amd64 linux-source-6.1 cpio xz-utils
+  dpkg-dev debhelper fakeroot lintian groff man-db python3-jsonschema python3-yaml
+  python3-kubernetes patchelf
+  openvswitch-switch-dpdk librte-mempool-ring23 qemu-system-x86 linux-image-amd64 cpio
+  linux-headers-amd64 linux-source-6.1 xz-utils
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"

@@ -6,13 +6,6 @@
 
 /* Linux bridges: ensure, count ports, remove when empty. (Ports join at creation: link.c.) */
 
-static int check_existing(struct osvif_nl *nl, const char *name, osvif_error_t *err)
-{
-        struct osvif_link_info info;
-
-        return osvif_bridge_lookup(nl, name, &info, err);
-}
-
 int osvif_bridge_lookup(struct osvif_nl *nl, const char *name, struct osvif_link_info *ret,
                         osvif_error_t *err)
 {
@@ -90,8 +83,9 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
         if (ifindex == 0) {
                 ifindex = create(nl, o, ret, err);
                 /* someone else created it between our look and our create: use theirs */
-                if (ifindex != -EEXIST)
+                if (ifindex >= 0 || err->errnum != EEXIST)
                         return ifindex;
+                osvif_error_clear(err);
                 ifindex = osvif_bridge_lookup(nl, o->name, &info, err);
                 if (ifindex <= 0)
                         return ifindex < 0 ? -1
@@ -133,7 +127,7 @@ int osvif_bridge_count_ports(struct osvif_nl *nl, int bridge_ifindex, osvif_erro
 
 int osvif_bridge_del_if_empty(struct osvif_nl *nl, const char *name, osvif_error_t *err)
 {
-        int ifindex = check_existing(nl, name, err), n;
+        int ifindex = osvif_bridge_lookup(nl, name, NULL, err), n;
 
         if (ifindex <= 0)
                 return ifindex;

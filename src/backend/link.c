@@ -5,6 +5,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
@@ -12,16 +13,7 @@
 #include "backend/nl.h"
 #include "util/cleanup.h"
 
-/*
- * Links over rtnetlink. Requests are built by hand (libnl's message API) so that each one is
- * exactly one kernel transaction with exactly the attributes we mean; lookups are parsed
- * with libnl's link objects.
- */
-
-/* RFC 2863 operational state "up" (linux/if.h, which clashes with net/if.h) */
-#ifndef IF_OPER_UP
-#define IF_OPER_UP 6
-#endif
+/* Links over rtnetlink, in backend/nl.c's one netlink style. */
 
 static struct nl_msg *link_msg(int type, int flags, int ifindex)
 {
@@ -33,11 +25,6 @@ static struct nl_msg *link_msg(int type, int flags, int ifindex)
                 return NULL;
         }
         return m;
-}
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
 }
 
 /* The attributes of an RTM_NEWLINK message we report (linux/if_link.h). */
@@ -66,8 +53,6 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
                 ret->link = (int)nla_get_u32(tb[IFLA_LINK]);
         if (tb[IFLA_LINK_NETNSID])
                 ret->link_netnsid = (int)nla_get_s32(tb[IFLA_LINK_NETNSID]);
-        if (tb[IFLA_OPERSTATE])
-                ret->oper_up = nla_get_u8(tb[IFLA_OPERSTATE]) == IF_OPER_UP;
         if (tb[IFLA_LINKINFO] &&
             nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 && li[IFLA_INFO_KIND])
                 nla_strlcpy(ret->kind, li[IFLA_INFO_KIND], sizeof(ret->kind));
@@ -75,24 +60,33 @@ static int parse_link(struct nlmsghdr *h, struct osvif_link_info *ret)
 }
 
 struct link_reply {
-        int (*fn)(const struct osvif_link_info *link, void *userdata);
-        void *userdata;
         struct osvif_link_info *one; /* a get: the link */
+        struct osvif_link_info *all; /* a dump: every link, grown by doubling */
+        size_t n_all, cap_all;
         int found;
-        int r;
 };
 
-static int on_link(struct nl_msg *m, void *arg)
+static int on_link(struct nlmsghdr *h, void *arg)
 {
         struct link_reply *rep = arg;
         struct osvif_link_info info;
 
-        if (rep->r || parse_link(nlmsg_hdr(m), rep->one ? rep->one : &info) < 0)
-                return NL_OK;
+        if (parse_link(h, rep->one ? rep->one : &info) < 0)
+                return 0;
         rep->found++;
-        if (rep->fn)
-                rep->r = rep->fn(&info, rep->userdata);
-        return NL_OK;
+        if (rep->one)
+                return 0;
+        if (rep->n_all == rep->cap_all) {
+                size_t cap = rep->cap_all ? rep->cap_all * 2 : 64;
+                struct osvif_link_info *all = reallocarray(rep->all, cap, sizeof(*all));
+
+                if (!all)
+                        return -ENOMEM;
+                rep->all = all;
+                rep->cap_all = cap;
+        }
+        rep->all[rep->n_all++] = info;
+        return 0;
 }
 
 /*
@@ -104,26 +98,13 @@ static int get_links(struct osvif_nl *nl, int ifindex, const char *name, struct 
         _cleanup_nlmsg_ struct nl_msg *m = NULL;
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
         bool dump = !ifindex && !name;
-        int r;
 
         m = nlmsg_alloc_simple(RTM_GETLINK, dump ? NLM_F_DUMP : 0);
         if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
             nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0 ||
             (!dump && !ifindex && nla_put_string(m, IFLA_IFNAME, name) < 0))
                 return -ENOMEM;
-        nl->kernel_errno = 0;
-        nl->ext_msg[0] = '\0';
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, rep);
-        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
-        r = nl_send_auto(nl->sk, m);
-        if (r >= 0)
-                r = nl_recvmsgs_default(nl->sk);
-        if (r >= 0 && !dump && nl->kernel_errno == 0)
-                r = nl_wait_for_ack(nl->sk);
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
-        if (nl->kernel_errno)
-                return -nl->kernel_errno;
-        return r < 0 ? -osvif_nl_errno(r) : 0;
+        return osvif_nl_request(nl, m, on_link, rep);
 }
 
 int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct osvif_link_info *ret,
@@ -142,16 +123,38 @@ int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct os
         return rep.found ? 1 : 0;
 }
 
+/*
+ * The whole dump is collected before fn sees any of it: a dump the kernel marks interrupted
+ * (links came or went meanwhile, as they do beside a busy runtime) is thrown away and asked
+ * again, and fn never sees a link twice or acts on half a table.
+ */
 int osvif_link_foreach(struct osvif_nl *nl,
                        int (*fn)(const struct osvif_link_info *link, void *userdata),
                        void *userdata, osvif_error_t *err)
 {
-        struct link_reply rep = { .fn = fn, .userdata = userdata };
-        int r = get_links(nl, 0, NULL, &rep);
+        struct link_reply rep = { 0 };
+        int r = -EINTR;
 
-        if (r < 0)
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                rep.n_all = 0;
+                rep.found = 0;
+                r = get_links(nl, 0, NULL, &rep);
+        }
+        if (r < 0) {
+                free(rep.all);
+                if (r == -EINTR)
+                        return osvif_error_set(err, OSVIF_ERR_NETLINK, EINTR,
+                                               "list links: the dump was interrupted %d times "
+                                               "(links kept changing)",
+                                               OSVIF_NL_DUMP_RETRIES + 1);
                 return osvif_nl_error(nl, -r, err, "list links");
-        return rep.r;
+        }
+        for (size_t i = 0; i < rep.n_all && r == 0; i++)
+                r = fn(&rep.all[i], userdata);
+        free(rep.all);
+        if (r < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r, "list links");
+        return 0;
 }
 
 /* IFLA_* that name a device and its addresses, shared by the veth ends. */
@@ -204,7 +207,7 @@ int osvif_link_add_veth(struct osvif_nl *nl, const struct osvif_veth_opts *o, os
         int r;
 
         if (!m || put_veth(m, o) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         /* the kernel applies these flags to the new device (rtnl_configure_link) */
         ifi = nlmsg_data(nlmsg_hdr(m));
         ifi->ifi_flags = ifi->ifi_change = veth_flags(o->up, o->promisc);
@@ -228,14 +231,12 @@ int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create 
             nla_put_string(m, IFLA_INFO_KIND, "bridge") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             (b->ageing_zero && nla_put_u32(m, IFLA_BR_AGEING_TIME, 0) < 0))
-                return oom(err);
+                return osvif_error_oom(err);
         nla_nest_end(m, data);
         nla_nest_end(m, li);
         ifi = nlmsg_data(nlmsg_hdr(m));
         ifi->ifi_flags = ifi->ifi_change = IFF_UP; /* up from the start */
         r = osvif_nl_transact(nl, m);
-        if (r == -EEXIST)
-                return -EEXIST;
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "add bridge \"%s\"", b->name);
         /* the kernel does not return the index; a port will need it (IFLA_MASTER) */
@@ -275,7 +276,7 @@ int osvif_link_change(struct osvif_nl *nl, int ifindex, const struct osvif_link_
         int r;
 
         if (!m || put_change(m, c) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "change link %d%s%s%s", ifindex,
@@ -294,7 +295,7 @@ int osvif_link_change_by_name(struct osvif_nl *nl, const char *name,
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL,
                                        "change link \"%s\": cannot rename by name", name);
         if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0 || put_change(m, c) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "change link \"%s\"", name);
@@ -307,7 +308,7 @@ int osvif_link_del(struct osvif_nl *nl, int ifindex, osvif_error_t *err)
         int r;
 
         if (!m)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r == -ENODEV || r == -ENOENT)
                 return 0;
@@ -322,7 +323,7 @@ int osvif_link_del_by_name(struct osvif_nl *nl, const char *name, osvif_error_t 
         int r;
 
         if (!m || nla_put_string(m, IFLA_IFNAME, name) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         r = osvif_nl_transact(nl, m);
         if (r == -ENODEV || r == -ENOENT)
                 return 0;

@@ -43,9 +43,8 @@ struct osvif_link_info {
         unsigned mtu;
         unsigned flags;   /* IFF_* */
         int master;       /* ifindex of the master, 0 when none */
-        int link;         /* IFLA_LINK (veth peer / macvlan parent ifindex), 0 when none */
+        int link;         /* IFLA_LINK: the lower device (macvlan, vlan), 0 when none */
         int link_netnsid; /* IFLA_LINK_NETNSID, -1 when none */
-        bool oper_up;
 };
 
 /*
@@ -56,8 +55,8 @@ int osvif_link_get(struct osvif_nl *nl, const char *name, int ifindex, struct os
                    osvif_error_t *err);
 
 /*
- * Call fn for every link in the namespace (one RTM_GETLINK dump). fn returning non-zero
- * stops the walk and is returned.
+ * Call fn for every link in the namespace (one RTM_GETLINK dump). fn returns 0 to go on, or
+ * a negative errno to stop the walk: osvif_link_foreach() then fails with *err set from it.
  */
 int osvif_link_foreach(struct osvif_nl *nl,
                        int (*fn)(const struct osvif_link_info *link, void *userdata),
@@ -90,7 +89,7 @@ struct osvif_bridge_create {
         unsigned mtu;     /* 0: kernel default */
         bool ageing_zero; /* IFLA_BR_AGEING_TIME 0, as os-vif creates qbr bridges */
 };
-/* Returns the bridge's ifindex; an existing name gives -EEXIST with no *err set. */
+/* Returns the bridge's ifindex, or -1 with *err (an existing name: errnum EEXIST). */
 int osvif_link_add_bridge(struct osvif_nl *nl, const struct osvif_bridge_create *b,
                           osvif_error_t *err);
 

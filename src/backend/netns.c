@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/nsfs.h>
 #include <sys/ioctl.h>
@@ -15,28 +16,61 @@
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
-#ifndef PROC_SUPER_MAGIC
-#define PROC_SUPER_MAGIC 0x9fa0
-#endif
+
+static const char *file_kind(mode_t mode)
+{
+        switch (mode & S_IFMT) {
+        case S_IFIFO:
+                return "a fifo";
+        case S_IFCHR:
+                return "a character device";
+        case S_IFBLK:
+                return "a block device";
+        case S_IFDIR:
+                return "a directory";
+        case S_IFSOCK:
+                return "a socket";
+        case S_IFLNK:
+                return "a symbolic link";
+        case S_IFREG:
+                return "a regular file";
+        default:
+                return "not a file";
+        }
+}
 
 int osvif_netns_open(const char *path, osvif_error_t *err)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        /*
+         * O_PATH first: it neither blocks (a FIFO) nor opens anything (a device), yet it
+         * follows symlinks and /proc's magic links, so /proc/<pid>/ns/net keeps working.
+         * Only an nsfs inode is then opened for real, through our own fd so that the path
+         * cannot be swapped in between.
+         */
+        _cleanup_close_ int pfd = open(path, O_PATH | O_CLOEXEC);
+        _cleanup_close_ int fd = -1;
+        char self[64];
         struct statfs sfs;
+        struct stat st;
 
-        if (fd < 0 && errno == ENOENT)
-                return -ENOENT;
+        if (pfd < 0 && errno == ENOENT)
+                return osvif_error_set(err, OSVIF_ERR_NETNS, ENOENT,
+                                       "open netns \"%s\": no such file or directory", path);
+        if (pfd < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
+                                             path);
+        if (fstat(pfd, &st) < 0 || fstatfs(pfd, &sfs) < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
+                                             path);
+        if ((unsigned long)sfs.f_type != NSFS_MAGIC || !S_ISREG(st.st_mode))
+                return osvif_error_set(err, OSVIF_ERR_NETNS, EINVAL,
+                                       "open netns \"%s\": not a network namespace (%s)", path,
+                                       file_kind(st.st_mode));
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+        fd = open(self, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
                                              path);
-        /* a bind-mounted namespace lives on nsfs; /proc/<pid>/ns/net is a proc magic link */
-        if (fstatfs(fd, &sfs) < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_NETNS, errno, "open netns \"%s\"",
-                                             path);
-        if ((unsigned long)sfs.f_type != NSFS_MAGIC &&
-            (unsigned long)sfs.f_type != PROC_SUPER_MAGIC)
-                return osvif_error_set(err, OSVIF_ERR_NETNS, EINVAL,
-                                       "open netns \"%s\": not a network namespace", path);
         if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET)
                 return osvif_error_set(err, OSVIF_ERR_NETNS, EINVAL,
                                        "open netns \"%s\": not a network namespace", path);

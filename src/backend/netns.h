@@ -13,9 +13,10 @@
 
 /*
  * Open a netns path (e.g. /run/netns/x or /proc/<pid>/ns/net) O_RDONLY|O_CLOEXEC and check
- * that it is a network namespace (NS_GET_NSTYPE, or fstatfs == NSFS_MAGIC). Returns the fd;
- * -ENOENT when the path does not exist (no *err: DEL treats it as "already gone"); other
- * failures -1 with *err (OSVIF_ERR_NETNS naming the path).
+ * that it is a network namespace (nsfs, then NS_GET_NSTYPE). The path is looked at with
+ * O_PATH first, so a FIFO, a device node, a directory or a regular file is refused without
+ * being opened (and without blocking). Returns the fd, or -1 with *err (OSVIF_ERR_NETNS
+ * naming the path; errnum ENOENT when the path does not exist, which DEL takes as "gone").
  */
 int osvif_netns_open(const char *path, osvif_error_t *err);
 

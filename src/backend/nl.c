@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <linux/netlink.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +13,15 @@
 #include "util/cleanup.h"
 
 /*
- * The rtnetlink socket and one request/acknowledge exchange. libnl folds kernel errnos into
- * its own NLE_* codes and loses some (ENETUNREACH becomes NLE_FAILURE), so the error
- * callback keeps the kernel's errno and its extended-ack message for our error text.
+ * The rtnetlink socket, one request/acknowledge exchange, and one get or dump request.
+ *
+ * One netlink style throughout the backends: every request is built by hand with libnl's
+ * message and attribute API (nlmsg_*, nla_*) and every reply parsed the same way, one kernel
+ * transaction per function. libnl-route's object caches are not used: a cache is a full dump
+ * turned into allocated objects, to answer what one filtered walk over the reply answers, and
+ * its objects hide which attributes a request carries. libnl folds kernel errnos into its own
+ * NLE_* codes and loses some (ENETUNREACH becomes NLE_FAILURE), so the error callback keeps
+ * the kernel's errno and its extended-ack message for our error text.
  */
 
 #ifndef NETLINK_EXT_ACK
@@ -99,6 +106,8 @@ int osvif_nl_errno(int nle)
                 return EADDRNOTAVAIL;
         case NLE_MSGSIZE:
                 return EMSGSIZE;
+        case NLE_DUMP_INTR:
+                return EINTR;
         default:
                 return EIO;
         }
@@ -119,20 +128,22 @@ int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
         if (!(h->nlmsg_flags & NLM_F_CAPPED))
                 off += NLMSG_ALIGN(e->msg.nlmsg_len) - sizeof(e->msg);
         while (off + sizeof(struct nlattr) <= h->nlmsg_len) {
-                struct nlattr *a = (struct nlattr *)((char *)h + off);
+                /* copied out, not cast: the header need not be aligned for a struct nlattr */
+                struct nlattr a;
 
-                if (a->nla_len < sizeof(*a) || off + a->nla_len > h->nlmsg_len)
+                memcpy(&a, (char *)h + off, sizeof(a));
+                if (a.nla_len < sizeof(a) || off + a.nla_len > h->nlmsg_len)
                         break;
-                if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-                        size_t len = a->nla_len - sizeof(*a);
+                if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+                        size_t len = a.nla_len - sizeof(a);
 
                         if (len >= sizeof(nl->ext_msg))
                                 len = sizeof(nl->ext_msg) - 1;
-                        memcpy(nl->ext_msg, (char *)a + sizeof(*a), len);
+                        memcpy(nl->ext_msg, (char *)h + off + sizeof(a), len);
                         nl->ext_msg[len] = '\0';
                         break;
                 }
-                off += NLA_ALIGN(a->nla_len);
+                off += NLA_ALIGN(a.nla_len);
         }
         return NL_STOP;
 }
@@ -175,4 +186,64 @@ int osvif_nl_error(struct osvif_nl *nl, int errnum, osvif_error_t *err, const ch
                 return osvif_error_set(err, code, errnum, "%s: %s (%s)", what ? what : "netlink",
                                        reason, nl->ext_msg);
         return osvif_error_set(err, code, errnum, "%s: %s", what ? what : "netlink", reason);
+}
+
+struct request {
+        int (*on_msg)(struct nlmsghdr *h, void *arg);
+        void *arg;
+        int r;
+};
+
+static int on_valid(struct nl_msg *m, void *arg)
+{
+        struct request *req = arg;
+
+        /* after a failure the rest of a dump is still read, so the socket stays in step */
+        if (req->r == 0)
+                req->r = req->on_msg(nlmsg_hdr(m), req->arg);
+        return NL_OK;
+}
+
+int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
+                     int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg)
+{
+        struct request req = { on_msg, arg, 0 };
+        bool dump = nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP;
+        int r;
+
+        nl->kernel_errno = 0;
+        nl->ext_msg[0] = '\0';
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &req);
+        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
+        r = nl_send_auto(nl->sk, msg);
+        if (r >= 0)
+                r = nl_recvmsgs_default(nl->sk);
+        /* a get's answer comes without NLM_F_MULTI: its acknowledgement follows it */
+        if (r >= 0 && !dump && nl->kernel_errno == 0)
+                r = nl_wait_for_ack(nl->sk);
+        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+        if (nl->kernel_errno)
+                return -nl->kernel_errno;
+        if (r < 0)
+                return -osvif_nl_errno(r);
+        return req.r;
+}
+
+int osvif_nl_dump(struct osvif_nl *nl, int type, const void *hdr, size_t hdr_len,
+                  int (*on_msg)(struct nlmsghdr *h, void *arg), void (*restart)(void *arg),
+                  void *arg)
+{
+        int r = -EINTR;
+
+        /* a new message each time: a sent one carries its sequence number */
+        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+                _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_DUMP);
+
+                if (!m || nlmsg_append(m, (void *)hdr, hdr_len, NLMSG_ALIGNTO) < 0)
+                        return -ENOMEM;
+                if (restart)
+                        restart(arg);
+                r = osvif_nl_request(nl, m, on_msg, arg);
+        }
+        return r;
 }

@@ -18,11 +18,36 @@ struct osvif_nl {
         char ext_msg[200]; /* the kernel's extended-ack explanation, if any */
 };
 
+/*
+ * How many times a dump is repeated when the kernel marks it interrupted (NLM_F_DUMP_INTR:
+ * the table changed while it was being sent; libnl answers NLE_DUMP_INTR, which
+ * osvif_nl_errno() turns into EINTR). Churn settles long before ten tries.
+ */
+#define OSVIF_NL_DUMP_RETRIES 10
+
 /* The error callback behind osvif_nl_transact(): records errno and the ext-ack text in nl. */
 int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg);
 
 /* Send msg, wait for the kernel's acknowledgement. 0, or -errno as the kernel said it. */
 int osvif_nl_transact(struct osvif_nl *nl, struct nl_msg *msg);
+
+/*
+ * Send a get or dump request and hand every reply message to on_msg, until the dump's end
+ * (or a get's one answer). 0, or -errno (the kernel's refusal, ENOMEM...). on_msg returns 0,
+ * or a negative errno: the rest of the replies is read and dropped, and that errno returned.
+ */
+int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
+                     int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg);
+
+/*
+ * A dump of message `type` whose family header is `hdr` (hdr_len bytes), asked again, up to
+ * OSVIF_NL_DUMP_RETRIES times, while the kernel marks it interrupted; `restart` (or NULL)
+ * runs before every try so that on_msg starts afresh. 0, or -errno as osvif_nl_request()
+ * (-EINTR when every try was interrupted).
+ */
+int osvif_nl_dump(struct osvif_nl *nl, int type, const void *hdr, size_t hdr_len,
+                  int (*on_msg)(struct nlmsghdr *h, void *arg), void (*restart)(void *arg),
+                  void *arg);
 
 /*
  * Set *err for a refused request: code from errnum (EEXIST -> OSVIF_ERR_EXISTS, ENODEV and

@@ -8,6 +8,7 @@
 #include "backend/ovs.h"
 #include "backend/ovsdb.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 /*
@@ -17,11 +18,6 @@
  */
 
 #define ADD_PORT_ATTEMPTS 4
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
 
 static cJSON *pair(const char *tag, cJSON *v)
 {
@@ -290,15 +286,16 @@ static cJSON *ops_new_bridge(const struct osvif_ovs_port_spec *s)
         return ops;
 }
 
+/* A `wait` with timeout 0 whose condition does not hold fails with "timed out". */
 static bool failed_wait(const osvif_error_t *err)
 {
-        /* a `wait` with timeout 0 whose condition does not hold fails with "timed out" */
-        return err->code == OSVIF_ERR_OVSDB && err->msg && strstr(err->msg, "timed out");
+        return err->code == OSVIF_ERR_OVSDB && err->errnum == ETIMEDOUT;
 }
 
+/* A Port or Interface name already taken: "constraint violation" of the unique index. */
 static bool duplicate_name(const osvif_error_t *err)
 {
-        return err->code == OSVIF_ERR_OVSDB && err->msg && strstr(err->msg, "constraint violation");
+        return err->code == OSVIF_ERR_OVSDB && err->errnum == EEXIST;
 }
 
 int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
@@ -312,7 +309,7 @@ int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec 
                 _cleanup_cjson_ cJSON *res = NULL;
 
                 if (!ops)
-                        return oom(err);
+                        return osvif_error_oom(err);
                 res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
                 if (res)
                         return 0;
@@ -410,7 +407,7 @@ int osvif_ovs_wait_port(struct osvif_ovsdb *db, const char *port, int timeout_ms
                                              where_eq("name", cJSON_CreateString(port)), cols)) <
                     0) {
                 cJSON_Delete(ops);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms + 5000, err);
         if (!res) {
@@ -470,14 +467,6 @@ static int append_bump_cfg(cJSON *ops)
                osvif_json_append(ops, select_op("Open_vSwitch", cJSON_CreateArray(), cols));
 }
 
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait, bounded, until ovs-vswitchd has applied configuration `cfg` (cur_cfg >= cfg), as
  * ovs-vsctl does after a change: only then may the devices of deleted ports go away without
@@ -488,10 +477,10 @@ static void sync_vswitchd(struct osvif_ovsdb *db, int cfg, int timeout_ms)
 {
         static const char *const cols[] = { "cur_cfg", NULL };
         struct timespec pause = { 0, 500000 };
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
-        while (now_ms() < deadline) {
+        while (osvif_now_ms() < deadline) {
                 _cleanup_cjson_ cJSON *res = NULL;
                 const cJSON *rows = select_rows(db, "Open_vSwitch", cJSON_CreateArray(), cols,
                                                 timeout_ms, &res, &err);
@@ -520,7 +509,7 @@ static int delete_ports(struct osvif_ovsdb *db, const cJSON *rows, int timeout_m
         if ((osvif_json_append(ops, mutate_bridge_ports(NULL, "delete", uuid_set(rows))) |
              append_bump_cfg(ops)) < 0) {
                 cJSON_Delete(ops);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
         if (!res)
@@ -540,7 +529,7 @@ static const cJSON *select_rows(struct osvif_ovsdb *db, const char *table, cJSON
 
         if (osvif_json_append(ops, select_op(table, where, cols)) < 0) {
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         *ret_res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
@@ -598,7 +587,9 @@ void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info)
         free(info->bridge);
         free(info->port);
         free(info->error);
+        free(info->type);
         cJSON_Delete(info->external_ids);
+        cJSON_Delete(info->options);
         memset(info, 0, sizeof(*info));
 }
 
@@ -664,7 +655,9 @@ static int fill_info(const cJSON *port_row, const cJSON *iface_row, const cJSON 
         ret->error = (s = opt_string(iface_row, "error")) ? strdup(s) : NULL;
         ret->external_ids = map_to_object(
                 cJSON_GetObjectItemCaseSensitive(iface_row ? iface_row : port_row, "external_ids"));
-        return ret->external_ids ? 0 : -ENOMEM;
+        ret->type = (s = opt_string(iface_row, "type")) ? strdup(s) : NULL;
+        ret->options = map_to_object(cJSON_GetObjectItemCaseSensitive(iface_row, "options"));
+        return ret->external_ids && ret->options ? 0 : -ENOMEM;
 }
 
 /* Ports, their Interfaces (same names: one Interface per Port, as we create them) and bridges. */
@@ -672,7 +665,8 @@ static cJSON *read_ports(struct osvif_ovsdb *db, cJSON *port_where, cJSON *iface
                          int timeout_ms, osvif_error_t *err)
 {
         static const char *const pcols[] = { "_uuid", "name", "tag", "external_ids", NULL };
-        static const char *const icols[] = { "name", "ofport", "error", "external_ids", NULL };
+        static const char *const icols[] = { "name", "ofport",  "error", "external_ids",
+                                             "type", "options", NULL };
         static const char *const bcols[] = { "name", "ports", NULL };
         cJSON *ops = cJSON_CreateArray();
 
@@ -680,7 +674,7 @@ static cJSON *read_ports(struct osvif_ovsdb *db, cJSON *port_where, cJSON *iface
              osvif_json_append(ops, select_op("Interface", iface_where, icols)) |
              osvif_json_append(ops, select_op("Bridge", cJSON_CreateArray(), bcols))) < 0) {
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         return osvif_ovsdb_transact(db, ops, timeout_ms, err);
@@ -713,7 +707,7 @@ int osvif_ovs_get_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
         if (!prow)
                 return 0;
         if (fill_info(prow, row_named(rows_of(res, 1), port), rows_of(res, 2), ret) < 0)
-                return oom(err);
+                return osvif_error_oom(err);
         return 1;
 }
 
@@ -736,13 +730,38 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
                 if (fill_info(prow, row_named(rows_of(res, 1), opt_string(prow, "name")),
                               rows_of(res, 2), &info) < 0) {
                         osvif_ovs_port_info_clear(&info);
-                        return oom(err);
+                        return osvif_error_oom(err);
                 }
                 r = fn(&info, userdata);
                 osvif_ovs_port_info_clear(&info);
                 if (r < 0)
-                        return r;
+                        return osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r,
+                                                     "list OVS ports of network \"%s\"",
+                                                     owner->network);
                 n++;
         }
         return n;
+}
+
+int osvif_ovs_get_other_config(struct osvif_ovsdb *db, const char *key, int timeout_ms, char **ret,
+                               osvif_error_t *err)
+{
+        static const char *const cols[] = { "other_config", NULL };
+        _cleanup_cjson_ cJSON *res = NULL;
+        _cleanup_cjson_ cJSON *map = NULL;
+        const cJSON *rows = select_rows(db, "Open_vSwitch", cJSON_CreateArray(), cols, timeout_ms,
+                                        &res, err);
+        const cJSON *v;
+
+        if (!rows)
+                return -1;
+        map = map_to_object(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rows, 0), "other_config"));
+        if (!map)
+                return osvif_error_oom(err);
+        v = cJSON_GetObjectItemCaseSensitive(map, key);
+        if (!cJSON_IsString(v))
+                return 0;
+        *ret = strdup(v->valuestring);
+        return *ret ? 1 : osvif_error_oom(err);
 }

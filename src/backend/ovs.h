@@ -25,6 +25,19 @@ struct osvif_ovsdb;
 #define OSVIF_OVSDB_FALLBACK "unix:/var/run/openvswitch/db.sock"
 
 /*
+ * Whether `target` has a form osvif can connect to ("unix:<path>", "tcp:<host>:<port>").
+ * 0, or -1 with code 7 naming the "ovsdb" key and the value.
+ */
+int osvif_ovsdb_target_check(const char *target, osvif_error_t *err);
+
+/*
+ * Whether OVS is surely not running here: `target` (NULL: the default and the fallback) is a
+ * unix socket that does not exist. Never true of a TCP target, which only a connection tells.
+ * DEL and GC of a network that may have OVS ports use it to go on without OVS.
+ */
+bool osvif_ovsdb_absent(const char *target);
+
+/*
  * Connect to "unix:<path>" or "tcp:<host>:<port>" ("tcp:[v6]:port" too), bounded by
  * timeout_ms. `target` NULL means the default, then the fallback path.
  */
@@ -42,7 +55,9 @@ static inline void osvif_ovsdb_closep(struct osvif_ovsdb **db)
  * Waits for the reply, answering the server's "echo" requests meanwhile, up to timeout_ms.
  * On success returns the reply's result array (owned by the caller). When any operation
  * failed (an error object in the result, or fewer results than operations) it returns NULL
- * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details.
+ * with OSVIF_ERR_OVSDB naming the failed operation, the error and its details, and the
+ * error as errnum: ETIMEDOUT a `wait` that did not hold, EEXIST a unique name taken, ENOENT a
+ * referential integrity violation, ENOSPC resources exhausted, EIO an I/O error, EPROTO others.
  */
 cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err);
 
@@ -107,6 +122,8 @@ struct osvif_ovs_port_info {
         int ofport;          /* -1: none/failed */
         char *error;         /* Interface error, or NULL */
         cJSON *external_ids; /* Interface external_ids as a JSON object {key: value} */
+        char *type;          /* Interface type, NULL: "" (system) */
+        cJSON *options;      /* Interface options as a JSON object {key: value} */
 };
 void osvif_ovs_port_info_clear(struct osvif_ovs_port_info *info);
 
@@ -116,7 +133,8 @@ int osvif_ovs_get_port(struct osvif_ovsdb *db, const char *port, int timeout_ms,
 
 /*
  * Every port whose external_ids carry our owner keys for `owner.network` (and, when set,
- * container_id and ifname). fn is called once per port; returns the number of ports, or -1.
+ * container_id and ifname). fn is called once per port and returns 0, or a negative errno
+ * that stops the walk. Returns the number of ports, or -1 with *err.
  */
 int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner,
                             int timeout_ms,
@@ -127,6 +145,13 @@ int osvif_ovs_foreach_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner
  * sync_ms as for osvif_ovs_del_port(). */
 int osvif_ovs_del_owned(struct osvif_ovsdb *db, const struct osvif_ovs_owner *owner, int timeout_ms,
                         int sync_ms, osvif_error_t *err);
+
+/*
+ * One key of the Open_vSwitch row's other_config (e.g. "vhost-sock-dir"): 1 with *ret (the
+ * caller frees it), 0 when the key is not set, -1 on error.
+ */
+int osvif_ovs_get_other_config(struct osvif_ovsdb *db, const char *key, int timeout_ms, char **ret,
+                               osvif_error_t *err);
 
 /* Quick liveness probe for STATUS: ["Open_vSwitch"] from list_dbs. 0, or -1 (code 11). */
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err);

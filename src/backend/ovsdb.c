@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 #include "backend/ovs.h"
 #include "backend/ovsdb.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 
 /*
@@ -24,20 +26,6 @@
  */
 
 #define READ_CHUNK 65536
-#define MAX_MESSAGE (64 * 1024 * 1024)
-
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
 
 /* "unix:/path", "tcp:host:port", "tcp:[v6]:port" */
 static int open_socket(const char *target, int *ret_family, struct sockaddr_storage *ss,
@@ -92,10 +80,10 @@ static int open_socket(const char *target, int *ret_family, struct sockaddr_stor
         return -EINVAL;
 }
 
-static int wait_fd(int fd, short events, long deadline)
+static int wait_fd(int fd, short events, int64_t deadline)
 {
         for (;;) {
-                long left = deadline - now_ms();
+                int64_t left = deadline - osvif_now_ms();
                 struct pollfd p = { fd, events, 0 };
                 int r;
 
@@ -127,7 +115,7 @@ static int connect_one(const char *target, int timeout_ms, int *ret_fd)
         if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
                 if (errno != EINPROGRESS && errno != EAGAIN)
                         return -errno;
-                r = wait_fd(fd, POLLOUT, now_ms() + timeout_ms);
+                r = wait_fd(fd, POLLOUT, osvif_now_ms() + timeout_ms);
                 if (r < 0)
                         return r;
                 if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0)
@@ -164,7 +152,7 @@ int osvif_ovsdb_connect(const char *target, int timeout_ms, struct osvif_ovsdb *
         db = calloc(1, sizeof(*db));
         if (!db) {
                 close(fd);
-                return oom(err);
+                return osvif_error_oom(err);
         }
         db->fd = fd;
         db->target = strdup(tried);
@@ -183,13 +171,13 @@ void osvif_ovsdb_close(struct osvif_ovsdb *db)
         free(db);
 }
 
-static int send_json(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+static int send_json(struct osvif_ovsdb *db, const cJSON *msg, int64_t deadline, osvif_error_t *err)
 {
         _cleanup_free_ char *s = cJSON_PrintUnformatted(msg);
         size_t len, off = 0;
 
         if (!s)
-                return oom(err);
+                return osvif_error_oom(err);
         len = strlen(s);
         while (off < len) {
                 ssize_t n = send(db->fd, s + off, len - off, MSG_NOSIGNAL);
@@ -210,58 +198,66 @@ static int send_json(struct osvif_ovsdb *db, const cJSON *msg, long deadline, os
         return 0;
 }
 
-/* Length of the first complete JSON object in buf, 0 when not complete yet, -1 if garbage. */
-static ssize_t frame(const char *buf, size_t len)
+/*
+ * Where the message at db->start ends (an offset into buf), 0 when it is not complete yet,
+ * -1 if it is not a JSON object. The scan resumes where the previous call stopped, so a
+ * message that arrives in many pieces is read in linear time.
+ */
+static ssize_t frame(struct osvif_ovsdb *db)
 {
-        int depth = 0;
-        bool in_string = false, escaped = false, started = false;
+        for (; db->scan.pos < db->len; db->scan.pos++) {
+                char c = db->buf[db->scan.pos];
 
-        for (size_t i = 0; i < len; i++) {
-                char c = buf[i];
-
-                if (in_string) {
-                        if (escaped)
-                                escaped = false;
+                if (db->scan.in_string) {
+                        if (db->scan.escaped)
+                                db->scan.escaped = false;
                         else if (c == '\\')
-                                escaped = true;
+                                db->scan.escaped = true;
                         else if (c == '"')
-                                in_string = false;
+                                db->scan.in_string = false;
                         continue;
                 }
-                if (!started && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+                if (!db->scan.started && (c == ' ' || c == '\n' || c == '\r' || c == '\t')) {
+                        db->start++; /* whitespace between messages */
                         continue;
-                if (!started && c != '{')
+                }
+                if (!db->scan.started && c != '{')
                         return -1;
-                started = true;
+                db->scan.started = true;
                 if (c == '"')
-                        in_string = true;
+                        db->scan.in_string = true;
                 else if (c == '{' || c == '[')
-                        depth++;
-                else if ((c == '}' || c == ']') && --depth == 0)
-                        return (ssize_t)(i + 1);
+                        db->scan.depth++;
+                else if ((c == '}' || c == ']') && --db->scan.depth == 0)
+                        return (ssize_t)++db->scan.pos;
         }
         return 0;
 }
 
 /* The next message from the server, waiting until deadline. */
-static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+static cJSON *recv_json(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t *err)
 {
         for (;;) {
-                ssize_t n = frame(db->buf, db->len);
+                ssize_t end = frame(db);
 
-                if (n < 0) {
+                if (end < 0) {
                         osvif_error_set(err, OSVIF_ERR_OVSDB, EPROTO,
                                         "ovsdb \"%s\" sent something that is not JSON-RPC",
                                         db->target);
                         return NULL;
                 }
-                if (n > 0) {
-                        cJSON *msg = osvif_json_parse(db->buf, (size_t)n, err);
+                if (end > 0) {
+                        cJSON *msg = osvif_json_parse(db->buf + db->start, (size_t)end - db->start,
+                                                      err);
 
-                        memmove(db->buf, db->buf + n, db->len - (size_t)n);
-                        db->len -= (size_t)n;
+                        /* consumed: the bytes stay until the next fill needs the room */
+                        db->start = (size_t)end;
+                        memset(&db->scan, 0, sizeof(db->scan));
+                        db->scan.pos = db->start;
+                        /* not JSON from the server: OVSDB's fault, not the config's */
                         if (!msg)
-                                err->code = OSVIF_ERR_OVSDB;
+                                osvif_error_wrap_code(err, OSVIF_ERR_OVSDB, "ovsdb \"%s\"",
+                                                      db->target);
                         return msg;
                 }
                 if (osvif_ovsdb_fill(db, deadline, err) < 0)
@@ -269,25 +265,50 @@ static cJSON *recv_json(struct osvif_ovsdb *db, long deadline, osvif_error_t *er
         }
 }
 
-int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
+/* Room for READ_CHUNK more bytes: consumed bytes dropped first, then the buffer doubled. */
+static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
+{
+        size_t ncap;
+        char *nb;
+
+        if (db->cap - db->len >= READ_CHUNK)
+                return 0;
+        if (db->start > 0) {
+                /* once per message at most: after this, start is 0 until it is consumed */
+                memmove(db->buf, db->buf + db->start, db->len - db->start);
+                db->len -= db->start;
+                db->scan.pos -= db->start;
+                db->start = 0;
+                if (db->cap - db->len >= READ_CHUNK)
+                        return 0;
+        }
+        if (db->len >= OSVIF_OVSDB_MAX_MESSAGE)
+                return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
+                                       "ovsdb \"%s\": a message larger than %d MiB", db->target,
+                                       OSVIF_OVSDB_MAX_MESSAGE / (1024 * 1024));
+        ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
+        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK)
+                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK;
+        nb = realloc(db->buf, ncap);
+        if (!nb)
+                return osvif_error_oom(err);
+        db->buf = nb;
+        db->cap = ncap;
+        return 0;
+}
+
+int osvif_ovsdb_fill(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t *err)
 {
         ssize_t r;
         int w;
 
-        if (db->cap - db->len < READ_CHUNK) {
-                size_t ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
-                char *nb;
-
-                if (ncap > MAX_MESSAGE)
-                        return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
-                                               "ovsdb \"%s\": reply too large", db->target);
-                nb = realloc(db->buf, ncap);
-                if (!nb)
-                        return oom(err);
-                db->buf = nb;
-                db->cap = ncap;
-        }
+        if (make_room(db, err) < 0)
+                return -1;
         for (;;) {
+                /* checked before every read: a server that never stops sending gets no more time */
+                if (osvif_now_ms() >= deadline)
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_TRY_AGAIN, ETIMEDOUT,
+                                                     "wait for ovsdb \"%s\"", db->target);
                 r = recv(db->fd, db->buf + db->len, db->cap - db->len, 0);
                 if (r > 0) {
                         db->len += (size_t)r;
@@ -306,7 +327,8 @@ int osvif_ovsdb_fill(struct osvif_ovsdb *db, long deadline, osvif_error_t *err)
         }
 }
 
-static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, osvif_error_t *err)
+static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, int64_t deadline,
+                       osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *reply = cJSON_CreateObject();
         cJSON *params = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "params"), 1);
@@ -317,7 +339,7 @@ static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, long deadline, 
             osvif_json_add_item(reply, "id",
                                 cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(msg, "id"), 1)) <
                     0)
-                return oom(err);
+                return osvif_error_oom(err);
         return send_json(db, reply, deadline, err);
 }
 
@@ -325,7 +347,7 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
                         osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *req = cJSON_CreateObject();
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         double id = (double)++db->next_id;
 
         if (!req)
@@ -333,7 +355,7 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
         if (!req || osvif_json_add_string(req, "method", method) < 0 ||
             osvif_json_add_item(req, "params", params) < 0 ||
             osvif_json_add_item(req, "id", cJSON_CreateNumber(id)) < 0) {
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         if (send_json(db, req, deadline, err) < 0)
@@ -365,6 +387,31 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
         }
 }
 
+/*
+ * RFC 7047's transaction errors (section 4.1.3 and the operations' own) as errno values, so
+ * that callers tell them apart by errnum rather than by the words of the message: a `wait`
+ * whose condition does not hold in time, a unique index (a name) already taken, a row that a
+ * reference needs gone.
+ */
+static int transact_errno(const char *error)
+{
+        static const struct {
+                const char *error;
+                int errnum;
+        } known[] = {
+                { "timed out", ETIMEDOUT },
+                { "constraint violation", EEXIST },
+                { "referential integrity violation", ENOENT },
+                { "resources exhausted", ENOSPC },
+                { "I/O error", EIO },
+        };
+
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+                if (strcmp(error, known[i].error) == 0)
+                        return known[i].errnum;
+        return EPROTO;
+}
+
 /* The failed operation of a transact result: its index and the error object, or -1. */
 static int first_failure(const cJSON *result, const cJSON **ret)
 {
@@ -393,7 +440,7 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
         if (!params || osvif_json_append(params, cJSON_CreateString("Open_vSwitch")) < 0) {
                 cJSON_Delete(params);
                 cJSON_Delete(ops);
-                oom(err);
+                osvif_error_oom(err);
                 return NULL;
         }
         /* move the operations into params, after the database name */
@@ -413,7 +460,7 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
                 const cJSON *e = cJSON_GetObjectItemCaseSensitive(failed, "error");
                 const cJSON *d = cJSON_GetObjectItemCaseSensitive(failed, "details");
 
-                osvif_error_set(err, OSVIF_ERR_OVSDB, 0,
+                osvif_error_set(err, OSVIF_ERR_OVSDB, transact_errno(e->valuestring),
                                 "ovsdb transaction failed at %s %d: %s%s%s",
                                 i < n_ops ? "operation" : "commit after operation", i,
                                 e->valuestring, cJSON_IsString(d) ? ": " : "",
@@ -436,4 +483,28 @@ int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err)
                         return 0;
         return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, 0,
                                "ovsdb \"%s\" serves no Open_vSwitch database", db->target);
+}
+
+int osvif_ovsdb_target_check(const char *target, osvif_error_t *err)
+{
+        if (strncmp(target, "unix:", 5) != 0 && strncmp(target, "tcp:", 4) != 0)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "ovsdb: \"%s\" is not a \"unix:<path>\" or "
+                                       "\"tcp:<host>:<port>\" target",
+                                       target);
+        return 0;
+}
+
+static bool socket_absent(const char *target)
+{
+        struct stat st;
+
+        return strncmp(target, "unix:", 5) == 0 && stat(target + 5, &st) < 0;
+}
+
+bool osvif_ovsdb_absent(const char *target)
+{
+        if (target)
+                return socket_absent(target);
+        return socket_absent(OSVIF_OVSDB_DEFAULT) && socket_absent(OSVIF_OVSDB_FALLBACK);
 }

@@ -5,169 +5,53 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "plan/plan.h"
+#include "plan/build.h"
+#include "plan/mapping.h"
 #include "util/cleanup.h"
 #include "vif/names.h"
 
 /*
- * The mapping (DESIGN.md): VIF type x port profile -> steps. Each row is a function that
- * appends its steps; the common head (IPAM) and tail (pod link, L3) are added
- * around it.
+ * Plans from the mapping's rows (plan/mapping.c): the common head (IPAM) and tail (the pod
+ * link and its L3) around the row's own steps, and the sweep that DEL and GC use without a VIF.
  */
 
-static struct osvif_step *push(struct osvif_plan *p, enum osvif_step_kind kind)
+struct osvif_step *osvif_plan_push(struct osvif_plan *p, const struct osvif_step_ops *ops)
 {
         struct osvif_step *s;
 
-        /* the rows below never come near the bound; a failure here is a bug */
+        /* the rows never come near the bound; a failure here is a bug */
         if (p->n_steps >= OSVIF_PLAN_MAX_STEPS)
                 abort();
         s = &p->steps[p->n_steps++];
         memset(s, 0, sizeof(*s));
-        s->kind = kind;
+        s->ops = ops;
         return s;
 }
 
-/* Bounded copy that tolerates src and dst in the same plan (memmove, not snprintf). */
-static void copy_name(char *dst, size_t size, const char *src)
+int osvif_plan_set_name(char *dst, size_t size, const char *src, const char *field,
+                        osvif_error_t *err)
 {
-        size_t n = src ? strnlen(src, size - 1) : 0;
+        size_t n = src ? strlen(src) : 0;
 
+        if (n >= size)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: \"%s\" is too long (%zu bytes, at most %zu)", field,
+                                       src, n, size - 1);
         memmove(dst, src ? src : "", n);
         dst[n] = '\0';
+        return 0;
 }
 
-/*
- * A host-side device name: vif_name when the VIF gives one (host-end names only), else
- * os-vif's (prefix + VIF id)[:14], else prefix + a hash of the attachment, so that a VIF
- * shared by every pod of a network config never collides.
- */
-static void device_name(const struct osvif_plan *p, const char *prefix, const char *given,
-                        char buf[IF_NAMESIZE])
+void osvif_plan_device_name(const struct osvif_plan *p, const char *prefix, const char *given,
+                            char buf[IF_NAMESIZE])
 {
+        /* `given` was checked as an interface name (1 to 15 bytes) while validating the VIF */
         if (given && *given)
-                copy_name(buf, IF_NAMESIZE, given);
+                snprintf(buf, IF_NAMESIZE, "%s", given);
         else if (p->vif->id && p->conf->vif_source != OSVIF_VIF_SOURCE_CONFIG)
                 osvif_vif_device_name(prefix, p->vif->id, buf);
         else
                 osvif_attachment_device_name(prefix, p->req->container_id, p->req->ifname, buf);
-}
-
-static const char *ovs_bridge(const struct osvif_vif *vif)
-{
-        if (vif->type == OSVIF_VIF_OPENVSWITCH && vif->bridge_name && *vif->bridge_name)
-                return vif->bridge_name;
-        return vif->network && vif->network->bridge ? vif->network->bridge : NULL;
-}
-
-static bool net_int(const struct osvif_network *n, const char *field, int64_t v)
-{
-        return n && osvif_obj_is_set(&n->obj, field) && !osvif_obj_is_null(&n->obj, field) && v > 0;
-}
-
-static int add_ovs_port(struct osvif_plan *p, const char *port, osvif_error_t *err)
-{
-        const struct osvif_vif *vif = p->vif;
-        const struct osvif_port_profile *pp = vif->port_profile;
-        const char *bridge = ovs_bridge(vif);
-        struct osvif_step *s;
-
-        if (!bridge)
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "vif.network.bridge: missing: the OVS bridge of %s",
-                                       osvif_vif_type_name(vif->type));
-        s = push(p, OSVIF_STEP_OVS_PORT);
-        copy_name(s->u.ovs_port.bridge, sizeof(s->u.ovs_port.bridge), bridge);
-        copy_name(s->u.ovs_port.port, sizeof(s->u.ovs_port.port), port);
-        if (pp && pp->datapath_type)
-                copy_name(s->u.ovs_port.datapath_type, sizeof(s->u.ovs_port.datapath_type),
-                          pp->datapath_type);
-        s->u.ovs_port.tag = net_int(vif->network, "vlan", vif->network ? vif->network->vlan : 0)
-                                    ? (int)vif->network->vlan
-                                    : -1;
-        s->u.ovs_port.isolate = p->conf->isolate_vif;
-        s->u.ovs_port.mtu_request = p->mtu;
-        return 0;
-}
-
-static void add_veth(struct osvif_plan *p, const char *master, bool host_up)
-{
-        struct osvif_step *s = push(p, OSVIF_STEP_VETH);
-
-        copy_name(s->u.veth.host, sizeof(s->u.veth.host), p->host_ifname);
-        copy_name(s->u.veth.master, sizeof(s->u.veth.master), master);
-        s->u.veth.host_up = host_up;
-}
-
-static int row_generic(struct osvif_plan *p, osvif_error_t *err)
-{
-        add_veth(p, NULL, true);
-        return 0;
-}
-
-static int row_bridge(struct osvif_plan *p, osvif_error_t *err)
-{
-        struct osvif_step *s = push(p, OSVIF_STEP_BRIDGE);
-
-        copy_name(s->u.bridge.name, sizeof(s->u.bridge.name), p->vif->bridge_name);
-        s->u.bridge.mtu = p->mtu;
-        add_veth(p, s->u.bridge.name, false);
-        return 0;
-}
-
-/*
- * os-vif's hybrid plug: a per-VIF Linux bridge qbr, a veth qvb/qvo whose qvo end is the OVS
- * port, and the pod's veth on qbr where the VM's tap would be.
- */
-static int row_bridge_hybrid(struct osvif_plan *p, osvif_error_t *err)
-{
-        struct osvif_step *br = push(p, OSVIF_STEP_BRIDGE), *hv;
-
-        device_name(p, "qbr",
-                    p->conf->vif_source == OSVIF_VIF_SOURCE_CONFIG ? NULL : p->vif->bridge_name,
-                    br->u.bridge.name);
-        br->u.bridge.owned = true;
-        br->u.bridge.os_vif_settings = true;
-        br->u.bridge.mtu = p->mtu;
-        hv = push(p, OSVIF_STEP_HOST_VETH);
-        device_name(p, "qvb", NULL, hv->u.host_veth.a);
-        device_name(p, "qvo", NULL, hv->u.host_veth.b);
-        copy_name(hv->u.host_veth.master, sizeof(hv->u.host_veth.master), br->u.bridge.name);
-        hv->u.host_veth.mtu = p->mtu;
-        if (add_ovs_port(p, hv->u.host_veth.b, err) < 0)
-                return -1;
-        add_veth(p, br->u.bridge.name, false);
-        return 0;
-}
-
-static int row_ovs(struct osvif_plan *p, osvif_error_t *err)
-{
-        add_veth(p, NULL, true);
-        return add_ovs_port(p, p->host_ifname, err);
-}
-
-static int add_rows(struct osvif_plan *p, osvif_error_t *err)
-{
-        const struct osvif_vif *vif = p->vif;
-        enum osvif_profile_type prof = vif->port_profile ? vif->port_profile->type
-                                                         : OSVIF_PROFILE_NONE;
-
-        switch (vif->type) {
-        case OSVIF_VIF_GENERIC:
-                return row_generic(p, err);
-        case OSVIF_VIF_BRIDGE:
-                return prof == OSVIF_PROFILE_OPENVSWITCH ? row_bridge_hybrid(p, err)
-                                                         : row_bridge(p, err);
-        case OSVIF_VIF_OPENVSWITCH:
-                return row_ovs(p, err);
-        default:
-                break;
-        }
-        return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0,
-                               "vif.type: %s with port profile %s is valid but not served by "
-                               "this version of osvif yet",
-                               osvif_vif_type_name(vif->type),
-                               prof ? osvif_profile_type_name(prof) : "none");
 }
 
 /*
@@ -202,7 +86,9 @@ static int plan_common(struct osvif_plan *p, osvif_error_t *err)
         if (osvif_owner_format(p->req->name, p->req->container_id, p->req->ifname, p->owner, err) <
             0)
                 return -1;
-        copy_name(p->pod_ifname, sizeof(p->pod_ifname), p->req->ifname);
+        if (osvif_plan_set_name(p->pod_ifname, sizeof(p->pod_ifname), p->req->ifname, "CNI_IFNAME",
+                                err) < 0)
+                return -1;
         p->container_id = p->req->container_id;
         /* a fresh name inside the pod: it only has to differ from what the pod already has */
         if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
@@ -212,30 +98,51 @@ static int plan_common(struct osvif_plan *p, osvif_error_t *err)
         return 0;
 }
 
+static bool net_mtu(const struct osvif_network *n)
+{
+        return n && osvif_obj_is_set(&n->obj, "mtu") && !osvif_obj_is_null(&n->obj, "mtu") &&
+               n->mtu > 0;
+}
+
 int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_conf *conf,
                      const struct osvif_vif *vif, struct osvif_plan **ret, osvif_error_t *err)
 {
         _cleanup_plan_ struct osvif_plan *p = calloc(1, sizeof(*p));
+        const struct osvif_mapping_row *row = NULL;
 
         if (!p)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        if (osvif_mapping_check(vif, "vif", &row, err) < 0)
+                return -1;
+        if (!row->build)
+                return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0,
+                                       "vif.type: %s with %s%s is valid but not served by this "
+                                       "version of osvif yet",
+                                       osvif_vif_type_name(vif->type),
+                                       row->profile ? "port profile " : "no port profile",
+                                       row->profile ? osvif_profile_type_name(row->profile) : "");
         p->req = req;
         p->conf = conf;
         p->vif = vif;
+        p->row = row;
         if (plan_common(p, err) < 0 || pick_mac(p, err) < 0)
                 return -1;
-        if (vif->network && net_int(vif->network, "mtu", vif->network->mtu))
+        if (net_mtu(vif->network))
                 p->mtu = (unsigned)vif->network->mtu;
-        device_name(p, "tap", vif->vif_name, p->host_ifname);
+        osvif_plan_device_name(p, "tap", vif->vif_name, p->host_ifname);
 
-        if (req->ipam_type)
-                push(p, OSVIF_STEP_IPAM);
-        else if (osvif_plan_l3_from_vif(p, &p->l3, err) < 0)
+        if (row->needs & OSVIF_NEEDS_L3) {
+                if (req->ipam_type)
+                        osvif_plan_push(p, &osvif_step_ipam_ops);
+                else if (osvif_plan_l3_from_vif(p, &p->l3, err) < 0)
+                        return -1;
+        }
+        if (row->build(p, err) < 0)
                 return -1;
-        if (add_rows(p, err) < 0)
-                return -1;
-        push(p, OSVIF_STEP_POD_LINK);
-        push(p, OSVIF_STEP_POD_L3);
+        if (row->pod_link != OSVIF_POD_LINK_NONE && !p->no_pod_link) {
+                osvif_plan_push(p, &osvif_step_pod_link_ops);
+                osvif_plan_push(p, &osvif_step_pod_l3_ops);
+        }
         *ret = TAKE_PTR(p);
         return 0;
 }
@@ -252,18 +159,29 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         p->conf = conf;
         if (osvif_owner_format(req->name, container_id, ifname, p->owner, err) < 0)
                 return -1;
-        copy_name(p->pod_ifname, sizeof(p->pod_ifname), ifname);
+        if (osvif_plan_set_name(p->pod_ifname, sizeof(p->pod_ifname), ifname, "ifname", err) < 0)
+                return -1;
         p->container_id = container_id;
         if (with_ipam && req->ipam_type)
-                push(p, OSVIF_STEP_IPAM);
+                osvif_plan_push(p, &osvif_step_ipam_ops);
         /*
          * Empty names: tear down whatever carries the owner. Torn down in reverse: OVS ports
          * before the links they use, host links (a veth takes its pod end along) before
          * what may remain in the pod.
          */
-        push(p, OSVIF_STEP_POD_LINK);
-        push(p, OSVIF_STEP_VETH);
-        push(p, OSVIF_STEP_OVS_PORT)->u.ovs_port.tag = -1;
+        /* port-profile associations, by their state files */
+        osvif_plan_push(p, &osvif_step_qbh_ops);
+        osvif_plan_push(p, &osvif_step_qbg_ops);
+        osvif_plan_push(p, &osvif_step_vlan_dev_ops); /* shared VLAN devices: our records */
+        osvif_plan_push(p, &osvif_step_pod_link_ops);
+        osvif_plan_push(p, &osvif_step_veth_ops);
+        /* a VF lent to the pod goes back before the pod's links go, after its representor's
+         * OVS port (ovs-vswitchd restores the representor's flags when it lets go) */
+        osvif_plan_push(p, &osvif_step_hostdev_ops);
+        osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
+        /* by the vhost-user state file: a fast path's netdev, then Kata's entries */
+        osvif_plan_push(p, &osvif_step_fp_netdev_ops);
+        osvif_plan_push(p, &osvif_step_vhostuser_ops);
         *ret = TAKE_PTR(p);
         return 0;
 }

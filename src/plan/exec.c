@@ -4,30 +4,16 @@
 #include <string.h>
 
 #include "backend/netns.h"
+#include "plan/mapping.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
-static const struct osvif_step_ops *ops_of(enum osvif_step_kind kind)
-{
-        static const struct osvif_step_ops *const table[OSVIF_STEP_KIND_COUNT] = {
-                [OSVIF_STEP_IPAM] = &osvif_step_ipam_ops,
-                [OSVIF_STEP_BRIDGE] = &osvif_step_bridge_ops,
-                [OSVIF_STEP_VETH] = &osvif_step_veth_ops,
-                [OSVIF_STEP_HOST_VETH] = &osvif_step_host_veth_ops,
-                [OSVIF_STEP_OVS_PORT] = &osvif_step_ovs_port_ops,
-                [OSVIF_STEP_POD_LINK] = &osvif_step_pod_link_ops,
-                [OSVIF_STEP_POD_L3] = &osvif_step_pod_l3_ops,
-        };
-
-        return kind < OSVIF_STEP_KIND_COUNT ? table[kind] : NULL;
-}
-
 static void exec_fini(struct osvif_exec *x)
 {
         osvif_lock_release(&x->lock);
+        osvif_lock_release(&x->vf_lock);
+        free(x->vf);
         osvif_ovsdb_close(x->ovsdb);
         osvif_nl_close(x->pod_nl);
         osvif_nl_close(x->host_nl);
@@ -53,6 +39,7 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
         x->plan = plan;
         x->host_ns = x->pod_ns = -1;
         x->lock = (struct osvif_lock)OSVIF_LOCK_INIT;
+        x->vf_lock = (struct osvif_lock)OSVIF_LOCK_INIT;
         x->host_ns = osvif_netns_open_current(err);
         if (x->host_ns < 0)
                 return -1;
@@ -61,13 +48,12 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
                 return -1;
         if (netns && *netns) {
                 x->pod_ns = osvif_netns_open(netns, err);
-                if (x->pod_ns == -ENOENT) {
+                if (x->pod_ns < 0 && err->errnum == ENOENT && !need_pod) {
+                        /* DEL goes on without a netns that is gone */
+                        osvif_error_clear(err);
                         x->pod_ns = -1;
-                        if (need_pod)
-                                return osvif_error_set(
-                                        err, OSVIF_ERR_NETNS, ENOENT,
-                                        "open netns \"%s\": no such file or directory", netns);
                 } else if (x->pod_ns < 0) {
+                        x->pod_ns = -1;
                         return -1;
                 } else if (osvif_netns_same(x->pod_ns, x->host_ns)) {
                         return osvif_error_set(err, OSVIF_ERR_NETNS, 0,
@@ -147,6 +133,7 @@ int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char 
 
 static int fault_step(void)
 {
+#ifdef OSVIF_FAULT_INJECTION
         const char *s = getenv("OSVIF_FAULT_STEP");
         char *end;
         long n;
@@ -155,16 +142,19 @@ static int fault_step(void)
                 return -1;
         n = strtol(s, &end, 10);
         return *end || n < 0 ? -1 : (int)n;
+#else
+        return -1; /* a test hook: built only with --enable-fault-injection */
+#endif
 }
 
 static void undo_from(struct osvif_exec *x, size_t n)
 {
         while (n-- > 0) {
-                const struct osvif_step_ops *ops = ops_of(x->plan->steps[n].kind);
+                const struct osvif_step *s = &x->plan->steps[n];
 
-                log_debug("undo step %zu (%s)", n, osvif_step_kind_name(x->plan->steps[n].kind));
-                if (ops && ops->undo)
-                        ops->undo(x, &x->plan->steps[n], n);
+                log_debug("undo step %zu (%s)", n, osvif_step_name(s));
+                if (s->ops->undo)
+                        s->ops->undo(x, s, n);
         }
 }
 
@@ -174,17 +164,13 @@ static int apply_all(struct osvif_exec *x, osvif_error_t *err)
 
         for (size_t i = 0; i < x->plan->n_steps; i++) {
                 const struct osvif_step *s = &x->plan->steps[i];
-                const struct osvif_step_ops *ops = ops_of(s->kind);
 
-                log_debug("apply step %zu (%s)", i, osvif_step_kind_name(s->kind));
+                log_debug("apply step %zu (%s)", i, osvif_step_name(s));
                 if ((int)i == fault)
                         osvif_error_set(err, OSVIF_ERR_INTERNAL, 0,
                                         "fault injected before step %zu (%s)", i,
-                                        osvif_step_kind_name(s->kind));
-                else if (!ops || !ops->apply)
-                        osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0, "step %s is not available",
-                                        osvif_step_kind_name(s->kind));
-                else if (ops->apply(x, s, i, err) >= 0)
+                                        osvif_step_name(s));
+                else if (s->ops->apply(x, s, i, err) >= 0)
                         continue;
                 undo_from(x, i);
                 return -1;
@@ -192,26 +178,53 @@ static int apply_all(struct osvif_exec *x, osvif_error_t *err)
         return 0;
 }
 
-static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, osvif_error_t *err)
+/* The interfaces the row reports; *ret_pod: the pod link's index, -1 when it has none. */
+static int add_interfaces(struct osvif_exec *x, struct osvif_cni_result *r, int *ret_pod,
+                          osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
+        unsigned want = p->row->result;
         char mac[OSVIF_MAC_STRLEN];
-        int idx;
+        int idx = -1;
 
-        if (p->host_ifname[0] && x->host_created &&
+        *ret_pod = -1;
+        if ((want & OSVIF_RESULT_HOST_LINK) && x->host_created &&
             osvif_cni_result_add_interface(r, p->host_ifname, osvif_mac_format(x->host_mac, mac),
                                            NULL, err) < 0)
                 return -1;
-        idx = osvif_cni_result_add_interface(r, p->pod_ifname, osvif_mac_format(x->pod_mac, mac),
-                                             p->req->netns, err);
-        if (idx < 0)
-                return -1;
-        r->interfaces[idx].mtu = (int)x->pod_mtu;
-        if (x->socket_path[0] && !(r->interfaces[idx].socket_path = strdup(x->socket_path)))
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        if (x->pci_id[0] && !(r->interfaces[idx].pci_id = strdup(x->pci_id)))
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        return idx;
+        if ((want & OSVIF_RESULT_SOCKET) && x->socket_path[0]) {
+                int k = osvif_cni_result_add_interface(r, x->socket_name,
+                                                       osvif_mac_format(p->mac, mac), NULL, err);
+
+                if (k < 0)
+                        return -1;
+                /* 1.1.0's socketPath; results for older versions drop it (cni/result_emit.c) */
+                r->interfaces[k].socket_path = strdup(x->socket_path);
+                if (!r->interfaces[k].socket_path)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        }
+        if (want & OSVIF_RESULT_POD_LINK) {
+                static const uint8_t none[6];
+
+                /* a VF without a netdev (dev_type generic) may have no MAC to report */
+                idx = osvif_cni_result_add_interface(r, p->pod_ifname,
+                                                     memcmp(x->pod_mac, none, 6) == 0
+                                                             ? NULL
+                                                             : osvif_mac_format(x->pod_mac, mac),
+                                                     p->req->netns, err);
+                if (idx < 0)
+                        return -1;
+                r->interfaces[idx].mtu = (int)x->pod_mtu;
+                /* spec 1.1.0; the conversion to older versions drops it */
+                if (x->pci_id[0]) {
+                        r->interfaces[idx].pci_id = strdup(x->pci_id);
+                        if (!r->interfaces[idx].pci_id)
+                                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM,
+                                                       "out of memory");
+                }
+        }
+        *ret_pod = idx;
+        return 0;
 }
 
 /* prevResult (if any) passed through, with our interfaces, addresses, routes and DNS added. */
@@ -221,15 +234,14 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
         _cleanup_(osvif_cni_result_freep) struct osvif_cni_result *r = NULL;
         const struct osvif_cni_result *l3 = x->l3;
         _cleanup_cjson_ cJSON *probe = NULL;
-        int pod;
+        int pod = -1;
 
         r = req->prev_result ? osvif_cni_result_copy(req->prev_result)
                              : osvif_cni_result_new(req->version);
         if (!r)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         r->version = req->version;
-        pod = add_interfaces(x, r, err);
-        if (pod < 0)
+        if (add_interfaces(x, r, &pod, err) < 0)
                 return -1;
         for (size_t i = 0; l3 && i < l3->n_ips; i++)
                 if (osvif_cni_result_add_ip(r, &l3->ips[i].address, &l3->ips[i].gateway, pod, err) <
@@ -254,7 +266,7 @@ int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif
         struct osvif_exec x;
         int r = -1;
 
-        if (exec_init(&x, plan, true, err) < 0)
+        if (exec_init(&x, plan, plan->row->needs & OSVIF_NEEDS_POD_NETNS, err) < 0)
                 goto out;
         if (plan->l3) {
                 x.l3 = osvif_cni_result_copy(plan->l3);
@@ -280,12 +292,12 @@ int osvif_exec_check(struct osvif_plan *plan, osvif_error_t *err)
         struct osvif_exec x;
         int r = -1;
 
-        if (exec_init(&x, plan, true, err) < 0)
+        if (exec_init(&x, plan, plan->row->needs & OSVIF_NEEDS_POD_NETNS, err) < 0)
                 goto out;
         for (size_t i = 0; i < plan->n_steps; i++) {
-                const struct osvif_step_ops *ops = ops_of(plan->steps[i].kind);
+                const struct osvif_step *s = &plan->steps[i];
 
-                if (ops && ops->check && ops->check(&x, &plan->steps[i], i, err) < 0)
+                if (s->ops->check && s->ops->check(&x, s, i, err) < 0)
                         goto out;
         }
         r = 0;
@@ -305,13 +317,12 @@ int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err)
         }
         /* every step is tried; the first failure is what the runtime hears about */
         for (size_t i = plan->n_steps; i-- > 0;) {
-                const struct osvif_step_ops *ops = ops_of(plan->steps[i].kind);
+                const struct osvif_step *s = &plan->steps[i];
                 osvif_error_t e = OSVIF_ERROR_INIT;
 
-                if (!ops || !ops->teardown || ops->teardown(&x, &plan->steps[i], i, &e) >= 0)
+                if (!s->ops->teardown || s->ops->teardown(&x, s, i, &e) >= 0)
                         continue;
-                log_debug("teardown of step %zu (%s) failed: %s", i,
-                          osvif_step_kind_name(plan->steps[i].kind), e.msg);
+                log_debug("teardown of step %zu (%s) failed: %s", i, osvif_step_name(s), e.msg);
                 if (!osvif_error_is_set(&first))
                         osvif_error_move(&first, &e);
                 osvif_error_clear(&e);

@@ -12,6 +12,8 @@
 #include "util/error.h"
 #include "util/lock.h"
 
+struct osvif_hostdev_state;
+
 /*
  * The executor: carries a plan out on the host and in the pod's network namespace.
  *
@@ -20,9 +22,10 @@
  * prevResult. DEL tears every step down in reverse, by owner, continuing past errors, and
  * succeeds when things are already gone (no netns, no prevResult, repeated DEL).
  *
- * Fault injection for the robustness tests: with OSVIF_FAULT_STEP=<n> in the environment,
- * ADD fails just before applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every
- * undo path can be exercised against the real kernel.
+ * Fault injection for the robustness tests: in a build configured with
+ * --enable-fault-injection and OSVIF_FAULT_STEP=<n> in the environment, ADD fails just before
+ * applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every undo path can be exercised
+ * against the real kernel. Other builds ignore the variable.
  */
 
 /* Runtime state shared by the steps of one invocation. */
@@ -48,8 +51,20 @@ struct osvif_exec {
         int pod_ifindex; /* in the pod namespace */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
-        char socket_path[108]; /* vhost-user: for the result */
-        char pci_id[16];       /* host device: for the result */
+        /* VIFDirect: the lower device, resolved once per invocation */
+        char lower[IF_NAMESIZE];
+        int lower_ifindex;
+        unsigned lower_mtu;
+
+        /* HOSTDEV (steps_hostdev.c): the VF's claim and what was found; NULL when none */
+        struct osvif_hostdev_state *vf;
+        struct osvif_lock vf_lock;        /* held from the claim to the end of the invocation */
+        int vf_pod_ifindex;               /* the VF in the pod, 0 until moved there */
+        char pci_id[32];                  /* the result's pciID, "" when none */
+        char socket_path[108];            /* vhost-user: the real socket (VHOSTUSER) */
+        char socket_name[IF_NAMESIZE];    /* and the port that serves it, for the result */
+        const char *pod_link_kind;        /* the placeholder's kind (PLACEHOLDER) */
+        struct osvif_link_info fp_before; /* the fast path's netdev before FP_NETDEV */
 
         /* per step: whether ADD created what undo must remove */
         bool created[OSVIF_PLAN_MAX_STEPS];
@@ -69,7 +84,8 @@ int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err);
 
 /*
  * GC helpers: every attachment (containerID, ifname) of `network` that owns something on
- * the host (links by alias, OVS ports by external_ids). fn is called once per attachment.
+ * the host (links by alias, OVS ports by external_ids). fn is called once per attachment and
+ * returns 0, or a negative errno that stops the walk with *err set from it.
  */
 int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
                                   int (*fn)(const char *container_id, const char *ifname,

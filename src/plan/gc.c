@@ -2,16 +2,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <dirent.h>
 
+#include "backend/vhostuser.h"
 #include "cni/delegate.h"
 #include "plan/exec.h"
+#include "plan/hostdev_state.h"
 #include "util/cleanup.h"
-#include "util/log.h"
+#include "util/state.h"
 
 /*
- * GC and STATUS. GC finds attachments by owner only: the alias on host links and the
- * external_ids on OVS ports, so it needs neither the runtime's cache nor the pods' netns.
+ * GC finds attachments by owner only: the alias on host links, the external_ids on OVS
+ * ports and the owner of VF claims (state files), so it needs neither the runtime's cache
+ * nor the pods' netns.
  */
 
 struct attachments {
@@ -65,13 +68,53 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
-static bool ovs_socket_present(const struct osvif_conf *conf)
+static int from_state(const char *cid, const char *ifname, void *data)
 {
-        struct stat st;
+        return remember(data, cid, ifname);
+}
 
-        if (conf->ovsdb)
-                return strncmp(conf->ovsdb, "unix:", 5) != 0 || stat(conf->ovsdb + 5, &st) == 0;
-        return stat(OSVIF_OVSDB_DEFAULT + 5, &st) == 0 || stat(OSVIF_OVSDB_FALLBACK + 5, &st) == 0;
+/*
+ * State files "<owner>.<kind>.json" (plan/steps_direct.c): what an attachment left on the
+ * host that no link or port shows, such as a port-profile association.
+ */
+static int from_state_files(struct attachments *a)
+{
+        DIR *d = opendir(osvif_state_dir());
+        struct dirent *e;
+        int r = 0;
+
+        if (!d)
+                return 0; /* no state dir: no state */
+        while (r == 0 && (e = readdir(d))) {
+                char name[256], *dot, *net, *cid, *ifname;
+                size_t n = strlen(e->d_name);
+
+                if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".json") != 0)
+                        continue;
+                memcpy(name, e->d_name, n - 5);
+                name[n - 5] = '\0';
+                dot = strrchr(name, '.');
+                if (!dot)
+                        continue;
+                *dot = '\0';
+                if (osvif_owner_parse(name, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                        r = remember(a, cid, ifname);
+        }
+        closedir(d);
+        return r;
+}
+
+/* A VF's claim (sriov-cni#349: no VF stays claimed by an attachment that is gone). */
+static int from_claim(const struct osvif_hostdev_state *st, void *data)
+{
+        struct attachments *a = data;
+        char owner[sizeof(st->owner)];
+        char *net, *cid, *ifname;
+
+        memcpy(owner, st->owner, sizeof(owner));
+        if (osvif_owner_parse(owner, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                return remember(a, cid, ifname);
+        return 0;
 }
 
 static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *err)
@@ -80,9 +123,14 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
         _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
         struct osvif_ovs_owner owner = { a->network, NULL, NULL };
 
-        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
+        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
+            osvif_hostdev_state_foreach(from_claim, a, err) < 0)
                 return -1;
-        if (!ovs_socket_present(conf))
+        from_state_files(a);
+        /* vhost-user: Kata's entries recorded in state files */
+        if (osvif_vhu_state_foreach(a->network, from_state, a, err) < 0)
+                return -1;
+        if (osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
         if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
             osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, err) < 0)
@@ -100,45 +148,16 @@ int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *net
 
         if (r >= 0 && a.oom)
                 r = osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        for (size_t i = 0; r >= 0 && i < a.n; i++)
+        for (size_t i = 0; r >= 0 && i < a.n; i++) {
                 r = fn(a.list[i].container_id, a.list[i].ifname, userdata);
+                if (r < 0)
+                        osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r, "attachment %s/%s",
+                                              a.list[i].container_id, a.list[i].ifname);
+        }
         for (size_t i = 0; i < a.n; i++) {
                 free(a.list[i].container_id);
                 free(a.list[i].ifname);
         }
         free(a.list);
         return r < 0 ? -1 : 0;
-}
-
-static bool needs_ovs(const struct osvif_vif *vif)
-{
-        if (!vif)
-                return false;
-        return vif->type == OSVIF_VIF_OPENVSWITCH ||
-               (vif->port_profile && vif->port_profile->type == OSVIF_PROFILE_OPENVSWITCH);
-}
-
-int osvif_exec_status(const struct osvif_cni_request *req, const struct osvif_conf *conf,
-                      osvif_error_t *err)
-{
-        _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
-        _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
-
-        if (!nl) {
-                err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return osvif_error_wrap(err, "rtnetlink unavailable");
-        }
-        if (needs_ovs(conf->vif) &&
-            (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
-             osvif_ovsdb_ping(db, conf->ovsdb_timeout_ms, err) < 0)) {
-                err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return osvif_error_wrap(err, "open vswitch unavailable");
-        }
-        if (req->ipam_type && osvif_cni_ipam_run(req, OSVIF_CNI_STATUS, err) < 0) {
-                /* IPAM's own 50/51 are passed on as they are */
-                if (err->code != OSVIF_CNI_ERR_LIMITED_CONNECTIVITY)
-                        err->code = OSVIF_CNI_ERR_NOT_AVAILABLE;
-                return -1;
-        }
-        return 0;
 }

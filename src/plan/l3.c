@@ -6,8 +6,6 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
-
 static bool subnet_has(const struct osvif_subnet *s, const char *field)
 {
         return osvif_obj_is_set(&s->obj, field) && !osvif_obj_is_null(&s->obj, field);

@@ -30,23 +30,15 @@
 #define OSVIF_PLAN_MAX_STEPS 16
 #define OSVIF_OVS_NAME_MAX 64
 
-enum osvif_step_kind {
-        OSVIF_STEP_IPAM,         /* delegated IPAM: ADD fills the L3 config; undo/teardown: DEL */
-        OSVIF_STEP_BRIDGE,       /* ensure a Linux bridge (shared, or per-VIF like qbr) */
-        OSVIF_STEP_VETH,         /* veth: host end on the host (on a bridge), pod end in the pod */
-        OSVIF_STEP_HOST_VETH,    /* veth with both ends on the host (hybrid plug qvb/qvo) */
-        OSVIF_STEP_OVS_PORT,     /* OVS Port+Interface in one transaction, then wait for ofport */
-        OSVIF_STEP_MACVLAN,      /* macvlan/macvtap on the device at dev_address, in the pod */
-        OSVIF_STEP_PORT_PROFILE, /* IFLA_PORT_* 802.1Qbg/802.1Qbh association */
-        OSVIF_STEP_VHOSTUSER,    /* vhost-user socket and the pod placeholder carrying the IP */
-        OSVIF_STEP_HOSTDEV,      /* SR-IOV VF: PF-side MAC/VLAN, hand the VF netdev to the pod */
-        OSVIF_STEP_POD_LINK,     /* pod side: sysctls, rename to CNI_IFNAME */
-        OSVIF_STEP_POD_L3,       /* pod side: addresses, up (the kernel announces them), routes */
-        OSVIF_STEP_KIND_COUNT,
-};
+struct osvif_step_ops;    /* plan/steps.h: what a step does, one vtable per kind */
+struct osvif_mapping_row; /* plan/mapping.h: the row of the mapping a plan follows */
 
+/*
+ * One step of a plan: its kind (the vtable of plan/steps_<kind>.c) and its parameters. Each
+ * step kind owns one member of the union; a new kind adds its vtable and its member.
+ */
 struct osvif_step {
-        enum osvif_step_kind kind;
+        const struct osvif_step_ops *ops;
         union {
                 struct {
                         char name[IF_NAMESIZE];
@@ -60,37 +52,52 @@ struct osvif_step {
                         bool host_up;             /* up without a bridge (VIFGeneric, OVS) */
                 } veth;
                 struct {
-                        char a[IF_NAMESIZE];      /* qvb: goes on the Linux bridge */
-                        char b[IF_NAMESIZE];      /* qvo: becomes the OVS port */
+                        char qvb[IF_NAMESIZE];    /* goes on the Linux bridge */
+                        char qvo[IF_NAMESIZE];    /* becomes the OVS port */
                         char master[IF_NAMESIZE]; /* qbr, from the BRIDGE step */
                         unsigned mtu;
-                } host_veth;
+                } qvb_qvo;
                 struct {
                         char bridge[OSVIF_OVS_NAME_MAX];
                         char port[IF_NAMESIZE];
-                        char datapath_type[16]; /* "" : OVS default */
-                        char iface_type[24];    /* "" : system */
-                        int tag;                /* -1: none */
+                        char datapath_type[OSVIF_OVS_NAME_MAX]; /* "" : OVS default */
+                        int tag;                                /* -1: none */
                         bool isolate;
                         unsigned mtu_request;
-                        const char *vhost_server_path; /* borrowed from the VIF, or NULL */
+                        char iface_type[24];         /* "": system; "dpdkvhostuser"... */
+                        char vhost_server_path[108]; /* options:vhost-server-path, "" none */
                 } ovs_port;
                 struct {
-                        char parent_pci[16];
-                        enum osvif_direct_mode mode;
-                        bool macvtap;
-                } macvlan;
+                        char pci[32];     /* runtimeConfig.deviceID, else vif.dev_address; "": a
+                                          sweep (every claim of the owner) */
+                        bool ethernet;    /* dev_type ethernet: the VF netdev goes to the pod */
+                        bool representor; /* an OVS profile: the VF's representor, a port */
+                        char representor_name[IF_NAMESIZE]; /* given by the profile; "": found
+                                                                in sysfs */
+                        /* PF-side settings (sriov-cni's keys, network.vlan); -1: leave alone */
+                        int vlan, qos, spoofchk, trust, link_state, min_tx_rate, max_tx_rate;
+                } hostdev;
                 struct {
-                        enum osvif_profile_type type; /* 802.1Qbg or 802.1Qbh */
-                } port_profile;
+                        char lower[IF_NAMESIZE];    /* config "master"; "": from dev_address */
+                        char dev_address[16];       /* PCI address of the lower device */
+                        char vlan_dev[IF_NAMESIZE]; /* VIFDirect vlan_name: a shared VLAN
+                                                       device on the lower one, "": none */
+                        unsigned vlan;              /* its id, when osvif creates it */
+                        unsigned mode;              /* enum osvif_macvlan_mode */
+                        unsigned vlan_id;           /* VIFVlanNested: a VLAN device in the pod */
+                        bool macvtap;               /* config "macvtap": for VM sandboxes */
+                } direct;                           /* QBH, QBG, VLAN and MACVLAN steps */
                 struct {
-                        const char *socket_path; /* borrowed */
-                        bool server;             /* OVS (the switch) is the server */
+                        char port[IF_NAMESIZE]; /* the OVS port that serves it, "" sweep */
+                        char path[108];         /* the socket; "": OVS's, in its socket dir */
+                        bool kata;              /* make /tmp/vhostuser_<IP>/vhu.sock */
                 } vhostuser;
                 struct {
-                        char vf_pci[16];
-                        bool netdev; /* dev_type ethernet: a VF netdev goes to the pod */
-                } hostdev;
+                        char name[IF_NAMESIZE];   /* the fast path's netdev, vif_name */
+                        char master[IF_NAMESIZE]; /* the BRIDGE step's bridge, "": routed */
+                        bool set_mac;             /* FPTap: the profile's mac_address */
+                        uint8_t mac[6];
+                } fp_netdev;
         } u;
 };
 
@@ -98,6 +105,7 @@ struct osvif_plan {
         const struct osvif_cni_request *req;
         const struct osvif_conf *conf;
         const struct osvif_vif *vif;
+        const struct osvif_mapping_row *row; /* NULL for a sweep (no VIF) */
 
         /* "osvif <network> <containerID> <ifname>": the owner of everything ADD creates */
         char owner[256];
@@ -110,6 +118,7 @@ struct osvif_plan {
         uint8_t mac[6];                /* pod interface MAC; chosen at random when not given */
         unsigned mtu;                  /* network.mtu; 0: the bridge's, else the kernel default */
         bool dad;                      /* keep IPv6 DAD (config "enableDad") */
+        bool no_pod_link;              /* the row's build decided: no POD_LINK/POD_L3 steps */
 
         /* L3 when no IPAM is configured: vif.network.subnets (or the ips capability) */
         struct osvif_cni_result *l3;
@@ -119,8 +128,9 @@ struct osvif_plan {
 };
 
 /*
- * Build the plan for the request's VIF. Refuses (OSVIF_ERR_UNSUPPORTED, naming the VIF type
- * and profile) what this build cannot serve yet. The caller owns *ret.
+ * Build the plan for the request's VIF by its row of the mapping (plan/mapping.h). Refuses
+ * with code 7 a VIF that no row plugs, and with OSVIF_ERR_UNSUPPORTED (naming the VIF type
+ * and profile) a row this version does not serve yet. The caller owns *ret.
  */
 int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_conf *conf,
                      const struct osvif_vif *vif, struct osvif_plan **ret, osvif_error_t *err);
@@ -151,7 +161,8 @@ static inline void osvif_plan_freep(struct osvif_plan **p)
 }
 #define _cleanup_plan_ __attribute__((cleanup(osvif_plan_freep)))
 
-const char *osvif_step_kind_name(enum osvif_step_kind k);
+/* The step's kind as people read it ("bridge", "veth", ...). */
+const char *osvif_step_name(const struct osvif_step *s);
 
 /* A description of the plan for people (`osvif plan`). New tree, or NULL on ENOMEM. */
 cJSON *osvif_plan_to_json(const struct osvif_plan *plan);

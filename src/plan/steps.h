@@ -8,9 +8,12 @@
  * One vtable per step kind (plan/steps_*.c); the executor (plan/exec.c) alone decides the
  * order and when to undo. `i` is the step's index in the plan, for per-step state in
  * struct osvif_exec. apply/check/teardown return 0 or -1 with *err; undo is best effort
- * and must not fail loudly: it runs on the way out of a failed ADD.
+ * and must not fail loudly: it runs on the way out of a failed ADD. describe adds the step's
+ * parameters to `o` for `osvif plan` (0, or a negative errno when out of memory).
  */
 struct osvif_step_ops {
+        const char *name;
+        int (*describe)(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o);
         int (*apply)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                      osvif_error_t *err);
         void (*undo)(struct osvif_exec *x, const struct osvif_step *s, size_t i);
@@ -23,10 +26,18 @@ struct osvif_step_ops {
 extern const struct osvif_step_ops osvif_step_ipam_ops;
 extern const struct osvif_step_ops osvif_step_bridge_ops;
 extern const struct osvif_step_ops osvif_step_veth_ops;
-extern const struct osvif_step_ops osvif_step_host_veth_ops;
+extern const struct osvif_step_ops osvif_step_qvb_qvo_ops;
 extern const struct osvif_step_ops osvif_step_ovs_port_ops;
 extern const struct osvif_step_ops osvif_step_pod_link_ops;
 extern const struct osvif_step_ops osvif_step_pod_l3_ops;
+extern const struct osvif_step_ops osvif_step_hostdev_ops;
+extern const struct osvif_step_ops osvif_step_macvlan_ops;
+extern const struct osvif_step_ops osvif_step_qbh_ops;
+extern const struct osvif_step_ops osvif_step_qbg_ops;
+extern const struct osvif_step_ops osvif_step_vlan_dev_ops;
+extern const struct osvif_step_ops osvif_step_vhostuser_ops;
+extern const struct osvif_step_ops osvif_step_placeholder_ops;
+extern const struct osvif_step_ops osvif_step_fp_netdev_ops;
 
 /* The pod namespace's netlink socket, opened on first use. NULL with *err when no netns. */
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err);

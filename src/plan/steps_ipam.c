@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "cni/delegate.h"
 #include "plan/steps.h"
+#include "util/json.h"
 
 /* IPAM: delegated to the plugin the config names, with the same request. */
 
@@ -39,7 +40,14 @@ static int ipam_teardown(struct osvif_exec *x, const struct osvif_step *s, size_
         return osvif_cni_ipam_run(x->plan->req, OSVIF_CNI_DEL, err);
 }
 
+static int ipam_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        return osvif_json_add_string(o, "type", p->req->ipam_type);
+}
+
 const struct osvif_step_ops osvif_step_ipam_ops = {
+        .name = "ipam",
+        .describe = ipam_describe,
         .apply = ipam_apply,
         .undo = ipam_undo,
         .check = ipam_check,

@@ -6,6 +6,7 @@
 #include "backend/bridge.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/log.h"
 
 /* Host-side steps: Linux bridges and veths. Pod-side steps are in steps_pod.c. */
@@ -127,7 +128,19 @@ static int bridge_teardown(struct osvif_exec *x, const struct osvif_step *s, siz
         return del_owned_link(x, x->host_nl, s->u.bridge.name, err);
 }
 
+static int bridge_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "name", s->u.bridge.name);
+
+        r |= osvif_json_add_bool(o, "perVif", s->u.bridge.owned);
+        if (s->u.bridge.mtu)
+                r |= osvif_json_add_int(o, "mtu", s->u.bridge.mtu);
+        return r;
+}
+
 const struct osvif_step_ops osvif_step_bridge_ops = {
+        .name = "bridge",
+        .describe = bridge_describe,
         .apply = bridge_apply,
         .undo = bridge_undo,
         .check = bridge_check,
@@ -274,28 +287,41 @@ static int veth_teardown(struct osvif_exec *x, const struct osvif_step *s, size_
         return osvif_link_del(x->host_nl, info.ifindex, err);
 }
 
+static int veth_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "host", s->u.veth.host);
+
+        if (s->u.veth.master[0])
+                r |= osvif_json_add_string(o, "bridge", s->u.veth.master);
+        r |= osvif_json_add_string(o, "pod", p->pod_tmpname);
+        r |= osvif_json_add_string(o, "netns", p->req->netns);
+        return r;
+}
+
 const struct osvif_step_ops osvif_step_veth_ops = {
+        .name = "veth",
+        .describe = veth_describe,
         .apply = veth_apply,
         .undo = veth_undo,
         .check = veth_check,
         .teardown = veth_teardown,
 };
 
-/* ---- HOST_VETH: qvb/qvo of the hybrid plug, both on the host ---- */
+/* ---- QVB_QVO: the veth of the hybrid plug, both ends on the host ---- */
 
 /* os-vif's qvb/qvo: both ends up and promiscuous, qvb on qbr; one request, then owners. */
-static int host_veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                           osvif_error_t *err)
+static int qvb_qvo_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
 {
         struct osvif_link_change up = OSVIF_LINK_CHANGE_INIT;
         struct osvif_veth_opts o = { 0 };
         osvif_error_t ignored = OSVIF_ERROR_INIT;
 
-        o.name = s->u.host_veth.a;
-        o.peer_name = s->u.host_veth.b;
+        o.name = s->u.qvb_qvo.qvb;
+        o.peer_name = s->u.qvb_qvo.qvo;
         o.peer_netns_fd = -1;
-        o.mtu = s->u.host_veth.mtu;
-        o.master = s->u.host_veth.master[0] ? x->bridge_ifindex : 0;
+        o.mtu = s->u.qvb_qvo.mtu;
+        o.master = s->u.qvb_qvo.master[0] ? x->bridge_ifindex : 0;
         o.up = o.promisc = true;
         if (osvif_link_add_veth(x->host_nl, &o, err) < 0)
                 return -1;
@@ -312,19 +338,19 @@ static int host_veth_apply(struct osvif_exec *x, const struct osvif_step *s, siz
         return 0;
 }
 
-static void host_veth_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
+static void qvb_qvo_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
         osvif_error_t ignored = OSVIF_ERROR_INIT;
 
         if (x->created[i])
-                osvif_link_del_by_name(x->host_nl, s->u.host_veth.a, &ignored);
+                osvif_link_del_by_name(x->host_nl, s->u.qvb_qvo.qvb, &ignored);
         osvif_error_clear(&ignored);
 }
 
-static int host_veth_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                           osvif_error_t *err)
+static int qvb_qvo_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                         osvif_error_t *err)
 {
-        const char *names[2] = { s->u.host_veth.a, s->u.host_veth.b };
+        const char *names[2] = { s->u.qvb_qvo.qvb, s->u.qvb_qvo.qvo };
 
         for (size_t k = 0; k < 2; k++) {
                 struct osvif_link_info info;
@@ -341,18 +367,29 @@ static int host_veth_check(struct osvif_exec *x, const struct osvif_step *s, siz
         return 0;
 }
 
-static int host_veth_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                              osvif_error_t *err)
+static int qvb_qvo_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                            osvif_error_t *err)
 {
-        if (del_owned_link(x, x->host_nl, s->u.host_veth.a, err) < 0)
+        if (del_owned_link(x, x->host_nl, s->u.qvb_qvo.qvb, err) < 0)
                 return -1;
         /* normally gone with its peer; a half-deleted pair from an old failure is not */
-        return del_owned_link(x, x->host_nl, s->u.host_veth.b, err);
+        return del_owned_link(x, x->host_nl, s->u.qvb_qvo.qvo, err);
 }
 
-const struct osvif_step_ops osvif_step_host_veth_ops = {
-        .apply = host_veth_apply,
-        .undo = host_veth_undo,
-        .check = host_veth_check,
-        .teardown = host_veth_teardown,
+static int qvb_qvo_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "qvb", s->u.qvb_qvo.qvb);
+
+        r |= osvif_json_add_string(o, "qvo", s->u.qvb_qvo.qvo);
+        r |= osvif_json_add_string(o, "bridge", s->u.qvb_qvo.master);
+        return r;
+}
+
+const struct osvif_step_ops osvif_step_qvb_qvo_ops = {
+        .name = "qvb-qvo",
+        .describe = qvb_qvo_describe,
+        .apply = qvb_qvo_apply,
+        .undo = qvb_qvo_undo,
+        .check = qvb_qvo_check,
+        .teardown = qvb_qvo_teardown,
 };

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "plan/hostdev_state.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/log.h"
 
 /* OVS_PORT: the port os-vif's ovs plugin creates, in one OVSDB transaction. */
@@ -19,6 +20,18 @@ static const char *iface_id(const struct osvif_plan *p)
         if (pp && pp->interface_id)
                 return pp->interface_id;
         return p->vif ? p->vif->id : NULL;
+}
+
+/* The step's port; a VF's representor (VIFHostDevice) is known once HOSTDEV has found it. */
+static const char *port_of(const struct osvif_exec *x, const struct osvif_step *s)
+{
+        return s->u.ovs_port.port[0] || !x->vf ? s->u.ovs_port.port : x->vf->representor;
+}
+
+/* attached-mac: the plan's, or the VF's own when the VIF gives none */
+static const uint8_t *mac_of(const struct osvif_exec *x)
+{
+        return x->vf && !x->plan->has_mac ? x->pod_mac : x->plan->mac;
 }
 
 static struct osvif_ovs_owner owner_of(const struct osvif_plan *p)
@@ -37,16 +50,18 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .bridge = s->u.ovs_port.bridge,
                 .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type
                                                                 : NULL,
-                .port = s->u.ovs_port.port,
-                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
+                .port = port_of(x, s),
                 .iface_id = iface_id(p),
-                .attached_mac = osvif_mac_format(p->mac, mac),
+                .attached_mac = osvif_mac_format(mac_of(x), mac),
                 .vm_uuid = p->container_id,
                 .owner = owner_of(p),
                 .tag = s->u.ovs_port.tag,
                 .isolate = s->u.ovs_port.isolate,
                 .mtu_request = s->u.ovs_port.mtu_request,
-                .vhost_server_path = s->u.ovs_port.vhost_server_path,
+                .iface_type = s->u.ovs_port.iface_type[0] ? s->u.ovs_port.iface_type : NULL,
+                .vhost_server_path = s->u.ovs_port.vhost_server_path[0]
+                                             ? s->u.ovs_port.vhost_server_path
+                                             : NULL,
         };
 
         if (!db)
@@ -71,8 +86,16 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
         if (!x->created[i])
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
+        /*
+         * A DPDK vhost-user port is let go of before the rollback ends: ovs-vswitchd-dpdk
+         * re-adding one of the same name before it has removed the old one (a retried ADD)
+         * left it unrealized. Bounded, so a stuck ovs-vswitchd costs the rollback 1 s.
+         */
         if (db)
-                osvif_ovs_del_port(db, s->u.ovs_port.port, x->plan->conf->ovsdb_timeout_ms, 0,
+                /* a representor's flags come back from ovs-vswitchd when it lets go of the
+                 * port: wait for that too, so that HOSTDEV's undo has the last word */
+                osvif_ovs_del_port(db, port_of(x, s), x->plan->conf->ovsdb_timeout_ms,
+                                   x->vf || s->u.ovs_port.iface_type[0] ? OVS_SYNC_MS : 0,
                                    &ignored);
         osvif_error_clear(&ignored);
 }
@@ -95,7 +118,7 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         const struct osvif_plan *p = x->plan;
         struct osvif_ovs_port_info info = { 0 };
         struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
-        const char *port = s->u.ovs_port.port;
+        const char *port = port_of(x, s);
         int r = db ? osvif_ovs_get_port(db, port, p->conf->ovsdb_timeout_ms, &info, err) : -1;
 
         if (r <= 0) {
@@ -119,6 +142,16 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         else if (!s->u.ovs_port.isolate && info.tag != s->u.ovs_port.tag)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" has VLAN tag %d, not %d",
                                 port, info.tag, s->u.ovs_port.tag);
+        else if (!str_eq(info.type ? info.type : "", s->u.ovs_port.iface_type))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has type \"%s\", not \"%s\"", port,
+                                info.type ? info.type : "", s->u.ovs_port.iface_type);
+        else if (s->u.ovs_port.vhost_server_path[0] &&
+                 !str_eq(extid(info.options, "vhost-server-path"), s->u.ovs_port.vhost_server_path))
+                osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                "OVS port \"%s\" has vhost-server-path \"%s\", not \"%s\"", port,
+                                extid(info.options, "vhost-server-path") ?: "",
+                                s->u.ovs_port.vhost_server_path);
         else if (info.error || info.ofport <= 0)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s",
                                 port, info.error ? info.error : "no ofport");
@@ -128,16 +161,6 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
         return r == 0 ? 0 : -1;
 }
 
-/* Without OVS on this host there is nothing of ours in it: the sweep goes on. */
-static bool ovsdb_absent(const struct osvif_conf *conf)
-{
-        struct stat st;
-
-        if (conf->ovsdb)
-                return strncmp(conf->ovsdb, "unix:", 5) == 0 && stat(conf->ovsdb + 5, &st) < 0;
-        return stat(OSVIF_OVSDB_DEFAULT + 5, &st) < 0 && stat(OSVIF_OVSDB_FALLBACK + 5, &st) < 0;
-}
-
 static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                              osvif_error_t *err)
 {
@@ -145,7 +168,8 @@ static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         struct osvif_ovs_owner owner = owner_of(p);
         struct osvif_ovsdb *db;
 
-        if (!s->u.ovs_port.port[0] && ovsdb_absent(p->conf))
+        /* without OVS on this host there is nothing of ours in it: the sweep goes on */
+        if (!s->u.ovs_port.port[0] && osvif_ovsdb_absent(p->conf->ovsdb))
                 return 0;
         db = osvif_exec_ovsdb(x, err);
         if (!db)
@@ -154,7 +178,25 @@ static int ovs_port_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         return osvif_ovs_del_owned(db, &owner, p->conf->ovsdb_timeout_ms, OVS_SYNC_MS, err);
 }
 
+static int ovs_port_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        int r = osvif_json_add_string(o, "bridge", s->u.ovs_port.bridge);
+
+        /* "": a VF's representor, found when HOSTDEV runs */
+        r |= osvif_json_add_string(o, "port",
+                                   s->u.ovs_port.port[0] ? s->u.ovs_port.port : "(representor)");
+        if (s->u.ovs_port.tag >= 0)
+                r |= osvif_json_add_int(o, "tag", s->u.ovs_port.tag);
+        if (s->u.ovs_port.iface_type[0])
+                r |= osvif_json_add_string(o, "type", s->u.ovs_port.iface_type);
+        if (s->u.ovs_port.vhost_server_path[0])
+                r |= osvif_json_add_string(o, "vhostServerPath", s->u.ovs_port.vhost_server_path);
+        return r;
+}
+
 const struct osvif_step_ops osvif_step_ovs_port_ops = {
+        .name = "ovs-port",
+        .describe = ovs_port_describe,
         .apply = ovs_port_apply,
         .undo = ovs_port_undo,
         .check = ovs_port_check,

@@ -4,20 +4,14 @@
 #include <string.h>
 
 #include "plan/steps.h"
+#include "plan/mapping.h"
 #include "util/cleanup.h"
+#include "util/json.h"
 #include "util/log.h"
 
 /* Pod-side steps: the interface's final name and state, its addresses and routes. */
 
 /* ---- POD_LINK ---- */
-
-static bool plan_has(const struct osvif_plan *p, enum osvif_step_kind kind)
-{
-        for (size_t i = 0; i < p->n_steps; i++)
-                if (p->steps[i].kind == kind)
-                        return true;
-        return false;
-}
 
 static int pod_sysctls(struct osvif_exec *x, void *data, osvif_error_t *err)
 {
@@ -126,10 +120,10 @@ static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, s
 
         /*
          * A veth's pod end goes with its host end (the VETH step, after OVS has let go of
-         * it); what else of ours is in the pod goes here. Without a VIF (a sweep) there is
+         * it); what else of ours is in the pod goes here. Without a row (a sweep) there is
          * no telling: whatever of ours is left.
          */
-        if (x->pod_ns < 0 || (x->plan->vif && plan_has(x->plan, OSVIF_STEP_VETH)))
+        if (x->pod_ns < 0 || (x->plan->row && x->plan->row->pod_link != OSVIF_POD_LINK_OWNED))
                 return 0;
         nl = osvif_exec_pod_nl(x, err);
         if (!nl)
@@ -140,7 +134,14 @@ static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         return osvif_link_del(nl, info.ifindex, err);
 }
 
+static int pod_link_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
+{
+        return osvif_json_add_string(o, "name", p->pod_ifname);
+}
+
 const struct osvif_step_ops osvif_step_pod_link_ops = {
+        .name = "pod-link",
+        .describe = pod_link_describe,
         .apply = pod_link_apply,
         .check = pod_link_check,
         .teardown = pod_link_teardown,
@@ -184,13 +185,26 @@ static int pod_l3_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         return 0;
 }
 
+/* The route as the kernel holds it, from its CNI form (any interface: prevResult's routes
+ * may belong to other plugins' interfaces, as the spec's CHECK allows). */
+static struct osvif_route_spec route_spec(const struct osvif_cni_route *cr)
+{
+        return (struct osvif_route_spec){
+                .dst = cr->dst,
+                .gw = cr->gw,
+                .table = cr->has_table ? cr->table : 0,
+                .scope = cr->has_scope ? cr->scope : -1,
+        };
+}
+
+/* Every address of ours and every route of prevResult is in the pod, as the spec's CHECK asks. */
 static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err)
 {
         const struct osvif_cni_result *prev = x->plan->req->prev_result;
         struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
         int k = prev_interface(x);
-        char buf[OSVIF_IPNET_STRLEN];
+        char buf[OSVIF_IPNET_STRLEN], gw[OSVIF_IP_STRLEN];
 
         if (!nl)
                 return -1;
@@ -208,10 +222,25 @@ static int pod_l3_check(struct osvif_exec *x, const struct osvif_step *s, size_t
                                                osvif_ipnet_format(&prev->ips[j].address, buf),
                                                x->plan->pod_ifname);
         }
+        for (size_t j = 0; prev && j < prev->n_routes; j++) {
+                struct osvif_route_spec want = route_spec(&prev->routes[j]);
+                int r = osvif_route_exists(nl, &want, err);
+
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        return osvif_error_set(err, OSVIF_ERR_CHECK, 0,
+                                               "route to %s%s%s is missing from \"%s\"",
+                                               osvif_ipnet_format(&want.dst, buf),
+                                               want.gw.family ? " via " : "",
+                                               want.gw.family ? osvif_ip_format(&want.gw, gw) : "",
+                                               x->plan->req->netns);
+        }
         return 0;
 }
 
 const struct osvif_step_ops osvif_step_pod_l3_ops = {
+        .name = "pod-l3",
         .apply = pod_l3_apply,
         .check = pod_l3_check,
 };

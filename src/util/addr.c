@@ -76,11 +76,6 @@ bool osvif_ip_equal(const struct osvif_ip *a, const struct osvif_ip *b)
         return a->family == b->family && memcmp(a->addr, b->addr, osvif_ip_len(a)) == 0;
 }
 
-bool osvif_ipnet_equal(const struct osvif_ipnet *a, const struct osvif_ipnet *b)
-{
-        return a->prefixlen == b->prefixlen && osvif_ip_equal(&a->ip, &b->ip);
-}
-
 struct osvif_ipnet osvif_ipnet_network(const struct osvif_ipnet *net)
 {
         struct osvif_ipnet n = *net;

@@ -47,7 +47,6 @@ static inline unsigned osvif_ip_maxprefix(int family)
 }
 
 bool osvif_ip_equal(const struct osvif_ip *a, const struct osvif_ip *b);
-bool osvif_ipnet_equal(const struct osvif_ipnet *a, const struct osvif_ipnet *b);
 /* The network of net: host bits cleared. */
 struct osvif_ipnet osvif_ipnet_network(const struct osvif_ipnet *net);
 /* Whether ip lies in net (same family, same leading prefixlen bits). */

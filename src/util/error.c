@@ -59,26 +59,52 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
         return osvif_error_set(err, code, errnum, "%s: %s", head ? head : "error", reason);
 }
 
-int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
+__attribute__((format(printf, 3, 0))) static int wrapv(osvif_error_t *err, int code,
+                                                       const char *fmt, va_list ap)
 {
         _cleanup_free_ char *ctx = NULL;
         char *msg = NULL;
-        va_list ap;
-        int r;
 
         if (!err)
                 return -1;
+        if (vasprintf(&ctx, fmt, ap) < 0)
+                ctx = NULL; /* keep the inner message: it is the more useful half */
+        else if (!osvif_error_is_set(err))
+                return osvif_error_set(err, code ? code : OSVIF_ERR_INTERNAL, 0, "%s", ctx);
+        if (ctx && asprintf(&msg, "%s: %s", ctx, err->msg ? err->msg : "error") >= 0) {
+                free_msg(err->msg);
+                err->msg = msg;
+        }
+        if (code)
+                err->code = code;
+        return -1;
+}
+
+int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
+{
+        va_list ap;
+
         va_start(ap, fmt);
-        r = vasprintf(&ctx, fmt, ap);
+        wrapv(err, 0, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                return -1; /* keep the inner message: it is the more useful half */
+        return -1;
+}
+
+int osvif_error_recode(osvif_error_t *err, int code)
+{
         if (!osvif_error_is_set(err))
-                return osvif_error_set(err, OSVIF_ERR_INTERNAL, 0, "%s", ctx);
-        if (asprintf(&msg, "%s: %s", ctx, err->msg ? err->msg : "error") < 0)
-                return -1;
-        free_msg(err->msg);
-        err->msg = msg;
+                return osvif_error_set(err, code, 0, "error");
+        err->code = code;
+        return -1;
+}
+
+int osvif_error_wrap_code(osvif_error_t *err, int code, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        wrapv(err, code, fmt, ap);
+        va_end(ap);
         return -1;
 }
 

@@ -2,6 +2,7 @@
 #ifndef OSVIF_ERROR_H
 #define OSVIF_ERROR_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 
@@ -68,6 +69,12 @@ int osvif_error_setv(osvif_error_t *err, int code, int errnum, const char *fmt, 
 int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
 
+/* Out of memory: OSVIF_ERR_INTERNAL with ENOMEM. Returns -1. */
+static inline int osvif_error_oom(osvif_error_t *err)
+{
+        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+}
+
 /*
  * Prefix the message of a set error with context: `<context>: <old msg>`. Code and errnum
  * are kept. Returns -1 so that `return osvif_error_wrap(err, ...)` reads naturally. On an
@@ -75,6 +82,16 @@ int osvif_error_set_errno(osvif_error_t *err, int code, int errnum, const char *
  */
 int osvif_error_wrap(osvif_error_t *err, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/*
+ * osvif_error_wrap() that also gives the error the CNI code the caller knows it to mean: a
+ * lower layer reports what failed (a JSON type mismatch, a socket error), the caller what it
+ * means to the runtime (an undecodable result, a plugin that is not available).
+ */
+int osvif_error_wrap_code(osvif_error_t *err, int code, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+/* The same without context: the message already names the field. Returns -1. */
+int osvif_error_recode(osvif_error_t *err, int code);
 
 /* Replace the details text (a copy is taken; NULL clears). */
 void osvif_error_set_details(osvif_error_t *err, const char *details);

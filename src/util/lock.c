@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/lock.h"
+#include "util/state.h"
 
 /*
  * flock() on a file that is unlinked on release, so that nothing stays behind. A waiter
@@ -32,69 +35,48 @@ const char *osvif_state_dir(void)
         return d && *d ? d : OSVIF_DEFAULT_STATE_DIR;
 }
 
-static int mkdir_p(const char *dir, mode_t mode)
+/* The lock file's name in the run directory: the key, other characters escaped. */
+static void lock_name(const char *key, char *safe, size_t size)
 {
-        char buf[512];
-
-        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-                return -ENAMETOOLONG;
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        if (mkdir(buf, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
-static char *lock_path(const char *key)
-{
-        char *p = NULL, safe[200];
         size_t j = 0;
 
-        for (size_t i = 0; key[i] && j + 4 < sizeof(safe); i++) {
+        for (size_t i = 0; key[i] && j + 9 < size; i++) {
                 unsigned char c = (unsigned char)key[i];
 
                 if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == ':' || c == '-')
                         safe[j++] = (char)c;
                 else
-                        j += (size_t)snprintf(safe + j, sizeof(safe) - j, "%%%02x", c);
+                        j += (size_t)snprintf(safe + j, size - j, "%%%02x", c);
         }
-        safe[j] = '\0';
-        if (asprintf(&p, "%s/%s.lock", osvif_run_dir(), safe) < 0)
-                return NULL;
-        return p;
+        snprintf(safe + j, size - j, ".lock");
 }
 
-static long now_ms(void)
+/*
+ * 1 locked the live file, 0 locked a stale (unlinked) one, -errno on failure. Opened relative
+ * to the checked run directory with O_NOFOLLOW: a symlink planted under the lock's name makes
+ * this fail (ELOOP) instead of making root create or truncate its target.
+ */
+static int try_once(int dfd, const char *name, int *ret_fd, bool *would_block)
 {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* 1 locked the live file, 0 locked a stale (unlinked) one, -errno on failure. */
-static int try_once(const char *path, int *ret_fd, bool *would_block)
-{
-        _cleanup_close_ int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        _cleanup_close_ int fd = openat(dfd, name,
+                                        O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                                        0600);
         struct stat a, b;
 
         *would_block = false;
         if (fd < 0)
                 return -errno;
+        if (fstat(fd, &a) < 0)
+                return -errno;
+        if (!S_ISREG(a.st_mode))
+                return -EINVAL;
         if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
                 *would_block = errno == EWOULDBLOCK;
                 return *would_block ? 0 : -errno;
         }
-        if (fstat(fd, &a) < 0)
-                return -errno;
-        if (stat(path, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+        if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 || a.st_ino != b.st_ino ||
+            a.st_dev != b.st_dev)
                 return 0;
         *ret_fd = TAKE_FD(fd);
         return 1;
@@ -102,22 +84,24 @@ static int try_once(const char *path, int *ret_fd, bool *would_block)
 
 int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err)
 {
-        _cleanup_free_ char *path = lock_path(key);
-        long deadline = now_ms() + timeout_ms;
+        _cleanup_close_ int dfd = -1;
+        _cleanup_free_ char *path = NULL;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         useconds_t pause = 200;
+        char name[220];
         int r;
 
-        if (!path)
+        lock_name(key, name, sizeof(name));
+        if (asprintf(&path, "%s/%s", osvif_run_dir(), name) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        r = mkdir_p(osvif_run_dir(), 0700);
-        if (r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r,
-                                             "create run directory \"%s\"", osvif_run_dir());
+        dfd = osvif_dir_open_private(osvif_run_dir(), err);
+        if (dfd < 0)
+                return osvif_error_wrap(err, "lock \"%s\"", key);
         for (;;) {
                 bool would_block;
                 int fd = -1;
 
-                r = try_once(path, &fd, &would_block);
+                r = try_once(dfd, name, &fd, &would_block);
                 if (r < 0)
                         return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "lock \"%s\"", path);
                 if (r > 0) {
@@ -125,7 +109,7 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
                         lock->path = TAKE_PTR(path);
                         return 0;
                 }
-                if (would_block && now_ms() >= deadline)
+                if (would_block && osvif_now_ms() >= deadline)
                         return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, EWOULDBLOCK,
                                                "lock \"%s\": still held after %d ms", path,
                                                timeout_ms);

@@ -197,7 +197,8 @@ static const struct osvif_class offload_representor = {
                         .nullable = true, .since = 1, .object_class = &osvif_class_offload_base, \
                         .subclasses = true                                                       \
         }
-/* the OpenVSwitch family; `s` shifts the minor versions of subclasses that track it */
+/* the OpenVSwitch family's fields, shared as they are by its subclasses (FPOpenVSwitch,
+ * OVSRepresentor), whose minor versions are the same as VIFPortProfileOpenVSwitch's */
 #define PROFILE_OVS_FIELDS                                                                        \
         PROFILE_BASE_FIELDS, { "interface_id", OSVIF_FK_UUID, PP(interface_id) },                 \
                 { "profile_id", OSVIF_FK_STRING, PP(profile_id) },                                \
@@ -501,6 +502,43 @@ static const struct osvif_class vif_nested_dpdk = {
         ARRAY_SIZE(vif_nested_dpdk_fields),
 };
 
+/*
+ * kuryr-kubernetes' nested VIFs (kuryr_kubernetes/objects/vif.py), registered in os-vif's
+ * namespace "os_vif": a VLAN device or a macvlan on the VM's own NIC.
+ */
+static const struct osvif_field vif_vlan_nested_fields[] = {
+        VIF_BASE_FIELDS,
+        { "vif_name", OSVIF_FK_STRING, V(vif_name) },
+        { "vlan_id", OSVIF_FK_INT, V(vlan_id) },
+};
+static const struct osvif_class vif_vlan_nested = {
+        "VIFVlanNested",
+        "vlan_nested",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_VLAN_NESTED,
+        vif_vlan_nested_fields,
+        ARRAY_SIZE(vif_vlan_nested_fields),
+};
+
+static const struct osvif_field vif_macvlan_nested_fields[] = {
+        VIF_BASE_FIELDS,
+        { "vif_name", OSVIF_FK_STRING, V(vif_name) },
+};
+static const struct osvif_class vif_macvlan_nested = {
+        "VIFMacvlanNested",
+        "macvlan_nested",
+        1,
+        0,
+        &osvif_class_vif_base,
+        sizeof(struct osvif_vif),
+        OSVIF_VIF_MACVLAN_NESTED,
+        vif_macvlan_nested_fields,
+        ARRAY_SIZE(vif_macvlan_nested_fields),
+};
+
 /* ---- instance and host info ---- */
 
 static const struct osvif_field instance_info_fields[] = {
@@ -601,6 +639,8 @@ const struct osvif_class *const osvif_classes[] = {
         &vif_vhostuser,
         &vif_hostdev,
         &vif_nested_dpdk,
+        &vif_vlan_nested,
+        &vif_macvlan_nested,
         &osvif_class_vif_base,
         &profile_ovs,
         &profile_fp_ovs,

@@ -189,8 +189,7 @@ static int parse_int(const cJSON *v, const char *path, int64_t *ret, osvif_error
         return 0;
 }
 
-/* JSON null: allowed on nullable fields, the default on defaulted ones, else an error. */
-static int parse_null(struct osvif_obj *o, size_t index, const char *path, osvif_error_t *err)
+int osvif_field_parse_null(struct osvif_obj *o, size_t index, const char *path, osvif_error_t *err)
 {
         const struct osvif_field *f = &o->cls->fields[index];
         void *p = osvif_field_ptr(o, f);
@@ -221,7 +220,7 @@ int osvif_field_parse_scalar(struct osvif_obj *o, size_t index, const cJSON *v, 
 
         osvif_field_clear(o, index);
         if (cJSON_IsNull(v))
-                return parse_null(o, index, path, err);
+                return osvif_field_parse_null(o, index, path, err);
         switch (f->kind) {
         case OSVIF_FK_STRING:
         case OSVIF_FK_UUID:
@@ -308,4 +307,55 @@ cJSON *osvif_field_emit_scalar(const struct osvif_obj *o, size_t index)
                 break;
         }
         return NULL;
+}
+
+int osvif_obj_parse_fields(const struct osvif_class *cls, const cJSON *data, const char *path,
+                           osvif_field_parser parse, struct osvif_obj **ret, osvif_error_t *err)
+{
+        struct osvif_obj *o = osvif_obj_new(cls);
+
+        if (!o)
+                return osvif_error_oom(err);
+        for (size_t i = 0; i < cls->n_fields; i++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, cls->fields[i].name);
+                _cleanup_free_ char *p = NULL;
+
+                if (!v)
+                        continue;
+                p = osvif_json_path(path, cls->fields[i].name);
+                if (!p || parse(o, i, v, p, err) < 0) {
+                        osvif_obj_free(o);
+                        return p ? -1 : osvif_error_oom(err);
+                }
+        }
+        *ret = o;
+        return 0;
+}
+
+int osvif_field_parse_list(struct osvif_obj *o, size_t index, const cJSON *v, const char *path,
+                           osvif_item_parser item, osvif_error_t *err)
+{
+        const struct osvif_field *f = &o->cls->fields[index];
+        struct osvif_obj ***list = osvif_field_ptr(o, f);
+        size_t *n = osvif_field_count(o, f);
+        const cJSON *it;
+
+        if (!cJSON_IsArray(v))
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: expected an array, got %s", path,
+                                       osvif_json_type_name(v));
+        osvif_field_clear(o, index);
+        *list = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(**list));
+        if (!*list)
+                return osvif_error_oom(err);
+        o->set |= 1ULL << index;
+        cJSON_ArrayForEach(it, v) {
+                char p[512];
+
+                snprintf(p, sizeof(p), "%s[%zu]", path, *n);
+                if (item(it, p, f, &(*list)[*n], err) < 0)
+                        return -1;
+                (*n)++;
+        }
+        return 0;
 }

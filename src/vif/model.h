@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "util/addr.h"
+#include "util/cleanup.h"
 #include "util/error.h"
 
 /*
@@ -42,6 +43,8 @@ enum osvif_vif_type {
         OSVIF_VIF_VHOSTUSER,
         OSVIF_VIF_HOSTDEVICE,
         OSVIF_VIF_NESTED_DPDK,
+        OSVIF_VIF_VLAN_NESTED,    /* kuryr-kubernetes' */
+        OSVIF_VIF_MACVLAN_NESTED, /* kuryr-kubernetes' */
         OSVIF_VIF_TYPE_COUNT,
 };
 
@@ -198,6 +201,7 @@ struct osvif_vif {
         char *dev_address; /* Direct, HostDevice: PCI address */
         enum osvif_direct_mode mode_direct;
         char *vlan_name; /* Direct */
+        int64_t vlan_id; /* VlanNested */
         char *path;      /* VHostUser: socket path */
         enum osvif_vhostuser_mode mode_vhostuser;
         enum osvif_hostdev_type dev_type;
@@ -251,6 +255,8 @@ static inline void osvif_vif_free(struct osvif_vif *v)
 {
         osvif_obj_free(v ? &v->obj : NULL);
 }
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_obj *, osvif_obj_free)
+OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_vif *, osvif_vif_free)
 
 /* Whether field `name` of o is set (and, for the second, set to null). */
 bool osvif_obj_is_set(const struct osvif_obj *o, const char *name);
@@ -314,10 +320,10 @@ cJSON *osvif_obj_to_primitive(const struct osvif_obj *o, const struct osvif_mani
 cJSON *osvif_vif_to_native(const struct osvif_vif *vif, osvif_error_t *err);
 
 /*
- * Semantic validation, after parsing: required fields for the VIF type, formats os-vif
- * checks (UUID, MAC, PCI, CIDR, IP), value ranges (vlan 0..4095, mtu 68..65535), the
- * VIF type x port profile combinations the mapping can serve (DESIGN.md, "The mapping"),
- * and consistency (VIFOpenVSwitch's bridge_name vs network.bridge). Code 7 naming the field.
+ * Semantic validation, after parsing: value ranges (vlan 0..4095, mtu 68..65535, 802.1Qbg
+ * ids), interface names, an abstract port profile. Code 7 naming the field. Whether a VIF
+ * can be plugged (its VIF type x port profile row, the row's required fields and rules) is
+ * the mapping's question: osvif_mapping_check() in plan/mapping.h.
  */
 int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_error_t *err);
 

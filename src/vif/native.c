@@ -16,11 +16,6 @@
  * hand, and a typo must not pass silently.
  */
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 /* Where a `type` key picks the class: fields taking subclasses, and the three base classes. */
 static bool polymorphic(const struct osvif_class *want, bool subclasses)
 {
@@ -81,49 +76,20 @@ static int check_keys(const cJSON *j, const char *path, const struct osvif_class
 static int parse_object(const cJSON *j, const char *path, const struct osvif_class *want,
                         bool subclasses, struct osvif_obj **ret, osvif_error_t *err);
 
-/* A fixed IP may be written as its address alone. */
-static int parse_item(const cJSON *it, const char *path, const struct osvif_class *cls,
+/* An item of a list of objects; a fixed IP may be written as its address alone. */
+static int parse_item(const cJSON *it, const char *path, const struct osvif_field *f,
                       struct osvif_obj **ret, osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *wrapped = NULL;
 
-        if (cls == &osvif_class_fixed_ip && cJSON_IsString(it)) {
+        if (f->object_class == &osvif_class_fixed_ip && cJSON_IsString(it)) {
                 wrapped = cJSON_CreateObject();
                 if (!wrapped || osvif_json_add_item(wrapped, "address",
                                                     cJSON_CreateString(it->valuestring)) < 0)
-                        return oom(err);
+                        return osvif_error_oom(err);
                 it = wrapped;
         }
-        return parse_object(it, path, cls, false, ret, err);
-}
-
-/* Fill an array-of-objects member (a *List's "objects", or a bare ListOfObjectsField). */
-static int parse_array(struct osvif_obj *o, size_t index, const cJSON *v, const char *path,
-                       osvif_error_t *err)
-{
-        const struct osvif_field *f = &o->cls->fields[index];
-        struct osvif_obj ***list = osvif_field_ptr(o, f);
-        size_t *n = osvif_field_count(o, f);
-        const cJSON *it;
-
-        if (!cJSON_IsArray(v))
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "%s: expected an array, got %s", path,
-                                       osvif_json_type_name(v));
-        osvif_field_clear(o, index);
-        *list = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(**list));
-        if (!*list)
-                return oom(err);
-        o->set |= 1ULL << index;
-        cJSON_ArrayForEach(it, v) {
-                char p[512];
-
-                snprintf(p, sizeof(p), "%s[%zu]", path, *n);
-                if (parse_item(it, p, f->object_class, &(*list)[*n], err) < 0)
-                        return -1;
-                (*n)++;
-        }
-        return 0;
+        return parse_object(it, path, f->object_class, false, ret, err);
 }
 
 /* An ObjectField: a list wrapper is given as a bare array, anything else as an object. */
@@ -134,20 +100,15 @@ static int parse_object_field(struct osvif_obj *o, size_t index, const cJSON *v,
         struct osvif_obj **slot = osvif_field_ptr(o, f);
 
         osvif_field_clear(o, index);
-        if (cJSON_IsNull(v)) {
-                if (!f->nullable)
-                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                               "%s: null is not allowed", path);
-                o->set |= 1ULL << index;
-                o->null |= 1ULL << index;
-                return 0;
-        }
+        if (cJSON_IsNull(v))
+                return osvif_field_parse_null(o, index, path, err);
+        /* a *List's "objects" given as a bare array */
         if (f->object_class->list_wrapper) {
                 *slot = osvif_obj_new(f->object_class);
                 if (!*slot)
-                        return oom(err);
+                        return osvif_error_oom(err);
                 o->set |= 1ULL << index;
-                return parse_array(*slot, 0, v, path, err);
+                return osvif_field_parse_list(*slot, 0, v, path, parse_item, err);
         }
         if (parse_object(v, path, f->object_class, f->subclasses, slot, err) < 0)
                 return -1;
@@ -162,7 +123,7 @@ static int parse_field(struct osvif_obj *o, size_t index, const cJSON *v, const 
         case OSVIF_FK_OBJECT:
                 return parse_object_field(o, index, v, path, err);
         case OSVIF_FK_OBJECT_LIST:
-                return parse_array(o, index, v, path, err);
+                return osvif_field_parse_list(o, index, v, path, parse_item, err);
         default:
                 return osvif_field_parse_scalar(o, index, v, path, err);
         }
@@ -172,7 +133,6 @@ static int parse_object(const cJSON *j, const char *path, const struct osvif_cla
                         bool subclasses, struct osvif_obj **ret, osvif_error_t *err)
 {
         const struct osvif_class *cls = NULL;
-        struct osvif_obj *o;
 
         if (!cJSON_IsObject(j))
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
@@ -181,23 +141,7 @@ static int parse_object(const cJSON *j, const char *path, const struct osvif_cla
         if (pick_class(j, path, want, subclasses, &cls, err) < 0 ||
             check_keys(j, path, cls, polymorphic(want, subclasses), err) < 0)
                 return -1;
-        o = osvif_obj_new(cls);
-        if (!o)
-                return oom(err);
-        for (size_t i = 0; i < cls->n_fields; i++) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, cls->fields[i].name);
-                _cleanup_free_ char *p = NULL;
-
-                if (!v)
-                        continue;
-                p = osvif_json_path(path, cls->fields[i].name);
-                if (!p || parse_field(o, i, v, p, err) < 0) {
-                        osvif_obj_free(o);
-                        return p ? -1 : oom(err);
-                }
-        }
-        *ret = o;
-        return 0;
+        return osvif_obj_parse_fields(cls, j, path, parse_field, ret, err);
 }
 
 int osvif_obj_from_native(const cJSON *j, const char *path, const struct osvif_class *cls,
@@ -266,6 +210,6 @@ cJSON *osvif_obj_to_native(const struct osvif_obj *o, osvif_error_t *err)
         cJSON *j = emit_object(o, o->cls->type >= 0);
 
         if (!j)
-                oom(err);
+                osvif_error_oom(err);
         return j;
 }

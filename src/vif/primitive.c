@@ -22,11 +22,6 @@
 #define KEY_VERSION "versioned_object.version"
 #define KEY_DATA "versioned_object.data"
 
-static int oom(osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-}
-
 /* "X.Y" only: oslo refuses "1.1.3" beyond what it registered, and we register X.Y. */
 static int parse_version(const char *s, unsigned *major, unsigned *minor)
 {
@@ -80,31 +75,11 @@ static int check_class(const cJSON *j, const char *path, const struct osvif_clas
 static int parse_object(const cJSON *j, const char *path, const struct osvif_class *want,
                         bool subclasses, struct osvif_obj **ret, osvif_error_t *err);
 
-static int parse_object_list(struct osvif_obj *o, size_t index, const cJSON *v, const char *path,
-                             osvif_error_t *err)
+/* An item of a list of objects: an envelope of its own. */
+static int parse_item(const cJSON *it, const char *path, const struct osvif_field *f,
+                      struct osvif_obj **ret, osvif_error_t *err)
 {
-        const struct osvif_field *f = &o->cls->fields[index];
-        struct osvif_obj ***list = osvif_field_ptr(o, f);
-        size_t *n = osvif_field_count(o, f);
-        const cJSON *it;
-
-        if (!cJSON_IsArray(v))
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "%s: expected an array, got %s", path,
-                                       osvif_json_type_name(v));
-        *list = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(**list));
-        if (!*list)
-                return oom(err);
-        o->set |= 1ULL << index;
-        cJSON_ArrayForEach(it, v) {
-                char p[512];
-
-                snprintf(p, sizeof(p), "%s[%zu]", path, *n);
-                if (parse_object(it, p, f->object_class, f->subclasses, &(*list)[*n], err) < 0)
-                        return -1;
-                (*n)++;
-        }
-        return 0;
+        return parse_object(it, path, f->object_class, f->subclasses, ret, err);
 }
 
 static int parse_field(struct osvif_obj *o, size_t index, const cJSON *v, const char *path,
@@ -112,21 +87,13 @@ static int parse_field(struct osvif_obj *o, size_t index, const cJSON *v, const 
 {
         const struct osvif_field *f = &o->cls->fields[index];
 
-        if (f->kind == OSVIF_FK_OBJECT_LIST) {
-                osvif_field_clear(o, index);
-                return parse_object_list(o, index, v, path, err);
-        }
+        if (f->kind == OSVIF_FK_OBJECT_LIST)
+                return osvif_field_parse_list(o, index, v, path, parse_item, err);
         if (f->kind != OSVIF_FK_OBJECT)
                 return osvif_field_parse_scalar(o, index, v, path, err);
         osvif_field_clear(o, index);
-        if (cJSON_IsNull(v)) {
-                if (!f->nullable)
-                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                               "%s: null is not allowed", path);
-                o->set |= 1ULL << index;
-                o->null |= 1ULL << index;
-                return 0;
-        }
+        if (cJSON_IsNull(v))
+                return osvif_field_parse_null(o, index, path, err);
         if (parse_object(v, path, f->object_class, f->subclasses, osvif_field_ptr(o, f), err) < 0)
                 return -1;
         o->set |= 1ULL << index;
@@ -137,29 +104,12 @@ static int parse_object(const cJSON *j, const char *path, const struct osvif_cla
                         bool subclasses, struct osvif_obj **ret, osvif_error_t *err)
 {
         const struct osvif_class *cls = NULL;
-        struct osvif_obj *o;
-        const cJSON *data;
 
         if (check_class(j, path, want, subclasses, &cls, err) < 0)
                 return -1;
-        o = osvif_obj_new(cls);
-        if (!o)
-                return oom(err);
-        data = cJSON_GetObjectItemCaseSensitive(j, KEY_DATA);
-        for (size_t i = 0; i < cls->n_fields; i++) {
-                const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, cls->fields[i].name);
-                _cleanup_free_ char *p = NULL;
-
-                if (!v)
-                        continue;
-                p = osvif_json_path(path, cls->fields[i].name);
-                if (!p || parse_field(o, i, v, p, err) < 0) {
-                        osvif_obj_free(o);
-                        return p ? -1 : oom(err);
-                }
-        }
-        *ret = o;
-        return 0;
+        /* data keys that name no field are ignored, as obj_from_primitive() ignores them */
+        return osvif_obj_parse_fields(cls, cJSON_GetObjectItemCaseSensitive(j, KEY_DATA), path,
+                                      parse_field, ret, err);
 }
 
 int osvif_obj_from_primitive(const cJSON *j, const char *path, struct osvif_obj **ret,
@@ -270,7 +220,7 @@ static cJSON *emit_object(const struct osvif_obj *o, const struct osvif_manifest
         }
         return TAKE_PTR(env);
 oom:
-        oom(err);
+        osvif_error_oom(err);
         return NULL;
 }
 

@@ -6,21 +6,14 @@
 #include "vif/classes.h"
 
 /*
- * What a VIF must hold for the mapping (DESIGN.md) to serve it. Formats were checked while
- * parsing; here: required fields per type, ranges, names, and which VIF type x port
- * profile combinations have a row in the mapping.
+ * What makes a VIF well formed, whatever plugs it. Formats were checked while parsing; here:
+ * ranges and names. What a VIF must hold to be plugged (its row of the mapping, the row's
+ * required fields) is plan/mapping.c's.
  */
 
 static bool has(const struct osvif_obj *o, const char *field)
 {
         return osvif_obj_is_set(o, field) && !osvif_obj_is_null(o, field);
-}
-
-static int missing(const char *path, const char *field, const struct osvif_vif *vif,
-                   osvif_error_t *err)
-{
-        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "%s.%s: missing, %s needs it",
-                               path, field, osvif_vif_type_name(vif->type));
 }
 
 static int check_ifname(const char *path, const char *field, const char *name, osvif_error_t *err)
@@ -81,97 +74,49 @@ static int check_profile(const struct osvif_port_profile *pp, const char *path, 
         return 0;
 }
 
-/* The mapping's rows: which profiles each VIF type can be served with. */
-static bool servable(enum osvif_vif_type t, enum osvif_profile_type p)
+/*
+ * Every fixed IP inside its subnet's cidr: the pod would otherwise get an address with the
+ * subnet's prefix that is on no link of that subnet (os-vif itself does not check this;
+ * Neutron never hands out such a port).
+ */
+static int check_fixed_ips(const struct osvif_network *n, const char *path, osvif_error_t *err)
 {
-        switch (t) {
-        case OSVIF_VIF_GENERIC:
-                return p == OSVIF_PROFILE_NONE;
-        case OSVIF_VIF_BRIDGE:
-        case OSVIF_VIF_HOSTDEVICE:
-                return p == OSVIF_PROFILE_NONE || p == OSVIF_PROFILE_OPENVSWITCH;
-        case OSVIF_VIF_OPENVSWITCH:
-                return p == OSVIF_PROFILE_OPENVSWITCH;
-        case OSVIF_VIF_DIRECT:
-                return p == OSVIF_PROFILE_NONE || p == OSVIF_PROFILE_8021QBG ||
-                       p == OSVIF_PROFILE_8021QBH;
-        case OSVIF_VIF_VHOSTUSER:
-                return p == OSVIF_PROFILE_OPENVSWITCH || p == OSVIF_PROFILE_FP_OPENVSWITCH ||
-                       p == OSVIF_PROFILE_FP_BRIDGE || p == OSVIF_PROFILE_FP_TAP;
-        default:
-                return false;
-        }
-}
+        for (size_t i = 0; n->subnets && i < n->subnets->n_objects; i++) {
+                const struct osvif_subnet *sn = n->subnets->objects[i];
 
-static int check_required(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
-{
-        const struct osvif_obj *o = &vif->obj;
-        bool hybrid = vif->port_profile && vif->port_profile->type == OSVIF_PROFILE_OPENVSWITCH;
-        const char *net_bridge = vif->network && has(&vif->network->obj, "bridge")
-                                         ? vif->network->bridge
-                                         : NULL;
+                if (!sn || !has(&sn->obj, "cidr") || !sn->ips)
+                        continue;
+                for (size_t j = 0; j < sn->ips->n_objects; j++) {
+                        const struct osvif_fixed_ip *ip = sn->ips->objects[j];
+                        char a[OSVIF_IP_STRLEN], c[OSVIF_IPNET_STRLEN];
 
-        switch (vif->type) {
-        case OSVIF_VIF_BRIDGE:
-                if (!has(o, "bridge_name") && !hybrid)
-                        return missing(path, "bridge_name", vif, err);
-                if (hybrid && !net_bridge)
-                        return missing(path, "network.bridge", vif, err);
-                break;
-        case OSVIF_VIF_OPENVSWITCH:
-                if (!has(o, "bridge_name") && !net_bridge)
-                        return missing(path, "bridge_name", vif, err);
-                if (has(o, "bridge_name") && net_bridge &&
-                    strcmp(vif->bridge_name, net_bridge) != 0)
+                        if (!ip || !has(&ip->obj, "address") ||
+                            osvif_ipnet_contains(&sn->cidr, &ip->address))
+                                continue;
                         return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                               "%s.bridge_name: \"%s\" and %s.network.bridge: "
-                                               "\"%s\" name different OVS bridges",
-                                               path, vif->bridge_name, path, net_bridge);
-                break;
-        case OSVIF_VIF_DIRECT:
-                if (!has(o, "dev_address"))
-                        return missing(path, "dev_address", vif, err);
-                if (!has(o, "mode"))
-                        return missing(path, "mode", vif, err);
-                break;
-        case OSVIF_VIF_VHOSTUSER:
-                if (!has(o, "path"))
-                        return missing(path, "path", vif, err);
-                if (!has(o, "mode"))
-                        return missing(path, "mode", vif, err);
-                break;
-        case OSVIF_VIF_HOSTDEVICE:
-                if (!has(o, "dev_type"))
-                        return missing(path, "dev_type", vif, err);
-                if (!has(o, "dev_address"))
-                        return missing(path, "dev_address", vif, err);
-                break;
-        default:
-                break;
+                                               "%s.network.subnets[%zu].ips[%zu].address: \"%s\" "
+                                               "is outside the subnet's cidr \"%s\"",
+                                               path, i, j, osvif_ip_format(&ip->address, a),
+                                               osvif_ipnet_format(&sn->cidr, c));
+                }
         }
         return 0;
 }
 
 int osvif_vif_validate(const struct osvif_vif *vif, const char *path, osvif_error_t *err)
 {
-        enum osvif_profile_type prof = vif->port_profile ? vif->port_profile->type
-                                                         : OSVIF_PROFILE_NONE;
-
-        if (!servable(vif->type, prof))
-                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
-                                       "%s: %s with %s%s cannot be served: no row of the mapping "
-                                       "plugs it",
-                                       path, osvif_vif_type_name(vif->type),
-                                       prof ? "port profile " : "no port profile",
-                                       prof ? osvif_profile_type_name(prof) : "");
-        if (check_required(vif, path, err) < 0)
-                return -1;
         if (vif->vif_name && check_ifname(path, "vif_name", vif->vif_name, err) < 0)
                 return -1;
         if (vif->type == OSVIF_VIF_BRIDGE && vif->bridge_name &&
             check_ifname(path, "bridge_name", vif->bridge_name, err) < 0)
                 return -1;
+        /* 0 and 4095 are reserved by 802.1Q */
+        if (vif->type == OSVIF_VIF_VLAN_NESTED && has(&vif->obj, "vlan_id") &&
+            range(path, "vlan_id", vif->vlan_id, 1, 4094, err) < 0)
+                return -1;
         if (vif->network && check_network(vif->network, path, err) < 0)
+                return -1;
+        if (vif->network && check_fixed_ips(vif->network, path, err) < 0)
                 return -1;
         return vif->port_profile ? check_profile(vif->port_profile, path, err) : 0;
 }

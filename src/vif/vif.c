@@ -12,43 +12,50 @@
 const char *osvif_vif_type_name(enum osvif_vif_type t)
 {
         static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
-                "VIFGeneric",   "VIFBridge",     "VIFOpenVSwitch", "VIFDirect",
-                "VIFVHostUser", "VIFHostDevice", "VIFNestedDPDK",
+                "VIFGeneric",    "VIFBridge",     "VIFOpenVSwitch",
+                "VIFDirect",     "VIFVHostUser",  "VIFHostDevice",
+                "VIFNestedDPDK", "VIFVlanNested", "VIFMacvlanNested",
         };
 
         return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
+}
+
+/* The native form's short names: those of the concrete classes (vif/classes.c). */
+static const char *short_name(int type, const struct osvif_class *base)
+{
+        for (size_t i = 0; osvif_classes[i]; i++)
+                if (osvif_classes[i]->type == type && osvif_classes[i] != base &&
+                    osvif_class_is_a(osvif_classes[i], base) && osvif_classes[i]->short_name)
+                        return osvif_classes[i]->short_name;
+        return type == OSVIF_PROFILE_NONE && base == &osvif_class_profile_base ? "none" : "unknown";
 }
 
 const char *osvif_vif_type_short_name(enum osvif_vif_type t)
 {
-        static const char *const n[OSVIF_VIF_TYPE_COUNT] = {
-                "generic", "bridge", "ovs", "direct", "vhostuser", "hostdev", "nested_dpdk",
-        };
-
-        return (unsigned)t < OSVIF_VIF_TYPE_COUNT ? n[t] : "unknown";
-}
-
-static const char *const profile_names[OSVIF_PROFILE_TYPE_COUNT][2] = {
-        [OSVIF_PROFILE_NONE] = { "none", "none" },
-        [OSVIF_PROFILE_BASE] = { "VIFPortProfileBase", "base" },
-        [OSVIF_PROFILE_OPENVSWITCH] = { "VIFPortProfileOpenVSwitch", "openvswitch" },
-        [OSVIF_PROFILE_FP_OPENVSWITCH] = { "VIFPortProfileFPOpenVSwitch", "fp_openvswitch" },
-        [OSVIF_PROFILE_OVS_REPRESENTOR] = { "VIFPortProfileOVSRepresentor", "ovs_representor" },
-        [OSVIF_PROFILE_FP_BRIDGE] = { "VIFPortProfileFPBridge", "fp_bridge" },
-        [OSVIF_PROFILE_FP_TAP] = { "VIFPortProfileFPTap", "fp_tap" },
-        [OSVIF_PROFILE_8021QBG] = { "VIFPortProfile8021Qbg", "8021qbg" },
-        [OSVIF_PROFILE_8021QBH] = { "VIFPortProfile8021Qbh", "8021qbh" },
-        [OSVIF_PROFILE_K8S_DPDK] = { "VIFPortProfileK8sDPDK", "k8s_dpdk" },
-};
-
-const char *osvif_profile_type_name(enum osvif_profile_type t)
-{
-        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][0] : "unknown";
+        return short_name((int)t, &osvif_class_vif_base);
 }
 
 const char *osvif_profile_type_short_name(enum osvif_profile_type t)
 {
-        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? profile_names[t][1] : "unknown";
+        return short_name((int)t, &osvif_class_profile_base);
+}
+
+const char *osvif_profile_type_name(enum osvif_profile_type t)
+{
+        static const char *const n[OSVIF_PROFILE_TYPE_COUNT] = {
+                [OSVIF_PROFILE_NONE] = "none",
+                [OSVIF_PROFILE_BASE] = "VIFPortProfileBase",
+                [OSVIF_PROFILE_OPENVSWITCH] = "VIFPortProfileOpenVSwitch",
+                [OSVIF_PROFILE_FP_OPENVSWITCH] = "VIFPortProfileFPOpenVSwitch",
+                [OSVIF_PROFILE_OVS_REPRESENTOR] = "VIFPortProfileOVSRepresentor",
+                [OSVIF_PROFILE_FP_BRIDGE] = "VIFPortProfileFPBridge",
+                [OSVIF_PROFILE_FP_TAP] = "VIFPortProfileFPTap",
+                [OSVIF_PROFILE_8021QBG] = "VIFPortProfile8021Qbg",
+                [OSVIF_PROFILE_8021QBH] = "VIFPortProfile8021Qbh",
+                [OSVIF_PROFILE_K8S_DPDK] = "VIFPortProfileK8sDPDK",
+        };
+
+        return (unsigned)t < OSVIF_PROFILE_TYPE_COUNT ? n[t] : "unknown";
 }
 
 const char *osvif_direct_mode_name(enum osvif_direct_mode m)

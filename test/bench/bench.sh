@@ -36,7 +36,7 @@ isolate "$0" "$@"
 T=/run/osvif-test
 mkdir -p $T/ipam $T/bin
 install -m 0755 "$OSVIF_BIN" $T/bin/osvif
-for p in bridge host-local static; do ln -sf /usr/lib/cni/$p $T/bin/$p; done
+for p in bridge macvlan host-local static; do ln -sf /usr/lib/cni/$p $T/bin/$p; done
 export CNI_PATH=$T/bin
 RAW=$T/raw.csv
 echo "subject,verb,wall_us,cpu_us,maxrss_kb" >$RAW
@@ -93,6 +93,55 @@ for ((i = 0; i < RUNS; i++)); do
         set -- $("$RUNNER" -- "$FLOOR" del tapfloor 3>&1)
         echo "floor,DEL,$1,$2,$3" >>$RAW
 done
+
+# ---- an SR-IOV VF (VIFHostDevice): osvif against Debian's host-device plugin and the floor ----
+# Simulation "fake PCI tree": no SR-IOV hardware here, so a veth (vfbench) is the VF's netdev,
+# found by osvif under OSVIF_SYSFS_ROOT at 0000:0b:00.1 (a VF of 0000:0b:00.0, whose veth PF
+# reports no VFs: no PF-side settings); host-device moves the same veth by name.
+export OSVIF_SYSFS_ROOT=$T/sys
+mkdir -p $T/sys/bus/pci/devices/0000:0b:00.0/net/pfbench $T/sys/bus/pci/devices/0000:0b:00.1/net/vfbench
+ln -sfn ../0000:0b:00.1 $T/sys/bus/pci/devices/0000:0b:00.0/virtfn0
+ln -sfn ../0000:0b:00.0 $T/sys/bus/pci/devices/0000:0b:00.1/physfn
+ip link add pfbench type veth peer name pfbenchp
+ip link add vfbench mtu 1500 type veth peer name vfbenchp
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","vif":{"type":"hostdev","dev_type":"ethernet","dev_address":"0000:0b:00.1",
+ "network":{"mtu":1500,"subnets":[{"cidr":"10.94.0.0/16","gateway":"10.94.0.1","ips":["10.94.0.5"]}]}}}' >$T/osvif-vf.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"host-device","device":"vfbench",
+ "ipam":{"type":"static","addresses":[{"address":"10.94.0.5/16","gateway":"10.94.0.1"}],"routes":[{"dst":"0.0.0.0/0"}]}}' >$T/ref-vf.json
+ln -sf /usr/lib/cni/host-device $T/bin/host-device
+cycle "osvif hostdev, os-vif addresses" $T/osvif-vf.json
+cycle "reference host-device, static" $T/ref-vf.json
+echo "== floor vf ($RUNS cycles)" >&2
+for ((i = 0; i < RUNS; i++)); do
+        set -- $("$RUNNER" -- "$FLOOR" vfadd vfbench /run/netns/bpod eth0 10.94.0.5/16 10.94.0.1 1500 3>&1)
+        echo "floor vf,ADD,$1,$2,$3" >>$RAW
+        set -- $("$RUNNER" -- "$FLOOR" vfdel /run/netns/bpod eth0 vfbench 1500 3>&1)
+        echo "floor vf,DEL,$1,$2,$3" >>$RAW
+done
+ip link del vfbench
+ip link del pfbench
+# ---- VIFDirect: a macvlan in the pod on a lower device, beside the reference macvlan plugin
+# with static IPAM and the floor's macvlan (the "NIC" is a veth, up at both ends: the cost
+# measured is the plugins', not the wire's) ----
+ip link add benchnic type veth peer name benchnicp
+ip link set benchnicp up
+ip link set benchnic up
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","master":"benchnic","vif":{"type":"direct","mode":"bridge",
+ "network":{"mtu":1500,"subnets":[{"cidr":"10.94.0.0/16","gateway":"10.94.0.1","ips":["10.94.0.5"]}]}}}' >$T/osvif-direct.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","master":"benchnic","vif":{"type":"direct","mode":"bridge",
+ "network":{"mtu":1500}},"ipam":'"$static"'}' >$T/osvif-direct-static.json
+echo '{"cniVersion":"1.0.0","name":"bench","type":"macvlan","master":"benchnic","mode":"bridge","mtu":1500,"ipam":'"$static"'}' >$T/ref-macvlan.json
+cycle "osvif direct, os-vif addresses" $T/osvif-direct.json
+cycle "osvif direct, static" $T/osvif-direct-static.json
+cycle "reference macvlan, static" $T/ref-macvlan.json
+echo "== floor macvlan ($RUNS cycles)" >&2
+for ((i = 0; i < RUNS; i++)); do
+        set -- $("$RUNNER" -- "$FLOOR" addmv benchnic /run/netns/bpod eth0 10.94.0.5/16 10.94.0.1 1500 3>&1)
+        echo "floor macvlan,ADD,$1,$2,$3" >>$RAW
+        set -- $("$RUNNER" -- "$FLOOR" delmv /run/netns/bpod eth0 3>&1)
+        echo "floor macvlan,DEL,$1,$2,$3" >>$RAW
+done
+ip link del benchnic
 
 # ---- Open vSwitch: osvif against os-vif's vsctl sequence ----
 ovs=0
@@ -176,7 +225,8 @@ CONC=$T/concurrency.csv
 echo "parallelism,pods,seconds,pods_per_second,failures" >$CONC
 for i in $(seq 1 100); do
         make_netns "c$i"
-        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc"},
+        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16"}]}},
+         "podVif":{"sources":["args"],"allowFixedIps":true},
          "args":{"cni":{"vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16","ips":["10.95.1.'$i'"]}]}}}}}' >$T/c$i.json
 done
 for par in 1 2 8 32; do

@@ -1,4 +1,9 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+/* SPDX-License-Identifier: Apache-2.0 *
+ * and the same for a VIFDirect macvlan (bridge mode) made in the pod on a lower device:
+ *
+ *   floor addmv LOWER NETNS IFNAME ADDR/PREFIX GATEWAY MTU
+ *   floor delmv NETNS IFNAME
+ */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* setns() */
 #endif
@@ -10,6 +15,11 @@
  *
  *   floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY MTU
  *   floor del HOST_IF
+ *
+ * And those of a VIFHostDevice (an SR-IOV VF's netdev lent to the pod; a veth stands in):
+ *
+ *   floor vfadd DEV NETNS IFNAME ADDR/PREFIX GATEWAY MTU
+ *   floor vfdel NETNS IFNAME DEV MTU
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -20,6 +30,8 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,21 +49,27 @@ static void die(const char *what)
         exit(1);
 }
 
-static struct rtattr *put(struct req *r, int type, const void *data, size_t len)
+/* Appends an attribute; returns its offset in the message, for end() to close a nest. The
+ * header is copied in, not cast onto the char buffer, so nothing depends on its alignment. */
+static size_t put(struct req *r, int type, const void *data, size_t len)
 {
-        struct rtattr *a = (struct rtattr *)((char *)&r->h + NLMSG_ALIGN(r->h.nlmsg_len));
+        struct rtattr a = { .rta_len = (unsigned short)RTA_LENGTH(len),
+                            .rta_type = (unsigned short)type };
+        size_t off = NLMSG_ALIGN(r->h.nlmsg_len);
+        char *p = (char *)&r->h + off;
 
-        a->rta_type = (unsigned short)type;
-        a->rta_len = (unsigned short)RTA_LENGTH(len);
+        memcpy(p, &a, sizeof(a));
         if (len)
-                memcpy(RTA_DATA(a), data, len);
-        r->h.nlmsg_len = NLMSG_ALIGN(r->h.nlmsg_len) + RTA_ALIGN(a->rta_len);
-        return a;
+                memcpy(p + RTA_LENGTH(0), data, len);
+        r->h.nlmsg_len = (unsigned)(off + RTA_ALIGN(a.rta_len));
+        return off;
 }
 
-static void end(struct req *r, struct rtattr *nest)
+static void end(struct req *r, size_t nest)
 {
-        nest->rta_len = (unsigned short)((char *)&r->h + r->h.nlmsg_len - (char *)nest);
+        unsigned short len = (unsigned short)(r->h.nlmsg_len - nest);
+
+        memcpy((char *)&r->h + nest + offsetof(struct rtattr, rta_len), &len, sizeof(len));
 }
 
 static void *body(struct req *r, int type, int flags, size_t len)
@@ -107,7 +125,7 @@ static void add_veth(int fd, const char *host, int master, const char *tmp,
 {
         struct req r;
         struct ifinfomsg peer = { 0 }, *ifi;
-        struct rtattr *li, *data, *pe;
+        size_t li, data, pe;
         unsigned ns = (unsigned)nsfd;
 
         ifi = body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
@@ -129,6 +147,29 @@ static void add_veth(int fd, const char *host, int master, const char *tmp,
         end(&r, data);
         end(&r, li);
         talk(fd, &r, "add veth");
+}
+
+/* the macvlan created in the pod's namespace on the lower device of ours: one request */
+static void add_macvlan(int fd, int lower, const char *tmp, const unsigned char *mac, unsigned mtu,
+                        int nsfd)
+{
+        struct req r;
+        size_t li, data;
+        unsigned ns = (unsigned)nsfd, mode = MACVLAN_MODE_BRIDGE;
+
+        body(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct ifinfomsg));
+        put(&r, IFLA_IFNAME, tmp, strlen(tmp) + 1);
+        put(&r, IFLA_LINK, &lower, 4);
+        put(&r, IFLA_ADDRESS, mac, 6);
+        put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_NET_NS_FD, &ns, 4);
+        li = put(&r, IFLA_LINKINFO, NULL, 0);
+        put(&r, IFLA_INFO_KIND, "macvlan", 8);
+        data = put(&r, IFLA_INFO_DATA, NULL, 0);
+        put(&r, IFLA_MACVLAN_MODE, &mode, 4);
+        end(&r, data);
+        end(&r, li);
+        talk(fd, &r, "add macvlan");
 }
 
 /* by index; with ifindex 0 the kernel finds the link by `name` instead of renaming it */
@@ -181,12 +222,125 @@ static void add_addr_route(int fd, int ifindex, const char *cidr, const char *gw
         talk(fd, &r, "add route");
 }
 
+/* one request: link ifindex into namespace nsfd under a new name, with its MTU and alias */
+static void movelink_idx(int fd, int ifindex, int nsfd, const char *newname, unsigned mtu,
+                         const char *alias)
+{
+        struct req r;
+        struct ifinfomsg *ifi = body(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
+        unsigned ns = (unsigned)nsfd;
+
+        ifi->ifi_index = ifindex;
+        put(&r, IFLA_NET_NS_FD, &ns, 4);
+        put(&r, IFLA_IFNAME, newname, strlen(newname) + 1);
+        put(&r, IFLA_MTU, &mtu, 4);
+        put(&r, IFLA_IFALIAS, alias, strlen(alias) + 1);
+        talk(fd, &r, "move link");
+}
+
+static int vf(char **argv)
+{
+        int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), pod, fd, idx;
+        bool add = strcmp(argv[1], "vfadd") == 0;
+
+        pod = open(argv[add ? 3 : 2], O_RDONLY | O_CLOEXEC);
+        if (host < 0 || pod < 0)
+                die("open netns");
+        if (!add) {
+                /* in the pod: back to the host under its own name, with its MTU */
+                if (setns(pod, CLONE_NEWNET) < 0)
+                        die("setns");
+                fd = rtnl();
+                idx = (int)if_nametoindex(argv[3]);
+                if (!idx)
+                        die("find the VF");
+                movelink_idx(fd, idx, host, argv[4], (unsigned)atoi(argv[5]), "");
+                return 0;
+        }
+        fd = rtnl();
+        idx = (int)if_nametoindex(argv[2]);
+        if (!idx)
+                die("find the VF");
+        movelink_idx(fd, idx, pod, "floortmp0", (unsigned)atoi(argv[7]), "osvif floor vf");
+        if (setns(pod, CLONE_NEWNET) < 0)
+                die("setns");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
+        close(fd);
+        fd = rtnl();
+        idx = (int)if_nametoindex("floortmp0");
+        setlink(fd, idx, argv[4], NULL, 0);
+        add_addr_route(fd, idx, argv[5], argv[6]);
+        return 0;
+}
+
+static void pod_side(int fd, const char *tmp, const char *ifname, const char *alias,
+                     const char *cidr, const char *gw)
+{
+        int idx;
+
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
+        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
+        idx = (int)if_nametoindex(tmp);
+        setlink(fd, idx, ifname, alias, 0);
+        add_addr_route(fd, idx, cidr, gw);
+}
+
+static int macvlan_main(int argc, char **argv)
+{
+        static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 2 };
+        char alias[128];
+        int host, pod, fd, lower;
+
+        if (argc == 4 && strcmp(argv[1], "delmv") == 0) {
+                struct req r;
+
+                pod = open(argv[2], O_RDONLY | O_CLOEXEC);
+                if (pod < 0 || setns(pod, CLONE_NEWNET) < 0)
+                        die("netns");
+                fd = rtnl();
+                body(&r, RTM_DELLINK, 0, sizeof(struct ifinfomsg));
+                put(&r, IFLA_IFNAME, argv[3], strlen(argv[3]) + 1);
+                talk(fd, &r, "delete link");
+                return 0;
+        }
+        if (argc != 8) {
+                fprintf(stderr, "usage: floor addmv LOWER NETNS IFNAME ADDR/PREFIX GATEWAY MTU\n");
+                return 2;
+        }
+        host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        pod = open(argv[3], O_RDONLY | O_CLOEXEC);
+        if (host < 0 || pod < 0)
+                die("open netns");
+        fd = rtnl();
+        lower = (int)if_nametoindex(argv[2]);
+        if (!lower)
+                die("lower device");
+        add_macvlan(fd, lower, "floortmp0", mac, (unsigned)atoi(argv[7]), pod);
+        snprintf(alias, sizeof(alias), "osvif floor %s %s", argv[2], argv[4]);
+        if (setns(pod, CLONE_NEWNET) < 0)
+                die("setns");
+        close(fd);
+        fd = rtnl();
+        pod_side(fd, "floortmp0", argv[4], alias, argv[5], argv[6]);
+        if (setns(host, CLONE_NEWNET) < 0)
+                die("setns back");
+        return 0;
+}
+
 int main(int argc, char **argv)
 {
         static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 1 };
         char alias[128];
         int host, pod, fd, br, idx;
 
+        if (argc > 1 && (strcmp(argv[1], "addmv") == 0 || strcmp(argv[1], "delmv") == 0))
+                return macvlan_main(argc, argv);
+        if ((argc == 8 && strcmp(argv[1], "vfadd") == 0) ||
+            (argc == 6 && strcmp(argv[1], "vfdel") == 0))
+                return vf(argv);
         if (argc == 3 && strcmp(argv[1], "del") == 0) {
                 struct req r;
 
@@ -197,8 +351,10 @@ int main(int argc, char **argv)
                 return 0;
         }
         if (argc != 9 || strcmp(argv[1], "add") != 0) {
-                fprintf(stderr, "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
-                                "MTU | del HOST_IF\n");
+                fprintf(stderr,
+                        "usage: floor add BRIDGE HOST_IF NETNS IFNAME ADDR/PREFIX GATEWAY "
+                        "MTU | del HOST_IF | vfadd DEV NETNS IFNAME ADDR/PREFIX GATEWAY MTU | "
+                        "vfdel NETNS IFNAME DEV MTU | addmv ... | delmv ...\n");
                 return 2;
         }
         host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);

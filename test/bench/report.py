@@ -83,6 +83,34 @@ for key, what, limit in (("wall_med", "wall", 3.0), ("cpu_med", "CPU", 5.0)):
         r = rf / o
         target("ADD+DEL %s, reference bridge + host-local / osvif" % what, "%.1f×" % r, "≥ %.0f×" % limit,
                r >= limit, "%.2f ms vs %.2f ms" % (rf, o))
+# an SR-IOV VF (a veth standing in): osvif's hostdev row against its floor and host-device
+vf, vffloor, vfref = "osvif hostdev, os-vif addresses", "floor vf", "reference host-device, static"
+for verb in ("ADD", "DEL"):
+    for key, what in (("wall_med", "wall"), ("cpu_med", "CPU")):
+        o, fl = get(vf, verb, key), get(vffloor, verb, key)
+        if o and fl:
+            r = o / fl
+            target("VF %s median %s vs floor" % (verb, what), "%.2f×" % r, "≤ 1.2×", r <= 1.2,
+                   "%.2f ms vs %.2f ms" % (o, fl))
+o, rf = cycle(vf, "cpu_med"), cycle(vfref, "cpu_med")
+if o and rf:
+    r = rf / o
+    target("VF ADD+DEL CPU, host-device + static / osvif", "%.1f×" % r, "≥ 3×", r >= 3.0,
+           "%.2f ms vs %.2f ms" % (rf, o))
+# VIFDirect: a macvlan against the floor's macvlan and the reference macvlan plugin
+dour, dfloor, dref = "osvif direct, os-vif addresses", "floor macvlan", "reference macvlan, static"
+for verb in ("ADD", "DEL"):
+    for key, what in (("wall_med", "wall"), ("cpu_med", "CPU")):
+        o, fl = get(dour, verb, key), get(dfloor, verb, key)
+        if o and fl:
+            r = o / fl
+            target("direct %s median %s vs floor macvlan" % (verb, what), "%.2f×" % r, "≤ 1.2×", r <= 1.2,
+                   "%.2f ms vs %.2f ms" % (o, fl))
+o, rf = cycle(dour, "cpu_med"), cycle(dref, "cpu_med")
+if o and rf:
+    r = rf / o
+    target("ADD+DEL CPU, reference macvlan + static / osvif direct", "%.1f×" % r, "≥ 3×", r >= 3.0,
+           "%.2f ms vs %.2f ms" % (rf, o))
 # the baselines measured beside each osvif subject at every scale point (bench.sh, baseline())
 BASELINE = {"osvif bridge": "floor", "osvif ovs": "ovs-vsctl sequence"}
 for s in subjects:

@@ -3,7 +3,7 @@
 # reference `tuning` plugin. ADD hands our result to tuning as prevResult (tuning changes
 # the MAC and passes our interfaces and addresses on); CHECK and DEL hand the chain's final
 # result back to us as prevResult, so our CHECK sees tuning's MAC. Two pods on one bridge
-# reach each other.
+# reach each other. Then VIFDirect (macvlans in bridge mode) through the same client.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/e2e/lib.sh"
 require_root
@@ -55,4 +55,24 @@ harness del b ctrb 0b || fail "DEL b again"
 [ -z "$(ip -d link show | grep 'alias osvif')" ] || fail "links of ours left"
 left=$(ls $T/ipam/chain | grep -v -E '^(lock|last_reserved_ip\.0)$' || true)
 [ -z "$left" ] || fail "addresses still reserved: $left"
+
+# VIFDirect through libcni: macvlans in bridge mode on one lower device ("master"; a veth stands
+# in for the NIC), host-local addresses, the mac capability; two pods reach each other
+ip link add eno1 type veth peer name eno1p
+ip link set eno1 up
+ip link set eno1p up   # the wire: a macvlan has carrier only when its lower device has
+cat >$T/direct.conflist <<JSON
+{"cniVersion":"1.0.0","name":"direct","plugins":[
+ {"type":"osvif","master":"eno1","capabilities":{"mac":true},"vif":{"type":"direct","mode":"bridge"},
+  "ipam":{"type":"host-local","dataDir":"$T/ipam","ranges":[[{"subnet":"10.88.9.0/24"}]]}}]}
+JSON
+dharness() { $H "$1" $T/direct.conflist "/run/netns/$2" "$3" eth0 "$BIN" $T/cache "{\"mac\":\"02:11:22:33:55:$4\"}"; }
+out=$(dharness add a dctra 0a) || fail "direct ADD a: $out"
+ip -n a -d -o link show eth0 | grep -q "02:11:22:33:55:0a.*macvlan mode bridge" || fail "direct: $(ip -n a -d -o link show eth0)"
+dharness add b dctrb 0b >/dev/null || fail "direct ADD b"
+ip netns exec a ping -c 2 -W 2 10.88.9.3 >/dev/null || fail "direct: a cannot reach b"
+dharness check a dctra 0a || fail "direct CHECK a"
+dharness del a dctra 0a || fail "direct DEL a"
+dharness del b dctrb 0b || fail "direct DEL b"
+ip -n a link show eth0 >/dev/null 2>&1 && fail "direct: DEL left a's link"
 echo "libcni: ok"

@@ -1,6 +1,7 @@
 #!/bin/bash
 # VIFBridge end to end through the real binary: two pods on one Linux bridge with addresses
-# from the os-vif network (per-pod VIFs in args.cni.vif), what ADD set up on both sides, ping,
+# from the os-vif network (per-pod VIFs in args.cni.vif, which the network config's podVif
+# lets set their id, MAC and fixed IPs), what ADD set up on both sides, ping,
 # CHECK (and a CHECK that must fail), DEL, and nothing left.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
@@ -13,7 +14,9 @@ make_netns pod2
 conf() { # conf ID IP
         cat <<JSON
 {"cniVersion":"1.1.0","name":"bnet","type":"osvif",
- "vif":{"type":"bridge","bridge_name":"brtest","network":{"mtu":1400}},
+ "vif":{"type":"bridge","bridge_name":"brtest","network":{"mtu":1400,"subnets":[{"cidr":"10.20.0.0/24","gateway":"10.20.0.1",
+   "dns":["10.20.0.53"],"routes":[{"cidr":"192.0.2.0/24","gateway":"10.20.0.254"}]}]}},
+ "podVif":{"sources":["args"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"bridge","id":"$1","bridge_name":"brtest","address":"02:00:00:00:00:$(printf %02x "${2##*.}")",
    "network":{"mtu":1400,"subnets":[{"cidr":"10.20.0.0/24","gateway":"10.20.0.1","ips":["$2"],"dns":["10.20.0.53"],
      "routes":[{"cidr":"192.0.2.0/24","gateway":"10.20.0.254"}]}]}}}}}
@@ -33,6 +36,7 @@ echo "$out" | json_get 'd' >/dev/null
 [ "$(echo "$out" | json_get 'd["dns"]["nameservers"][0]')" = 10.20.0.53 ] || fail "dns: $out"
 PREV1="$out"
 out=$(conf $ID2 10.20.0.6 | cni ADD /run/netns/pod2 eth0 pod2ctr) || fail "ADD pod2: $out"
+PREV2="$out"
 
 # host side: on the bridge, up, owned
 ip -o link show tapa1111111-22 | grep -q "master brtest" || fail "host end not on brtest"
@@ -52,12 +56,24 @@ ip -n pod1 -o link show eth0 | grep -q "mtu 1400" || fail "pod MTU"
 ip netns exec pod1 ping -c 2 -W 2 10.20.0.6 >/dev/null || fail "pod1 cannot reach pod2"
 
 # CHECK against prevResult, then with the address gone
-check_conf=$(conf $ID1 10.20.0.5 | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$PREV1")
+with_prev() { /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$1"; }
+check_conf=$(conf $ID1 10.20.0.5 | with_prev "$PREV1")
 out=$(echo "$check_conf" | cni CHECK /run/netns/pod1 eth0 pod1ctr) || fail "CHECK pod1: $out"
 ip -n pod1 addr del 10.20.0.5/24 dev eth0
 out=$(echo "$check_conf" | cni CHECK /run/netns/pod1 eth0 pod1ctr) && fail "CHECK passed without the address"
 expect_error 109 "$out" "CHECK without the address"
 echo "$out" | grep -q "10.20.0.5/24" || fail "CHECK names the missing address: $out"
+# CHECK verifies prevResult's routes too: pod2 without its subnet route, then without its default
+check_conf=$(conf $ID2 10.20.0.6 | with_prev "$PREV2")
+out=$(echo "$check_conf" | cni CHECK /run/netns/pod2 eth0 pod2ctr) || fail "CHECK pod2: $out"
+ip -n pod2 route del 192.0.2.0/24
+out=$(echo "$check_conf" | cni CHECK /run/netns/pod2 eth0 pod2ctr) && fail "CHECK passed without a route"
+expect_error 109 "$out" "CHECK without a route"
+echo "$out" | grep -q "route to 192.0.2.0/24 via 10.20.0.254 is missing" || fail "CHECK names the missing route: $out"
+ip -n pod2 route add 192.0.2.0/24 via 10.20.0.254 dev eth0
+ip -n pod2 route del default
+out=$(echo "$check_conf" | cni CHECK /run/netns/pod2 eth0 pod2ctr) && fail "CHECK passed without the default route"
+echo "$out" | grep -q "route to 0.0.0.0/0 via 10.20.0.1 is missing" || fail "CHECK names the default route: $out"
 
 # DEL, twice each; the shared bridge stays, nothing of ours does
 for i in 1 2; do

@@ -23,8 +23,17 @@ b=$(echo "$prim" | "$OSVIF_BIN" convert --to native -)
 [ "$a" = "$b" ] || fail "native -> primitive -> native changed the VIF"
 old=$("$OSVIF_BIN" convert --manifest '{"VIFPortProfileOpenVSwitch":"1.0","Network":"1.0"}' "$OSVIF_TEST_DATA/vif/native-ovs.json")
 echo "$old" | grep -q '"datapath_type"' && fail "manifest 1.0 kept datapath_type"
-"$OSVIF_BIN" validate "$OSVIF_TEST_DATA/vif/native-hybrid.json" | grep -q "valid: VIFBridge with VIFPortProfileOpenVSwitch" ||
+"$OSVIF_BIN" validate "$OSVIF_TEST_DATA/vif/native-hybrid.json" | grep -qx "valid: VIFBridge with VIFPortProfileOpenVSwitch" ||
         fail "validate a good VIF"
+# validate reads the mapping: a row not served yet says so, a pair without a row is refused
+out=$(echo '{"type":"nested_dpdk","pci_address":"0000:00:05.0","dev_driver":"vfio-pci"}' | "$OSVIF_BIN" validate) ||
+        fail "validate refused a VIFHostDevice"
+[ "$out" = "valid: VIFNestedDPDK (not served by this version: ADD answers code 110)" ] ||
+        fail "validate of a row not served: $out"
+out=$(echo '{"type":"direct","dev_address":"0000:00:01.0","mode":"vepa","port_profile":{"type":"openvswitch"}}' |
+        "$OSVIF_BIN" validate 2>&1) && fail "validate accepted VIFDirect with an OpenVSwitch profile"
+echo "$out" | grep -q "(code 7): vif: VIFDirect with port profile VIFPortProfileOpenVSwitch cannot be served: no row of the mapping" ||
+        fail "validate without a row: $out"
 out=$(echo '{"type":"ovs","bridge_name":"b","port_profile":{"type":"openvswitch","interface_id":"xyz"}}' |
         "$OSVIF_BIN" validate 2>&1) && fail "validate accepted a bad interface_id"
 echo "$out" | grep -q 'vif.port_profile.interface_id: "xyz" is not a UUID' || fail "validate message: $out"
@@ -39,13 +48,22 @@ out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","ovsdb":"unix:/no
 echo "$out" | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert [s["step"] for s in d["steps"]] == ["bridge", "host-veth", "ovs-port", "veth", "pod-link", "pod-l3"], d
+assert [s["step"] for s in d["steps"]] == ["bridge", "qvb-qvo", "ovs-port", "veth", "pod-link", "pod-l3"], d
+assert d["row"]["vifType"] == "VIFBridge" and d["row"]["portProfile"] == "VIFPortProfileOpenVSwitch", d
+assert d["row"]["needs"] == ["ovsdb", "pod-netns", "l3"], d
+assert d["steps"][1]["qvb"].startswith("qvb") and d["steps"][1]["qvo"] == d["steps"][2]["port"], d
 assert d["owner"] == "osvif pnet pc net1", d
 ovs = d["steps"][2]
 assert ovs["bridge"] == "br-int" and ovs["tag"] == 7 and ovs["port"].startswith("qvo"), ovs
 assert d["steps"][3]["host"] == "tapplan0" and d["steps"][4]["name"] == "net1", d
 ' || fail "plan steps: $out"
 [ "$(ip -o link show)" = "$before" ] || fail "plan changed the host's links"
+# CNI_ARGS of any length reaches the request whole: a bad MAC past byte 512 is still seen
+long=$(printf 'x%.0s' $(seq 600))
+out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"generic"}}' |
+        CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAME=$long;MAC=zz" "$OSVIF_BIN" plan 2>&1) &&
+        fail "plan accepted a bad MAC at the end of a long CNI_ARGS: $out"
+echo "$out" | grep -q '"zz"' || fail "plan error for a long CNI_ARGS: $out"
 out=$(echo '{"cniVersion":"1.1.0","name":"pnet","type":"osvif","vif":{"type":"bridge"}}' | "$OSVIF_BIN" plan 2>&1) &&
         fail "plan accepted a VIFBridge without bridge_name"
 echo "$out" | grep -q "vif.bridge_name: missing" || fail "plan error: $out"

@@ -59,9 +59,9 @@ clean "unknown container"
 
 # the VIF came from args.cni.vif at ADD and is missing at DEL: found by owner all the same
 make_netns pe
-args_conf=$(conf | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["args"]={"cni":{"vif":{"type":"generic","vif_name":"tappodvif"}}}; print(json.dumps(c))')
+args_conf=$(conf | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["podVif"]={"sources":["args"],"types":["generic"],"allowInterfaceId":True}; c["args"]={"cni":{"vif":{"type":"generic","id":"d0d0d0d0-0000-4000-8000-000000000001"}}}; print(json.dumps(c))')
 echo "$args_conf" | cni ADD /run/netns/pe eth0 ctre >/dev/null || fail "ADD with a per-pod VIF"
-ip link show tappodvif >/dev/null || fail "per-pod VIF not used"
+ip link show tapd0d0d0d0-00 >/dev/null || fail "per-pod VIF not used"
 echo '{"cniVersion":"1.1.0","name":"dnet","type":"osvif","ipam":{"type":"host-local","dataDir":"'"$IPAM_DIR"'","ranges":[[{"subnet":"10.50.0.0/24"}]]}}' |
         cni DEL /run/netns/pe eth0 ctre >/dev/null || fail "DEL without any VIF"
 clean "per-pod VIF gone at DEL"

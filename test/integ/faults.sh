@@ -5,6 +5,7 @@
 # reservations, osvif's state and lock files.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
+require_fault_injection
 require_cmd ip /usr/bin/python3
 isolate "$0" "$@"
 

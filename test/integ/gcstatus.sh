@@ -39,4 +39,10 @@ out=$(echo '{"cniVersion":"1.1.0","name":"s","type":"osvif","ovsdb":"unix:/run/n
         fail "STATUS without OVSDB succeeded"
 expect_error 50 "$out" "STATUS without OVSDB"
 echo "$out" | grep -q "/run/nothing/db.sock" || fail "STATUS names what is missing: $out"
+# a row of the mapping this version does not serve: an ADD could not be served, so 50
+out=$(echo '{"cniVersion":"1.1.0","name":"s","type":"osvif",
+        "vif":{"type":"nested_dpdk","pci_address":"0000:00:05.0","dev_driver":"vfio-pci"}}' | CNI_COMMAND=STATUS "$OSVIF_BIN") &&
+        fail "STATUS of a VIF not served succeeded"
+expect_error 50 "$out" "STATUS of a VIF not served"
+echo "$out" | grep -q "VIFNestedDPDK with no port profile is not served" || fail "STATUS names the row: $out"
 echo "gcstatus: ok"

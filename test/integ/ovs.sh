@@ -13,10 +13,13 @@ UUID1=0a2b3c4d-0000-4000-8000-000000000001
 UUID2=1b2c3d4e-0000-4000-8000-000000000002
 UUID3=2c3d4e5f-0000-4000-8000-000000000003
 UUID4=3d4e5f60-0000-4000-8000-000000000004
-# ovs VIF for one pod: ovs_conf VIF_ID IP TAG [extra top-level keys]
+# ovs VIF for one pod, in args.cni.vif within the network's podVif: ovs_conf VIF_ID IP TAG [extra top-level keys]
 ovs_conf() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
+ "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+   "network":{"bridge":"br-int","mtu":1450,"subnets":[{"cidr":"10.80.0.0/24"}]}},
+ "podVif":{"sources":["args"],"vlans":["100-200"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
    "bridge_name":"br-int",
    "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"$OVS_DP"},
@@ -56,6 +59,25 @@ ovs_vsctl set Port $port tag=300
 out=$(ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/p1 eth0 ctr1) && fail "CHECK passed with tag 300"
 expect_error 109 "$out" "CHECK with a changed tag"
 ovs_vsctl set Port $port tag=100
+
+# a port name OVS already has (not ours): OVSDB's "constraint violation" becomes 103 naming the
+# port, and the ADD leaves the host and OVS as they were
+ovs_vsctl add-port br-int tapforeign0
+make_netns pf
+links_before=$(ip -o link show | cut -d: -f2 | sort)
+ports_before=$(ovs_vsctl list-ports br-int | sort)
+out=$(cat <<JSON | cni ADD /run/netns/pf eth0 ctrf
+{"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB",
+ "vif":{"type":"ovs","vif_name":"tapforeign0","bridge_name":"br-int",
+   "port_profile":{"type":"openvswitch","datapath_type":"netdev"}}}
+JSON
+) && fail "ADD took over a port OVS already has"
+expect_error 103 "$out" "ADD onto a port name OVS already has"
+echo "$out" | grep -q 'OVS port \\"tapforeign0\\" already exists' || fail "the error names the port: $out"
+[ "$(ip -o link show | cut -d: -f2 | sort)" = "$links_before" ] || fail "a failed ADD left links"
+[ "$(ovs_vsctl list-ports br-int | sort)" = "$ports_before" ] || fail "a failed ADD changed the ports"
+ip -n pf -o link show | grep -qv ": lo:" && fail "a failed ADD left a link in the pod"
+ovs_vsctl del-port br-int tapforeign0
 
 # isolate_vif: the dead VLAN, trunked, until an agent sets the tag
 make_netns p4

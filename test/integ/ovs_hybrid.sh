@@ -31,8 +31,19 @@ else:
 print(json.dumps(vif.obj_to_primitive()))
 PY
 }
-conf() { # conf PRIMITIVE
-        echo '{"cniVersion":"1.1.0","name":"hnet","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$1"'}}}'
+# conf PRIMITIVE: the pod's VIF in args.cni.vif, within podVif; the network config's VIF of the
+# same type and profile holds what pods may not choose (bridge, VLAN, MTU, subnet, datapath)
+conf() {
+        local vif
+        case "$1" in
+        *'"VIFBridge"'*) vif='"type":"bridge"' ;;
+        *) vif='"type":"ovs","bridge_name":"br-int"' ;;
+        esac
+        echo '{"cniVersion":"1.1.0","name":"hnet","type":"osvif","ovsdb":"'"$OVSDB"'",
+         "vif":{'"$vif"',"port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+           "network":{"bridge":"br-int","vlan":42,"mtu":1400,"subnets":[{"cidr":"10.90.0.0/24"}]}},
+         "podVif":{"sources":["args"],"types":["bridge","ovs"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
+         "args":{"cni":{"vif":'"$1"'}}}'
 }
 H=4e5f6071-0000-4000-8000-000000000001
 O=5f607182-0000-4000-8000-000000000002

@@ -7,6 +7,7 @@
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root
+require_fault_injection
 require_cmd ip /usr/bin/python3
 isolate "$0" "$@"
 ovs_start

@@ -6,18 +6,23 @@
  * fixture unshares in it), so nothing reaches the host.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend/bridge.h"
 #include "backend/link.h"
 #include "backend/netns.h"
+#include "conf.h"
+#include "plan/exec.h"
 #include "util/cleanup.h"
 #include "util/lock.h"
 
@@ -216,6 +221,18 @@ Test(backend, ipv6_addresses_skip_dad_and_routes_carry_cni_1_1_attributes)
         cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1);
         rt.table = 301;
         cr_assert_eq(osvif_route_exists(nl, &rt, &err), 0, "not in table 301");
+        /* an address that is not there, and a multipath route found by its first hop */
+        osvif_ipnet_parse("10.5.0.9/24", false, &a4);
+        cr_assert_eq(osvif_addr_exists(nl, info.ifindex, &a4, &err), 0);
+        cr_assert_eq(system("ip route add 203.0.113.0/24 nexthop via 10.5.0.1 dev r0 "
+                            "nexthop via 10.5.0.3 dev r0"),
+                     0);
+        memset(&rt, 0, sizeof(rt));
+        osvif_ipnet_parse("203.0.113.0/24", false, &rt.dst);
+        osvif_ip_parse("10.5.0.1", &rt.gw);
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 1, "multipath, first hop");
+        osvif_ip_parse("10.5.0.7", &rt.gw);
+        cr_assert_eq(osvif_route_exists(nl, &rt, &err), 0, "no such hop");
 }
 
 Test(backend, a_route_the_kernel_refuses_names_itself)
@@ -273,7 +290,12 @@ Test(backend, netns_open_refuses_what_is_not_a_network_namespace)
         osvif_error_t err = OSVIF_ERROR_INIT;
         int fd;
 
-        cr_assert_eq(osvif_netns_open("/run/netns/none", &err), -ENOENT);
+        /* a missing path is an error like any other, with a message: DEL looks at errnum */
+        cr_assert_eq(osvif_netns_open("/run/netns/none", &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_NETNS);
+        cr_assert_eq(err.errnum, ENOENT);
+        assert_contains(err.msg, "open netns \"/run/netns/none\": no such file or directory");
+        osvif_error_clear(&err);
         cr_assert_eq(osvif_netns_open("/proc/self/ns/mnt", &err), -1);
         cr_assert_eq(err.code, OSVIF_ERR_NETNS);
         osvif_error_clear(&err);
@@ -281,6 +303,121 @@ Test(backend, netns_open_refuses_what_is_not_a_network_namespace)
         cr_assert_geq(fd, 0);
         cr_assert_not(osvif_netns_same(fd, osvif_netns_open_current(&err)));
         close(fd);
+}
+
+static int count_link(const struct osvif_link_info *link, void *userdata)
+{
+        (void)link;
+        (*(int *)userdata)++;
+        return 0;
+}
+
+/*
+ * Links come and go beside GC and DEL's owner sweep on a busy node: the kernel then marks a
+ * link dump interrupted (NLM_F_DUMP_INTR). The walk must ask again, not fail with "list
+ * links: input/output error". 600 links make every dump span several messages; a shell
+ * adds and deletes a link as fast as iproute2 can meanwhile.
+ */
+Test(backend, link_walk_survives_links_changing_during_the_dump)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        int failures = 0, status;
+        pid_t churn;
+
+        cr_assert_eq(system("for i in $(seq 600); do echo \"link add d$i type bridge\"; done | "
+                            "ip -batch -"),
+                     0);
+        churn = fork();
+        if (churn == 0) {
+                setpgid(0, 0);
+                execl("/bin/sh", "sh", "-c",
+                      "while :; do echo 'link add churn type bridge'; echo 'link del churn'; "
+                      "done | ip -force -batch - >/dev/null 2>&1",
+                      (char *)NULL);
+                _exit(127);
+        }
+        usleep(200000);
+        for (int i = 0; i < 100; i++) {
+                osvif_error_t err = OSVIF_ERROR_INIT;
+                int n = 0;
+
+                if (osvif_link_foreach(nl, count_link, &n, &err) < 0) {
+                        cr_log_warn("walk %d: %s", i, err.msg);
+                        failures++;
+                        osvif_error_clear(&err);
+                } else {
+                        cr_assert_geq(n, 601, "walk %d saw %d links", i, n);
+                }
+        }
+        kill(-churn, SIGKILL);
+        waitpid(churn, &status, 0);
+        cr_assert_eq(failures, 0, "%d of 100 link walks failed while links changed", failures);
+}
+
+/* Refused without opening it: a FIFO would block open(), a device would be opened. */
+static void assert_refused(const char *path, const char *kind)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_netns_open(path, &err), -1, "%s accepted", path);
+        cr_assert_eq(err.code, OSVIF_ERR_NETNS);
+        assert_contains(err.msg, kind);
+        osvif_error_clear(&err);
+}
+
+Test(backend, netns_open_refuses_fifos_devices_files_and_directories_without_blocking,
+     .timeout = 10)
+{
+        FILE *f;
+
+        cr_assert_eq(mkfifo("/run/fifo", 0600), 0);
+        assert_refused("/run/fifo", "a fifo");
+        assert_refused("/dev/null", "a character device");
+        f = fopen("/run/plain", "w");
+        cr_assert_not_null(f);
+        fclose(f);
+        assert_refused("/run/plain", "a regular file");
+        assert_refused("/run", "a directory");
+        /* a symlink to a FIFO is followed, and still refused without blocking */
+        cr_assert_eq(symlink("/run/fifo", "/run/fifo-link"), 0);
+        assert_refused("/run/fifo-link", "a fifo");
+}
+
+Test(backend, netns_open_takes_another_process_ns_net_and_symlinks_to_netns)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        int fd, pod, status, ready[2];
+        char path[64], c;
+        pid_t pid;
+
+        cr_assert_eq(pipe(ready), 0);
+        pid = fork();
+        if (pid == 0) {
+                int ns = open("/run/netns/pod", O_RDONLY);
+
+                if (ns < 0 || setns(ns, CLONE_NEWNET) < 0)
+                        _exit(1);
+                if (write(ready[1], "x", 1) != 1)
+                        _exit(1);
+                pause();
+                _exit(0);
+        }
+        cr_assert_eq(read(ready[0], &c, 1), 1);
+        snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+        fd = osvif_netns_open(path, &err);
+        pod = osvif_netns_open("/run/netns/pod", &err);
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        cr_assert_geq(fd, 0, "%s", err.msg);
+        cr_assert_geq(pod, 0, "%s", err.msg);
+        cr_assert(osvif_netns_same(fd, pod), "/proc/<pid>/ns/net is the pod's namespace");
+        close(fd);
+        cr_assert_eq(symlink("/run/netns/pod", "/run/pod-link"), 0);
+        fd = osvif_netns_open("/run/pod-link", &err);
+        cr_assert_geq(fd, 0, "%s", err.msg);
+        cr_assert(osvif_netns_same(fd, pod));
+        close(fd);
+        close(pod);
 }
 
 Test(backend, locks_exclude_other_processes_and_leave_no_file)
@@ -315,4 +452,107 @@ Test(backend, locks_exclude_other_processes_and_leave_no_file)
         }
         cr_assert_eq(waitpid(pid, &status, 0), pid);
         cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
+}
+
+/* Every failure carries a code and a message naming the object: none reaches the runtime
+ * as a bare code 100. */
+
+static int fail_walk(const struct osvif_link_info *link, void *data)
+{
+        return -EIO;
+}
+
+Test(backend, a_failing_walk_names_itself)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_link_foreach(nl, fail_walk, NULL, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_INTERNAL);
+        cr_assert_eq(err.errnum, EIO);
+        cr_assert_not_null(err.msg, "a failed walk without a message");
+        assert_contains(err.msg, "list links");
+        osvif_error_clear(&err);
+}
+
+Test(backend, an_existing_bridge_name_is_an_error_with_a_message)
+{
+        _cleanup_nl_ struct osvif_nl *nl = open_nl();
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_bridge_create b = { "brdup", 0, false };
+
+        cr_assert_gt(osvif_link_add_bridge(nl, &b, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_link_add_bridge(nl, &b, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_EXISTS);
+        cr_assert_eq(err.errnum, EEXIST);
+        cr_assert_not_null(err.msg);
+        assert_contains(err.msg, "add bridge \"brdup\"");
+        osvif_error_clear(&err);
+}
+
+static int fail_attachment(const char *container_id, const char *ifname, void *data)
+{
+        return -ENOMEM;
+}
+
+Test(backend, a_failing_gc_callback_names_the_attachment)
+{
+        struct osvif_conf conf = { .ovsdb = "unix:/run/no-ovs/db.sock" };
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(system("ip link add gcv0 type veth peer name gcv1 && "
+                            "ip link set gcv0 alias 'osvif gnet ctrgc eth1'"),
+                     0);
+        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &err), -1);
+        cr_assert_eq(err.errnum, ENOMEM);
+        cr_assert_not_null(err.msg, "a failed GC callback without a message");
+        assert_contains(err.msg, "attachment ctrgc/eth1");
+        osvif_error_clear(&err);
+}
+
+/* Root must not be steered through the run directory by anyone else (issue 10, section 6). */
+Test(backend, a_symlink_planted_as_a_lock_file_is_not_followed)
+{
+        struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(mkdir("/run/osvif", 0700), 0);
+        cr_assert_eq(symlink("/run/victim", "/run/osvif/bridge-y.lock"), 0);
+        cr_assert_eq(osvif_lock_take(&l, "bridge-y", 200, &err), -1, "took a planted symlink");
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        assert_contains(err.msg, "/run/osvif/bridge-y.lock");
+        osvif_error_clear(&err);
+        cr_assert_neq(access("/run/victim", F_OK), 0, "root created the symlink's target");
+}
+
+static void assert_run_dir_refused(const char *what)
+{
+        struct osvif_lock l = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_lock_take(&l, "bridge-z", 200, &err), -1, "%s: accepted", what);
+        cr_assert_eq(err.code, OSVIF_ERR_STATE, "%s: code %d", what, err.code);
+        assert_contains(err.msg, "\"/run/osvif\"");
+        assert_contains(err.msg, "refusing it");
+        osvif_error_clear(&err);
+        cr_assert_neq(access("/run/osvif/bridge-z.lock", F_OK), 0, "%s: a lock file was made",
+                      what);
+}
+
+Test(backend, a_run_directory_that_others_control_is_refused)
+{
+        cr_assert_eq(mkdir("/run/osvif", 0700), 0);
+        cr_assert_eq(chmod("/run/osvif", 0777), 0);
+        assert_run_dir_refused("world-writable");
+        cr_assert_eq(chmod("/run/osvif", 01777), 0);
+        assert_run_dir_refused("world-writable with the sticky bit");
+        cr_assert_eq(chmod("/run/osvif", 0770), 0);
+        assert_run_dir_refused("group-writable");
+        cr_assert_eq(chmod("/run/osvif", 0700), 0);
+        cr_assert_eq(chown("/run/osvif", 65534, 65534), 0);
+        assert_run_dir_refused("owned by nobody");
+        cr_assert_eq(rmdir("/run/osvif"), 0);
+        cr_assert_eq(mkdir("/run/elsewhere", 0700), 0);
+        cr_assert_eq(symlink("/run/elsewhere", "/run/osvif"), 0);
+        assert_run_dir_refused("a symlink");
 }

@@ -48,4 +48,23 @@ oconf='{"cniVersion":"1.1.0","name":"vo","type":"osvif","ovsdb":"'$OVSDB'","vif"
 echo "$oconf" | vg ovs-add 0 ADD /run/netns/pod o1
 echo "$oconf" | vg ovs-del 0 DEL /run/netns/pod o1
 echo "$oconf" | vg ovs-status 0 STATUS "" ""
+
+# VIFHostDevice on a fake PCI tree (a veth is the VF's netdev): ADD, CHECK, a refused second
+# ADD, DEL, and GC of a claim
+export OSVIF_SYSFS_ROOT=$T/sys
+mkdir -p $T/sys/bus/pci/devices/0000:0c:00.0/net/pfvg $T/sys/bus/pci/devices/0000:0c:00.1/net/vfvg
+ln -s ../0000:0c:00.1 $T/sys/bus/pci/devices/0000:0c:00.0/virtfn0
+ln -s ../0000:0c:00.0 $T/sys/bus/pci/devices/0000:0c:00.1/physfn
+ip link add pfvg type veth peer name pfvgp
+ip link add vfvg type veth peer name vfvgp
+hconf='{"cniVersion":"1.1.0","name":"vh","type":"osvif","vif":{"type":"hostdev","dev_type":"ethernet",
+ "dev_address":"0000:0c:00.1","network":{"mtu":1400,"subnets":[{"cidr":"10.97.0.0/24","ips":["10.97.0.2"]}]}}}'
+echo "$hconf" | vg hostdev-add 0 ADD /run/netns/pod h1
+echo "$hconf" | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.load(open(sys.argv[1])); print(json.dumps(c))' \
+        $T/out-hostdev-add | vg hostdev-check 0 CHECK /run/netns/pod h1
+echo "$hconf" | vg hostdev-in-use 1 ADD /run/netns/pod h2
+echo "$hconf" | vg hostdev-del 0 DEL /run/netns/pod h1
+echo "$hconf" | vg hostdev-add2 0 ADD /run/netns/pod h3
+echo "$hconf" | vg hostdev-gc 0 GC "" ""
+ip link show vfvg >/dev/null || fail "GC under valgrind did not give the VF back"
 echo "valgrind: ok"

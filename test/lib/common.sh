@@ -6,6 +6,7 @@
 #                       sets OSVIF_RUN_DIR and OSVIF_STATE_DIR inside it
 #   skip "why"          exit 77, or exit 1 when OSVIF_TEST_STRICT=1 (CI: a skip is a failure)
 #   require_root, require_cmd CMD...
+#   require_fault_injection   the build honours OSVIF_FAULT_STEP (--enable-fault-injection)
 #   on_exit "cmd"       run cmd at exit (last registered first)
 #   fail "msg"          print and exit 1
 set -eu
@@ -35,6 +36,15 @@ require_cmd() {
         for c in "$@"; do
                 command -v "$c" >/dev/null 2>&1 || skip "needs $c"
         done
+}
+
+# OSVIF_FAULT_STEP is a test hook compiled in only with --enable-fault-injection (test/run.sh and
+# .ci/run turn it on); without it a fault test would see every ADD succeed
+fault_injection_built() {
+        grep -q '^#define OSVIF_FAULT_INJECTION 1' "${OSVIF_BUILDDIR:?}/config.h"
+}
+require_fault_injection() {
+        fault_injection_built || skip "needs a build configured with --enable-fault-injection (this one ignores OSVIF_FAULT_STEP)"
 }
 
 _exit_cmds=""

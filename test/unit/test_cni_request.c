@@ -7,8 +7,6 @@
 #include "helpers.h"
 #include "util/cleanup.h"
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
 #define CONF(extra) "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\"" extra "}"
 
 static char *env_add[] = { "CNI_COMMAND=ADD",

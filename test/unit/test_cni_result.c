@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <criterion/criterion.h>
+#include <malloc.h>
 
 #include "cni/result.h"
 #include "helpers.h"
 #include "util/cleanup.h"
-
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_result *, osvif_cni_result_free)
 
 static struct osvif_cni_result *parse_fixture(const char *name)
 {
@@ -139,6 +138,28 @@ Test(result, names_the_field_of_a_malformed_result)
         assert_malformed("[1]", 6, "expected an object");
 }
 
+/* Each becomes a kernel attribute of a fixed width: nothing out of its range is cast into it. */
+Test(result, refuses_route_attributes_out_of_range)
+{
+        static const char *const cases[][2] = {
+                { "\"scope\":256", "prevResult.routes[0].scope: 256" },
+                { "\"scope\":-1", "prevResult.routes[0].scope: -1" },
+                { "\"table\":-5", "prevResult.routes[0].table: -5" },
+                { "\"mtu\":70000", "prevResult.routes[0].mtu: 70000" },
+                { "\"advmss\":-1", "prevResult.routes[0].advmss: -1" },
+                { "\"priority\":-2", "prevResult.routes[0].priority: -2" },
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                char doc[256];
+
+                snprintf(doc, sizeof(doc),
+                         "{\"cniVersion\":\"1.1.0\",\"routes\":[{\"dst\":\"10.1.0.0/16\",%s}]}",
+                         cases[i][0]);
+                assert_malformed(doc, 6, cases[i][1]);
+        }
+}
+
 Test(result, missing_version_takes_the_default)
 {
         _cleanup_cjson_ cJSON *j = cJSON_Parse("{\"ip4\":{\"ip\":\"10.0.0.3/8\"}}");
@@ -181,4 +202,30 @@ Test(result, merge_dns_appends_only_new_entries)
         cr_assert_str_eq(r->dns.nameservers[2], "10.0.0.4");
         cr_assert_null(r->dns.nameservers[3]);
         cr_assert_str_eq(r->dns.domain, "one", "the first domain stays");
+}
+
+/*
+ * A list of n routes (or addresses, or interfaces) is built in linear time: the array grows
+ * geometrically, so it is reallocated O(log n) times in all. Growing it by one element per
+ * append reallocated (and could copy) it every time: O(n^2) bytes for n routes. What the
+ * allocator reserved shows which: after 1025 appends, room for 2048.
+ */
+Test(result, appending_routes_reserves_room_geometrically)
+{
+        struct osvif_cni_result *r = osvif_cni_result_new(OSVIF_CNI_V110);
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_cni_route rt = { 0 };
+
+        cr_assert_not_null(r);
+        for (size_t i = 0; i < 1025; i++) {
+                rt.dst.prefixlen = (uint8_t)(i % 33);
+                cr_assert_eq(osvif_cni_result_add_route(r, &rt, &err), (int)i);
+        }
+        cr_assert_eq(r->n_routes, 1025);
+        for (size_t i = 0; i < 1025; i++)
+                cr_assert_eq(r->routes[i].dst.prefixlen, i % 33);
+        cr_assert_geq(malloc_usable_size(r->routes), 2048 * sizeof(*r->routes),
+                      "room for %zu routes after 1025 appends",
+                      malloc_usable_size(r->routes) / sizeof(*r->routes));
+        osvif_cni_result_free(r);
 }

@@ -4,52 +4,14 @@
 
 #include "cni/request.h"
 #include "conf.h"
+#include "fixture.h"
 #include "helpers.h"
 #include "plan/plan.h"
 #include "util/cleanup.h"
 
 /* The mapping and the per-pod VIF sources, checked on the plan alone: no kernel involved. */
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(struct osvif_cni_request *, osvif_cni_request_free)
-
 #define UUID "3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81"
-
-struct fixture {
-        struct osvif_cni_request *req;
-        struct osvif_conf *conf;
-        struct osvif_plan *plan;
-};
-
-static void fixture_free(struct fixture *f)
-{
-        osvif_plan_free(f->plan);
-        osvif_conf_free(f->conf);
-        osvif_cni_request_free(f->req);
-}
-
-/* Parse a request for `verb` with `conf` as stdin, the config, and build its plan. */
-static int build(const char *verb, const char *conf, struct fixture *f, osvif_error_t *err)
-{
-        char cmd[32];
-        char *env[] = { cmd,
-                        "CNI_CONTAINERID=ctr1",
-                        "CNI_NETNS=/run/netns/p",
-                        "CNI_IFNAME=eth0",
-                        "CNI_PATH=/usr/lib/cni",
-                        NULL };
-        enum osvif_cni_version v;
-        cJSON *tree = NULL;
-
-        memset(f, 0, sizeof(*f));
-        snprintf(cmd, sizeof(cmd), "CNI_COMMAND=%s", verb);
-        if (osvif_cni_request_parse(env, conf, strlen(conf), &f->req, &tree, &v, err) < 0)
-                return -1;
-        f->conf = osvif_conf_parse(tree, f->req, err);
-        cJSON_Delete(tree);
-        if (!f->conf)
-                return -1;
-        return f->conf->vif ? osvif_plan_build(f->req, f->conf, f->conf->vif, &f->plan, err) : 0;
-}
 
 static void build_ok(const char *conf, struct fixture *f)
 {
@@ -61,18 +23,17 @@ static void build_ok(const char *conf, struct fixture *f)
 #define NET(vif, extra) \
         "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"type\":\"osvif\",\"vif\":" vif extra "}"
 
-static void assert_steps(const struct osvif_plan *p, const enum osvif_step_kind *want, size_t n)
+static void assert_steps(const struct osvif_plan *p, const char *const *want, size_t n)
 {
         cr_assert_eq(p->n_steps, n, "%zu steps, want %zu", p->n_steps, n);
         for (size_t i = 0; i < n; i++)
-                cr_assert_eq(p->steps[i].kind, want[i], "step %zu is %s, want %s", i,
-                             osvif_step_kind_name(p->steps[i].kind), osvif_step_kind_name(want[i]));
+                cr_assert_str_eq(osvif_step_name(&p->steps[i]), want[i], "step %zu is %s, want %s",
+                                 i, osvif_step_name(&p->steps[i]), want[i]);
 }
 
 Test(plan, generic_is_a_bare_veth)
 {
-        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_POD_LINK,
-                                                     OSVIF_STEP_POD_L3 };
+        static const char *const want[] = { "veth", "pod-link", "pod-l3" };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"generic\",\"vif_name\":\"tapgen0\"}", ""), &f);
@@ -85,9 +46,8 @@ Test(plan, generic_is_a_bare_veth)
 
 Test(plan, bridge_with_ipam_enslaves_the_host_end)
 {
-        static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_IPAM,     OSVIF_STEP_BRIDGE, OSVIF_STEP_VETH,
-                OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3,
+        static const char *const want[] = {
+                "ipam", "bridge", "veth", "pod-link", "pod-l3",
         };
         struct fixture f;
 
@@ -107,15 +67,15 @@ Test(plan, bridge_with_ipam_enslaves_the_host_end)
 
 Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 {
-        static const enum osvif_step_kind want[] = {
-                OSVIF_STEP_BRIDGE, OSVIF_STEP_HOST_VETH, OSVIF_STEP_OVS_PORT,
-                OSVIF_STEP_VETH,   OSVIF_STEP_POD_LINK,  OSVIF_STEP_POD_L3,
+        static const char *const want[] = {
+                "bridge", "qvb-qvo", "ovs-port", "veth", "pod-link", "pod-l3",
         };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"bridge\",\"port_profile\":{\"type\":\"openvswitch\",\"interface_"
                      "id\":\"" UUID "\"},"
                      "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}",
+                     ",\"podVif\":{\"sources\":[\"args\"],\"allowInterfaceId\":true}"
                      ",\"args\":{\"cni\":{\"vif\":{\"type\":\"bridge\",\"id\":\"" UUID "\","
                      "\"port_profile\":{\"type\":\"openvswitch\",\"interface_id\":\"" UUID "\"},"
                      "\"network\":{\"bridge\":\"br-int\",\"vlan\":7}}}}"),
@@ -125,9 +85,9 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
         cr_assert_str_eq(f.plan->steps[0].u.bridge.name, "qbr3f2a9c6e-1b");
         cr_assert(f.plan->steps[0].u.bridge.owned);
         cr_assert(f.plan->steps[0].u.bridge.os_vif_settings);
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.a, "qvb3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.b, "qvo3f2a9c6e-1b");
-        cr_assert_str_eq(f.plan->steps[1].u.host_veth.master, "qbr3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.qvb, "qvb3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.qvo, "qvo3f2a9c6e-1b");
+        cr_assert_str_eq(f.plan->steps[1].u.qvb_qvo.master, "qbr3f2a9c6e-1b");
         cr_assert_str_eq(f.plan->steps[2].u.ovs_port.port, "qvo3f2a9c6e-1b");
         cr_assert_str_eq(f.plan->steps[2].u.ovs_port.bridge, "br-int");
         cr_assert_eq(f.plan->steps[2].u.ovs_port.tag, 7);
@@ -138,8 +98,7 @@ Test(plan, hybrid_plug_builds_qbr_qvb_qvo)
 
 Test(plan, ovs_port_takes_bridge_vlan_mtu_and_profile)
 {
-        static const enum osvif_step_kind want[] = { OSVIF_STEP_VETH, OSVIF_STEP_OVS_PORT,
-                                                     OSVIF_STEP_POD_LINK, OSVIF_STEP_POD_L3 };
+        static const char *const want[] = { "veth", "ovs-port", "pod-link", "pod-l3" };
         struct fixture f;
 
         build_ok(NET("{\"type\":\"ovs\",\"network\":{\"bridge\":\"br-int\",\"vlan\":100,\"mtu\":"
@@ -164,15 +123,46 @@ Test(plan, refuses_what_this_version_cannot_plug)
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build("ADD",
-                           NET("{\"type\":\"direct\",\"dev_address\":\"0000:00:01.0\",\"mode\":"
-                               "\"vepa\"}",
+                           NET("{\"type\":\"nested_dpdk\",\"pci_address\":\"0000:00:05.0\","
+                               "\"dev_driver\":\"vfio-pci\"}",
                                ""),
                            &f, &err),
                      -1);
         cr_assert_eq(err.code, OSVIF_ERR_UNSUPPORTED);
-        cr_assert(strstr(err.msg, "VIFDirect"), "%s", err.msg);
+        cr_assert(strstr(err.msg, "VIFNestedDPDK with no port profile"), "%s", err.msg);
         osvif_error_clear(&err);
         fixture_free(&f);
+}
+
+/* A name that does not fit where it goes is refused, naming the field; never cut short. */
+/* 64 bytes: one more than OVS names and datapath types may have here */
+#define LONG64 "1234567890123456789012345678901234567890123456789012345678901234"
+
+/* A name that does not fit where it goes is refused, naming the field; never cut short. */
+Test(plan, refuses_names_too_long_for_their_step)
+{
+        static const char *const cases[][2] = {
+                { "{\"type\":\"ovs\",\"network\":{\"bridge\":\"" LONG64 "\"},"
+                  "\"port_profile\":{\"type\":\"openvswitch\"}}",
+                  "vif.network.bridge: \"" LONG64 "\" is too long (64 bytes, at most 63)" },
+                { "{\"type\":\"ovs\",\"bridge_name\":\"br-int\",\"port_profile\":{\"type\":"
+                  "\"openvswitch\",\"datapath_type\":\"" LONG64 "\"}}",
+                  "vif.port_profile.datapath_type: \"" LONG64
+                  "\" is too long (64 bytes, at most 63)" },
+        };
+
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                char conf[1024];
+                struct fixture f;
+                osvif_error_t err = OSVIF_ERROR_INIT;
+
+                snprintf(conf, sizeof(conf), NET("%s", ""), cases[i][0]);
+                cr_assert_eq(build("ADD", conf, &f, &err), -1, "accepted %s", cases[i][0]);
+                cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+                cr_assert_str_eq(err.msg, cases[i][1]);
+                osvif_error_clear(&err);
+                fixture_free(&f);
+        }
 }
 
 Test(plan, host_names_per_attachment_for_a_shared_vif)
@@ -284,61 +274,68 @@ Test(plan, describes_itself)
 
 /* ---- where the VIF comes from ---- */
 
-static const char *vif_name_of(const char *verb, const char *conf)
+/* The pod MAC the parse settled on: each source below gives its own. */
+static const char *mac_of(const char *verb, const char *conf)
 {
-        static char name[32];
+        static char mac[32];
         struct fixture f;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
         cr_assert_eq(build(verb, conf, &f, &err), 0, "%s", err.msg);
-        snprintf(name, sizeof(name), "%s",
-                 f.conf->vif && f.conf->vif->vif_name ? f.conf->vif->vif_name : "-");
+        snprintf(mac, sizeof(mac), "%s",
+                 f.conf->vif && f.conf->vif->address ? f.conf->vif->address : "-");
         fixture_free(&f);
-        return name;
+        return mac;
 }
 
 #define ANN(value)                                                                          \
         ",\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":{\"osvif.openstack.org/" \
         "vif\":" value "}}"
+/* per-pod VIFs are off unless the network config turns them on */
+#define POD_VIF_ON ",\"podVif\":{\"sources\":[\"args\",\"annotation\"],\"allowMac\":true}"
+#define CONF_VIF "{\"type\":\"generic\",\"address\":\"02:00:00:00:00:01\"}"
 
 Test(conf, args_win_over_annotation_which_wins_over_config)
 {
-        cr_assert_str_eq(vif_name_of("ADD",
-                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}", "")),
-                         "fromconf");
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
-                                                    "name\\\":\\\"fromann\\\"}\""))),
-                         "fromann");
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ",\"args\":{\"cni\":{\"vif\":{\"type\":\"generic\","
-                                                "\"vif_name\":\"fromargs\"}}}" ANN(
-                                                        "\"{\\\"type\\\":\\\"generic\\\",\\\"vif_"
-                                                        "name\\\":\\\"fromann\\\"}\""))),
-                         "fromargs");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON)), "02:00:00:00:00:01");
+        cr_assert_str_eq(mac_of("ADD",
+                                NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"type\\\":\\\"generic\\\","
+                                                             "\\\"address\\\":\\\"02:00:00:00:"
+                                                             "00:02\\\"}\""))),
+                         "02:00:00:00:00:02");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON
+                                           ",\"args\":{\"cni\":{\"vif\":{\"type\":"
+                                           "\"generic\",\"address\":\"02:00:00:00:00:"
+                                           "03\"}}}" ANN("\"{\\\"type\\\":\\\"generic\\\","
+                                                         "\\\"address\\\":\\\"02:00:00:"
+                                                         "00:00:02\\\"}\""))),
+                         "02:00:00:00:00:03");
 }
 
 Test(conf, annotation_may_map_interfaces_to_vifs)
 {
-        cr_assert_str_eq(vif_name_of("ADD", NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                                ANN("\"{\\\"eth0\\\":{\\\"type\\\":\\\"generic\\\","
-                                                    "\\\"vif_name\\\":\\\"mine\\\"},"
-                                                    "\\\"net1\\\":{\\\"type\\\":\\\"generic\\\","
-                                                    "\\\"vif_name\\\":\\\"other\\\"}}\""))),
-                         "mine");
+        cr_assert_str_eq(mac_of("ADD",
+                                NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"eth0\\\":{\\\"type\\\":"
+                                                             "\\\"generic\\\",\\\"address\\\":"
+                                                             "\\\"02:00:00:00:00:0e\\\"},"
+                                                             "\\\"net1\\\":{\\\"type\\\":"
+                                                             "\\\"generic\\\",\\\"address\\\":"
+                                                             "\\\"02:00:00:00:00:0f\\\"}}\""))),
+                         "02:00:00:00:00:0e");
         /* no entry for eth0: the config's VIF */
-        cr_assert_str_eq(vif_name_of("ADD",
-                                     NET("{\"type\":\"generic\",\"vif_name\":\"fromconf\"}",
-                                         ANN("\"{\\\"net1\\\":{\\\"type\\\":\\\"generic\\\"}}\""))),
-                         "fromconf");
+        cr_assert_str_eq(mac_of("ADD", NET(CONF_VIF, POD_VIF_ON ANN("\"{\\\"net1\\\":{"
+                                                                    "\\\"type\\\":\\\"generic\\\"}}"
+                                                                    "\""))),
+                         "02:00:00:00:00:01");
         cr_assert_str_eq(
-                vif_name_of("ADD",
-                            "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
-                            "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
-                            "{\"x/"
-                            "y\":\"{\\\"type\\\":\\\"generic\\\",\\\"vif_name\\\":\\\"custom\\\"}"
-                            "\"}}}"),
-                "custom");
+                mac_of("ADD",
+                       "{\"cniVersion\":\"1.1.0\",\"name\":\"net\",\"vifAnnotation\":\"x/y\","
+                       "\"podVif\":{\"sources\":[\"annotation\"],\"types\":[\"generic\"],"
+                       "\"allowMac\":true},"
+                       "\"runtimeConfig\":{\"io.kubernetes.cri.pod-annotations\":"
+                       "{\"x/y\":\"{\\\"type\\\":\\\"generic\\\",\\\"address\\\":"
+                       "\\\"02:00:00:00:00:0c\\\"}\"}}}"),
+                "02:00:00:00:00:0c");
 }
 
 Test(conf, del_needs_no_vif_but_add_does)
@@ -346,7 +343,7 @@ Test(conf, del_needs_no_vif_but_add_does)
         struct fixture f;
         osvif_error_t err = OSVIF_ERROR_INIT;
 
-        cr_assert_str_eq(vif_name_of("DEL", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}"), "-");
+        cr_assert_str_eq(mac_of("DEL", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}"), "-");
         cr_assert_eq(build("ADD", "{\"cniVersion\":\"1.1.0\",\"name\":\"net\"}", &f, &err), -1);
         cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
         cr_assert(strncmp(err.msg, "vif: missing", 12) == 0, "%s", err.msg);
@@ -368,5 +365,106 @@ Test(conf, reads_our_options)
         cr_assert(f.conf->enable_dad);
         cr_assert(f.plan->dad);
         cr_assert_eq(f.conf->log_level, 3);
+        fixture_free(&f);
+}
+
+Test(plan, direct_is_a_macvlan_in_the_pod)
+{
+        static const char *const want[] = { "macvlan", "pod-link", "pod-l3" };
+        static const char *const want_qbh[] = { "qbh", "macvlan", "pod-link", "pod-l3" };
+        struct fixture f;
+
+        build_ok(NET("{\"type\":\"direct\",\"dev_address\":\"0000:03:00.0\",\"mode\":\"bridge\"}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, want, ARRAY_SIZE(want));
+        cr_assert_str_eq(f.plan->steps[0].u.direct.dev_address, "0000:03:00.0");
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "");
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 4, "MACVLAN_MODE_BRIDGE");
+        cr_assert_not(f.plan->steps[0].u.direct.macvtap);
+        fixture_free(&f);
+
+        /* "master" names the lower device instead; "macvtap" picks the kind; passthru */
+        build_ok(NET("{\"type\":\"direct\",\"mode\":\"passthrough\"}",
+                     ",\"master\":\"eth9\",\"macvtap\":true"),
+                 &f);
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "eth9");
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 8, "MACVLAN_MODE_PASSTHRU");
+        cr_assert(f.plan->steps[0].u.direct.macvtap);
+        fixture_free(&f);
+
+        build_ok(NET("{\"type\":\"direct\",\"id\":\"" UUID "\",\"dev_address\":\"0000:03:00.0\","
+                     "\"mode\":\"vepa\",\"port_profile\":{\"type\":\"8021qbh\",\"profile_id\":"
+                     "\"web\"}}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, want_qbh, ARRAY_SIZE(want_qbh));
+        cr_assert_eq(f.plan->steps[1].u.direct.mode, 2, "MACVLAN_MODE_VEPA");
+        fixture_free(&f);
+}
+
+Test(plan, direct_needs_a_lower_device)
+{
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"direct\",\"mode\":\"vepa\"}", ""), &f, &err),
+                     -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+        cr_assert_str_eq(err.msg, "vif.dev_address: missing, and the config names no \"master\": "
+                                  "VIFDirect needs its lower device");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+
+        cr_assert_eq(build("ADD",
+                           NET("{\"type\":\"direct\",\"mode\":\"vepa\"}", ",\"master\":\"a/b\""),
+                           &f, &err),
+                     -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_INVALID_CONFIG);
+        cr_assert_str_eq(err.msg, "master: \"a/b\" is not an interface name");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+}
+
+Test(plan, direct_on_a_vlan_device_and_kuryrs_nested_vifs)
+{
+        static const char *const vlan[] = { "vlan", "macvlan", "pod-link", "pod-l3" };
+        static const char *const nested[] = { "macvlan", "pod-link", "pod-l3" };
+        struct fixture f;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        /* VIFDirect.vlan_name: a shared VLAN device (id network.vlan) under the macvlan */
+        build_ok(NET("{\"type\":\"direct\",\"dev_address\":\"0000:03:00.0\",\"mode\":\"bridge\","
+                     "\"vlan_name\":\"eno1.100\",\"network\":{\"vlan\":100}}",
+                     ""),
+                 &f);
+        assert_steps(f.plan, vlan, ARRAY_SIZE(vlan));
+        cr_assert_str_eq(f.plan->steps[0].u.direct.vlan_dev, "eno1.100");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan, 100);
+        cr_assert_str_eq(f.plan->steps[1].u.direct.dev_address, "0000:03:00.0");
+        fixture_free(&f);
+
+        /* kuryr's VIFVlanNested: a VLAN device of its own in the pod, on the VM's NIC */
+        build_ok(NET("{\"type\":\"VIFVlanNested\",\"vlan_id\":42}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 42);
+        cr_assert_str_eq(f.plan->steps[0].u.direct.lower, "ens3");
+        fixture_free(&f);
+
+        /* kuryr's VIFMacvlanNested: a macvlan in bridge mode */
+        build_ok(NET("{\"type\":\"macvlan_nested\"}", ",\"master\":\"ens3\""), &f);
+        assert_steps(f.plan, nested, ARRAY_SIZE(nested));
+        cr_assert_eq(f.plan->steps[0].u.direct.mode, 4, "MACVLAN_MODE_BRIDGE");
+        cr_assert_eq(f.plan->steps[0].u.direct.vlan_id, 0);
+        fixture_free(&f);
+
+        cr_assert_eq(build("ADD", NET("{\"type\":\"macvlan_nested\"}", ""), &f, &err), -1);
+        cr_assert_str_eq(err.msg, "master: missing, VIFMacvlanNested needs the VM's NIC named");
+        osvif_error_clear(&err);
+        fixture_free(&f);
+        cr_assert_eq(build("ADD", NET("{\"type\":\"vlan_nested\",\"vlan_id\":4095}", ""), &f, &err),
+                     -1);
+        cr_assert_str_eq(err.msg, "vif.vlan_id: 4095 is not in [1, 4094]");
+        osvif_error_clear(&err);
         fixture_free(&f);
 }

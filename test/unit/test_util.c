@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/addr.h"
 #include "util/cleanup.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/state.h"
 #include "util/strv.h"
 
 Test(error, set_and_wrap_keep_code_and_add_context)
@@ -19,6 +28,29 @@ Test(error, set_and_wrap_keep_code_and_add_context)
         osvif_error_clear(&err);
         cr_assert_null(err.msg);
         cr_assert_eq(err.code, 0);
+}
+
+Test(error, wrap_code_and_recode_say_what_the_error_means)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        osvif_error_set(&err, OSVIF_CNI_ERR_INVALID_CONFIG, 0, "x: not a string");
+        cr_assert_eq(osvif_error_wrap_code(&err, OSVIF_CNI_ERR_DECODE, "prevResult"), -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_DECODE);
+        cr_assert_str_eq(err.msg, "prevResult: x: not a string");
+        cr_assert_eq(osvif_error_recode(&err, OSVIF_CNI_ERR_NOT_AVAILABLE), -1);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_NOT_AVAILABLE);
+        cr_assert_str_eq(err.msg, "prevResult: x: not a string", "the message is kept");
+        osvif_error_clear(&err);
+        /* on an unset error both still leave a code and a message */
+        osvif_error_wrap_code(&err, OSVIF_CNI_ERR_NOT_AVAILABLE, "ovsdb");
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_NOT_AVAILABLE);
+        cr_assert_str_eq(err.msg, "ovsdb");
+        osvif_error_clear(&err);
+        osvif_error_recode(&err, OSVIF_CNI_ERR_DECODE);
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_DECODE);
+        cr_assert_not_null(err.msg);
+        osvif_error_clear(&err);
 }
 
 Test(error, set_errno_appends_strerror)
@@ -139,4 +171,147 @@ Test(strv, split_drops_empty_fields)
         cr_assert_str_eq(v[0], "a");
         cr_assert_str_eq(v[1], "b");
         cr_assert(osvif_strv_contains(v, "b"));
+}
+
+/* State files: written atomically, never through a planted symlink, in a private dir only. */
+static char state_dir[] = "/tmp/osvif-state-XXXXXX";
+
+static void state_setup(void)
+{
+        cr_assert_not_null(mkdtemp(state_dir));
+        cr_assert_eq(chmod(state_dir, 0700), 0);
+        setenv("OSVIF_STATE_DIR", state_dir, 1);
+}
+
+static void state_teardown(void)
+{
+        char cmd[128];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
+        cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(state, .init = state_setup, .fini = state_teardown);
+
+/* How many entries the state directory holds. */
+static int count_entries(void)
+{
+        DIR *d = opendir(state_dir);
+        struct dirent *e;
+        int n = 0;
+
+        cr_assert_not_null(d);
+        while ((e = readdir(d)))
+                n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(d);
+        return n;
+}
+
+static char *read_state(const char *name)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        char *buf = NULL;
+        size_t len = 0;
+
+        cr_assert_eq(osvif_state_read(name, &buf, &len, &err), 1, "%s", err.msg);
+        cr_assert_eq(strlen(buf), len);
+        return buf;
+}
+
+Test(state, write_replaces_read_and_remove)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *a = NULL, *b = NULL;
+        char *none = NULL;
+        size_t len;
+
+        cr_assert_eq(osvif_state_read("vf-0000:03:00.1", &none, &len, &err), 0);
+        cr_assert_eq(osvif_state_write("vf-0000:03:00.1", "{\"a\":1}", 7, &err), 0, "%s", err.msg);
+        a = read_state("vf-0000:03:00.1");
+        cr_assert_str_eq(a, "{\"a\":1}");
+        cr_assert_eq(osvif_state_write("vf-0000:03:00.1", "{}", 2, &err), 0, "%s", err.msg);
+        b = read_state("vf-0000:03:00.1");
+        cr_assert_str_eq(b, "{}");
+        cr_assert_eq(count_entries(), 1, "a temporary file was left");
+        cr_assert_eq(osvif_state_remove("vf-0000:03:00.1", &err), 0);
+        cr_assert_eq(osvif_state_remove("vf-0000:03:00.1", &err), 0, "removing none is fine");
+        cr_assert_eq(count_entries(), 0);
+        cr_assert_eq(osvif_state_write("../escape", "x", 1, &err), -1);
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_write(".hidden", "x", 1, &err), -1);
+        osvif_error_clear(&err);
+}
+
+/*
+ * A write that fails half-way (here the file size limit, as a full disk would) leaves the
+ * old content whole and no partial file behind.
+ */
+Test(state, a_failed_write_leaves_the_old_file_whole_and_no_partial_file)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *old = NULL;
+        char big[100000];
+        int status;
+        pid_t pid;
+
+        cr_assert_eq(osvif_state_write("attachment", "old", 3, &err), 0, "%s", err.msg);
+        memset(big, 'x', sizeof(big));
+        pid = fork();
+        if (pid == 0) {
+                struct rlimit lim = { 4096, 4096 };
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                signal(SIGXFSZ, SIG_IGN);
+                if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+                        _exit(2);
+                _exit(osvif_state_write("attachment", big, sizeof(big), &e) == -1 &&
+                                      e.code == OSVIF_ERR_STATE
+                              ? 0
+                              : 1);
+        }
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert_eq(WEXITSTATUS(status), 0, "the oversized write did not fail cleanly");
+        old = read_state("attachment");
+        cr_assert_str_eq(old, "old");
+        cr_assert_eq(count_entries(), 1, "a partial temporary file was left");
+}
+
+Test(state, a_planted_symlink_is_neither_followed_nor_written_through)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        char link[256], target[256], *buf = NULL;
+        size_t len;
+        FILE *f;
+
+        snprintf(target, sizeof(target), "%s/../osvif-victim-%d", state_dir, (int)getpid());
+        f = fopen(target, "w");
+        cr_assert_not_null(f);
+        fputs("victim", f);
+        fclose(f);
+        snprintf(link, sizeof(link), "%s/attachment", state_dir);
+        cr_assert_eq(symlink(target, link), 0);
+        cr_assert_eq(osvif_state_read("attachment", &buf, &len, &err), -1, "read a symlink");
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        osvif_error_clear(&err);
+        /* the write replaces the link itself; its target keeps its content */
+        cr_assert_eq(osvif_state_write("attachment", "new", 3, &err), 0, "%s", err.msg);
+        f = fopen(target, "r");
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(link, sizeof(link), f));
+        fclose(f);
+        unlink(target);
+        cr_assert_str_eq(link, "victim");
+}
+
+Test(state, a_state_directory_that_others_can_write_is_refused)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(chmod(state_dir, 0777), 0);
+        cr_assert_eq(osvif_state_write("attachment", "x", 1, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        cr_assert(strstr(err.msg, state_dir) && strstr(err.msg, "writable by others"), "%s",
+                  err.msg);
+        osvif_error_clear(&err);
+        cr_assert_eq(count_entries(), 0);
 }

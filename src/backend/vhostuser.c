@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+
+#include "backend/nl.h"
+#include "backend/vhostuser.h"
+#include "util/cleanup.h"
+#include "util/json.h"
+#include "util/lock.h"
+
+/* ---- paths ---- */
+
+int osvif_vhu_path_check(const char *path, const char *field, osvif_error_t *err)
+{
+        size_t n = path ? strlen(path) : 0;
+
+        if (!path || path[0] != '/')
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: \"%s\" is not an absolute path", field,
+                                       path ? path : "");
+        if (n >= OSVIF_VHU_PATH_MAX)
+                return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                       "%s: \"%s\" is too long for a UNIX socket (%zu bytes, at "
+                                       "most %d)",
+                                       field, path, n, OSVIF_VHU_PATH_MAX - 1);
+        /* every component between slashes must be a name: not empty, ".", ".." */
+        for (const char *c = path + 1;;) {
+                size_t len = strcspn(c, "/");
+
+                if (len == 0 || (len == 1 && c[0] == '.') ||
+                    (len == 2 && c[0] == '.' && c[1] == '.'))
+                        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                                               "%s: \"%s\" is not a normalized path (empty, "
+                                               "\".\" or \"..\" component, or trailing \"/\")",
+                                               field, path);
+                if (!c[len])
+                        break;
+                c += len + 1;
+        }
+        return 0;
+}
+
+static bool owner_ok(const struct stat *st)
+{
+        return st->st_uid == 0 || st->st_uid == geteuid();
+}
+
+static bool dir_ok(const struct stat *st, gid_t gid, bool has_gid)
+{
+        mode_t others = S_IWOTH | (has_gid && st->st_gid == gid ? 0 : S_IWGRP);
+
+        /* in a sticky directory nobody else can replace what root owns */
+        return owner_ok(st) && (!(st->st_mode & others) || (st->st_mode & S_ISVTX));
+}
+
+static int untrusted(osvif_error_t *err, const char *field, const char *path, const char *at,
+                     const char *why)
+{
+        return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_CONFIG, 0,
+                               "%s: \"%s\" passes through \"%s\", which %s", field, path, at, why);
+}
+
+/* `leaf`: path's last component is the socket (else a directory a symlink led to) */
+static int trusted(const char *path, const char *field, const char *orig, gid_t gid, bool has_gid,
+                   bool leaf, int depth, osvif_error_t *err)
+{
+        char cur[PATH_MAX] = "";
+        size_t n = 0;
+
+        for (const char *c = path + 1; *c;) {
+                size_t len = strcspn(c, "/");
+                bool last = !c[len];
+                struct stat st;
+
+                if (n + 1 + len >= sizeof(cur))
+                        return untrusted(err, field, orig, path, "is too long");
+                n += (size_t)snprintf(cur + n, sizeof(cur) - n, "/%.*s", (int)len, c);
+                c += len + !last;
+                if (lstat(cur, &st) < 0) {
+                        if (errno == ENOENT)
+                                return 0; /* the rest is made by us, OVS or QEMU */
+                        return osvif_error_set_errno(err, OSVIF_CNI_ERR_INVALID_CONFIG, errno,
+                                                     "%s: \"%s\": cannot inspect \"%s\"", field,
+                                                     orig, cur);
+                }
+                if (S_ISLNK(st.st_mode)) {
+                        char real[PATH_MAX];
+
+                        if (!owner_ok(&st))
+                                return untrusted(err, field, orig, cur,
+                                                 "is a symlink owned by another user");
+                        if (depth >= 8 || !realpath(cur, real))
+                                return untrusted(err, field, orig, cur,
+                                                 "is a symlink that does not resolve");
+                        if (trusted(real, field, orig, gid, has_gid, leaf && last, depth + 1, err) <
+                            0)
+                                return -1;
+                        n = (size_t)snprintf(cur, sizeof(cur), "%s", strcmp(real, "/") ? real : "");
+                        continue;
+                }
+                if (last && leaf) /* the socket itself may be QEMU's, owned by its user */
+                        return S_ISSOCK(st.st_mode) || S_ISDIR(st.st_mode)
+                                       ? 0
+                                       : untrusted(err, field, orig, cur, "is not a socket");
+                if (!S_ISDIR(st.st_mode))
+                        return untrusted(err, field, orig, cur, "is not a directory");
+                if (!owner_ok(&st))
+                        return untrusted(err, field, orig, cur,
+                                         "is a directory owned by another user");
+                if (!dir_ok(&st, gid, has_gid))
+                        return untrusted(err, field, orig, cur,
+                                         "is a directory that other users can write");
+        }
+        return 0;
+}
+
+int osvif_vhu_path_trusted(const char *path, const char *field, gid_t gid, bool has_gid,
+                           osvif_error_t *err)
+{
+        struct stat st;
+
+        if (osvif_vhu_path_check(path, field, err) < 0)
+                return -1;
+        if (lstat("/", &st) < 0 || !dir_ok(&st, gid, has_gid))
+                return untrusted(err, field, path, "/",
+                                 "is a directory that other users can write");
+        return trusted(path, field, path, gid, has_gid, true, 0, err);
+}
+
+int osvif_vhu_socket_exists(const char *path)
+{
+        struct stat st;
+
+        return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) ? 1 : 0;
+}
+
+/* ---- the placeholder ---- */
+
+static const char *const placeholder_kinds[] = { "dummy", "ifb", NULL };
+
+bool osvif_vhu_placeholder_kind(const char *kind)
+{
+        for (size_t i = 0; placeholder_kinds[i]; i++)
+                if (strcmp(kind, placeholder_kinds[i]) == 0)
+                        return true;
+        return false;
+}
+
+static int add_link(struct osvif_nl *nl, const char *kind, const char *name, const uint8_t mac[6],
+                    unsigned mtu, int netns_fd)
+{
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+        _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE |
+                                                                                   NLM_F_EXCL |
+                                                                                   NLM_F_ACK);
+        struct nlattr *li;
+
+        if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+            nla_put_string(m, IFLA_IFNAME, name) < 0 || nla_put(m, IFLA_ADDRESS, 6, mac) < 0 ||
+            (mtu && nla_put_u32(m, IFLA_MTU, mtu) < 0) ||
+            (netns_fd >= 0 && nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)netns_fd) < 0) ||
+            !(li = nla_nest_start(m, IFLA_LINKINFO)) || nla_put_string(m, IFLA_INFO_KIND, kind) < 0)
+                return -ENOMEM;
+        nla_nest_end(m, li);
+        return osvif_nl_transact(nl, m);
+}
+
+int osvif_vhu_add_placeholder(struct osvif_nl *nl, const char *name, const uint8_t mac[6],
+                              unsigned mtu, int netns_fd, const char **ret_kind, osvif_error_t *err)
+{
+        int r = -EOPNOTSUPP;
+
+        for (size_t i = 0; placeholder_kinds[i]; i++) {
+                r = add_link(nl, placeholder_kinds[i], name, mac, mtu, netns_fd);
+                /* a kernel without the driver answers EOPNOTSUPP: try the next kind */
+                if (r == -EOPNOTSUPP)
+                        continue;
+                if (r == -ENOMEM)
+                        return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+                if (r < 0)
+                        return osvif_nl_error(nl, -r, err, "add placeholder %s \"%s\"",
+                                              placeholder_kinds[i], name);
+                *ret_kind = placeholder_kinds[i];
+                return 0;
+        }
+        return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, EOPNOTSUPP,
+                               "add placeholder \"%s\": the kernel has neither a dummy nor an "
+                               "ifb driver",
+                               name);
+}
+
+/* ---- Kata's entries ---- */
+
+void osvif_vhu_kata_dir(const struct osvif_ip *ip, char buf[OSVIF_VHU_PATH_MAX])
+{
+        char a[OSVIF_IP_STRLEN];
+
+        snprintf(buf, OSVIF_VHU_PATH_MAX, "%s%s", OSVIF_VHU_KATA_PREFIX, osvif_ip_format(ip, a));
+}
+
+static void entry_path(const char *dir, char buf[PATH_MAX])
+{
+        snprintf(buf, PATH_MAX, "%s/%s", dir, OSVIF_VHU_KATA_SOCKET);
+}
+
+int osvif_vhu_kata_add(const char *dir, const char *socket, gid_t gid, bool has_gid,
+                       osvif_error_t *err)
+{
+        char link[PATH_MAX];
+
+        /* mode before anyone can open it: mkdir's mode is umask-filtered, never widened */
+        if (mkdir(dir, 0700) < 0) {
+                if (errno == EEXIST)
+                        return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                               "kata vhost-user entry \"%s\" already exists "
+                                               "(another attachment has this IP?)",
+                                               dir);
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"", dir);
+        }
+        if (has_gid && (chown(dir, 0, gid) < 0 || chmod(dir, 0750) < 0))
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "give \"%s\" to group %u",
+                                             dir, (unsigned)gid);
+        entry_path(dir, link);
+        if (symlink(socket, link) < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "link \"%s\" to \"%s\"",
+                                             link, socket);
+        return 0;
+}
+
+int osvif_vhu_kata_ok(const char *dir, const char *socket)
+{
+        char link[PATH_MAX], target[PATH_MAX];
+        ssize_t n;
+
+        entry_path(dir, link);
+        n = readlink(link, target, sizeof(target) - 1);
+        if (n < 0)
+                return 0;
+        target[n] = '\0';
+        return strcmp(target, socket) == 0 ? 1 : 0;
+}
+
+int osvif_vhu_kata_del(const char *dir, const char *socket, osvif_error_t *err)
+{
+        char link[PATH_MAX];
+        struct stat st;
+
+        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+                return 0; /* gone, or not ours */
+        entry_path(dir, link);
+        /* only our symlink: a socket or anything else there is someone else's */
+        if (osvif_vhu_kata_ok(dir, socket) && unlink(link) < 0 && errno != ENOENT)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "remove \"%s\"", link);
+        if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY && errno != EEXIST)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "remove \"%s\"", dir);
+        return 0;
+}
+
+/* ---- state files ---- */
+
+static int state_dir(char buf[PATH_MAX], bool create, osvif_error_t *err)
+{
+        snprintf(buf, PATH_MAX, "%s/vhostuser", osvif_state_dir());
+        if (!create)
+                return 0;
+        if (mkdir(osvif_state_dir(), 0700) < 0 && errno != EEXIST)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"",
+                                             osvif_state_dir());
+        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"", buf);
+        return 0;
+}
+
+/* Network names and container ids have no '+' (CNI's rules): the name splits back. */
+static int state_path(const char *network, const char *cid, const char *ifname, char buf[PATH_MAX],
+                      bool create, osvif_error_t *err)
+{
+        char dir[PATH_MAX];
+        int n;
+
+        if (state_dir(dir, create, err) < 0)
+                return -1;
+        n = snprintf(buf, PATH_MAX, "%s/%s+%s+%s.json", dir, network, cid, ifname);
+        if (n < 0 || n >= PATH_MAX)
+                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
+                                       "state file name for \"%s\" is too long", cid);
+        return 0;
+}
+
+static cJSON *state_json(const char *network, const char *cid, const char *ifname,
+                         const struct osvif_vhu_state *st)
+{
+        cJSON *o = cJSON_CreateObject(), *dirs = cJSON_CreateArray();
+        int r = osvif_json_add_string(o, "network", network) |
+                osvif_json_add_string(o, "containerID", cid) |
+                osvif_json_add_string(o, "ifname", ifname) |
+                osvif_json_add_string(o, "socket", st->socket);
+
+        if (st->fp_netdev[0])
+                r |= osvif_json_add_string(o, "fpNetdev", st->fp_netdev) |
+                     osvif_json_add_string(o, "fpMaster", st->fp_master);
+
+        for (size_t i = 0; i < st->n_dirs; i++)
+                r |= osvif_json_append(dirs, cJSON_CreateString(st->dirs[i]));
+        r |= osvif_json_add_item(o, "dirs", dirs);
+        if (!o || r < 0) {
+                cJSON_Delete(o);
+                return NULL;
+        }
+        return o;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                s += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+int osvif_vhu_state_write(const char *network, const char *cid, const char *ifname,
+                          const struct osvif_vhu_state *st, osvif_error_t *err)
+{
+        char path[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+        _cleanup_cjson_ cJSON *o = state_json(network, cid, ifname, st);
+        _cleanup_free_ char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+        _cleanup_close_ int fd = -1, dfd = -1;
+        int r;
+
+        if (!text)
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        if (state_path(network, cid, ifname, path, true, err) < 0)
+                return -1;
+        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "write \"%s\"", tmp);
+        r = write_all(fd, text, strlen(text));
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write \"%s\"", path);
+        }
+        /* the rename itself must survive a crash */
+        state_dir(dir, false, err);
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0)
+                fsync(dfd);
+        return 0;
+}
+
+static int copy_field(char *dst, const cJSON *o, const char *key)
+{
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= OSVIF_VHU_PATH_MAX)
+                return -1;
+        strcpy(dst, v->valuestring);
+        return 0;
+}
+
+int osvif_vhu_state_read(const char *network, const char *cid, const char *ifname,
+                         struct osvif_vhu_state *ret, osvif_error_t *err)
+{
+        char path[PATH_MAX], buf[8192];
+        _cleanup_close_ int fd = -1;
+        _cleanup_cjson_ cJSON *o = NULL;
+        const cJSON *d;
+        ssize_t n;
+
+        if (state_path(network, cid, ifname, path, false, err) < 0)
+                return -1;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "read \"%s\"", path);
+        }
+        n = read(fd, buf, sizeof(buf));
+        if (n < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "read \"%s\"", path);
+        o = cJSON_ParseWithLength(buf, (size_t)n);
+        memset(ret, 0, sizeof(*ret));
+        if (!o || copy_field(ret->socket, o, "socket") < 0)
+                return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s\" is damaged",
+                                       path);
+        d = cJSON_GetObjectItemCaseSensitive(o, "fpNetdev");
+        if (cJSON_IsString(d) && strlen(d->valuestring) < sizeof(ret->fp_netdev)) {
+                const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "fpMaster");
+
+                strcpy(ret->fp_netdev, d->valuestring);
+                if (cJSON_IsString(m) && strlen(m->valuestring) < sizeof(ret->fp_master))
+                        strcpy(ret->fp_master, m->valuestring);
+        }
+        cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(o, "dirs")) {
+                if (ret->n_dirs >= OSVIF_VHU_MAX_ENTRIES || !cJSON_IsString(d) ||
+                    osvif_vhu_path_check(d->valuestring, "dirs", err) < 0 ||
+                    strncmp(d->valuestring, OSVIF_VHU_KATA_PREFIX, strlen(OSVIF_VHU_KATA_PREFIX)))
+                        return osvif_error_set(err, OSVIF_ERR_STATE, 0,
+                                               "state file \"%s\" is damaged", path);
+                strcpy(ret->dirs[ret->n_dirs++], d->valuestring);
+        }
+        return 1;
+}
+
+int osvif_vhu_state_remove(const char *network, const char *cid, const char *ifname,
+                           osvif_error_t *err)
+{
+        char path[PATH_MAX];
+
+        if (state_path(network, cid, ifname, path, false, err) < 0)
+                return -1;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "remove \"%s\"", path);
+        return 0;
+}
+
+OSVIF_DEFINE_TRIVIAL_CLEANUP(DIR *, closedir)
+
+int osvif_vhu_state_foreach(const char *network,
+                            int (*fn)(const char *cid, const char *ifname, void *userdata),
+                            void *userdata, osvif_error_t *err)
+{
+        char dir[PATH_MAX];
+        _cleanup_(closedirp) DIR *d = NULL;
+        size_t nlen = strlen(network);
+        struct dirent *e;
+
+        state_dir(dir, false, err);
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0
+                                       : osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
+                                                               "list \"%s\"", dir);
+        while ((e = readdir(d))) {
+                char name[256], *cid, *ifname, *dot;
+                int r;
+
+                /* <network>+<cid>+<ifname>.json */
+                if (strncmp(e->d_name, network, nlen) != 0 || e->d_name[nlen] != '+')
+                        continue;
+                snprintf(name, sizeof(name), "%s", e->d_name + nlen + 1);
+                dot = strrchr(name, '.');
+                cid = name;
+                ifname = strchr(name, '+');
+                if (!dot || strcmp(dot, ".json") != 0 || !ifname)
+                        continue;
+                *dot = '\0';
+                *ifname++ = '\0';
+                r = fn(cid, ifname, userdata);
+                if (r)
+                        return r;
+        }
+        return 0;
+}

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Benchmark: ADD and DEL of a vhost-user port on OVS-DPDK, osvif against os-vif's ovs-vsctl
+# sequence for the same port (ovs_plug's add-port with type dpdkvhostuser, os-vif's
+# external_ids, tag and mtu_request, in one ovs-vsctl call that waits for ovs-vswitchd; del-port).
+# osvif does more in its ADD (the pod's placeholder with its address, Kata's entry): the
+# comparison is the whole ADD against the OVS part alone. Every invocation is a fresh process
+# measured from outside by test/bench/runner. Needs root, openvswitch-switch-dpdk and
+# librte-mempool-ring23; the DPDK poll thread keeps one core busy while it runs.
+#
+#   make bench-vhostuser            (from a build dir; results in test/bench/results/)
+#   OSVIF_BENCH_RUNS (cycles per subject, default 50), OSVIF_BENCH_OUT (results directory)
+set -euo pipefail
+
+BUILD=$(cd "${1:?usage: vhostuser.sh BUILD_DIR}" && pwd)
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+export OSVIF_SRCDIR=$SRC OSVIF_BIN=$BUILD/osvif
+RUNNER=$BUILD/test/bench/runner
+RUNS=${OSVIF_BENCH_RUNS:-50}
+OUT=${OSVIF_BENCH_OUT:-$BUILD/test/bench/results}
+. "$SRC/test/lib/common.sh"
+. "$SRC/test/lib/ovs_dpdk.sh"
+require_root
+[ -x "$RUNNER" ] || fail "build the harness first: make -C $BUILD test/bench/runner"
+mkdir -p "$OUT"
+isolate "$0" "$@"
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+ovs_dpdk_start
+ovs_vsctl add-br br-bench -- set Bridge br-bench datapath_type=netdev
+make_netns bpod
+T=/run/osvif-test
+RAW=$T/vhostuser-raw.csv
+echo "subject,verb,wall_us,cpu_us,maxrss_kb" >$RAW
+ID=3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81
+PORT=vhu3f2a9c6e-1b
+cat >$T/vhu.json <<JSON
+{"cniVersion":"1.1.0","name":"bench","type":"osvif","ovsdb":"$OVSDB",
+ "args":{"cni":{"vif":{"type":"vhostuser","id":"$ID","address":"02:00:00:00:00:01",
+  "path":"/run/openvswitch/$PORT","mode":"client",
+  "port_profile":{"type":"openvswitch","interface_id":"$ID"},
+  "network":{"bridge":"br-bench","vlan":10,"mtu":1500,"subnets":[{"cidr":"10.96.0.0/16","ips":["10.96.0.5"]}]}}}}}
+JSON
+rec() { # SUBJECT VERB -- COMMAND...
+        local s=$1 v=$2
+        shift 3
+        set -- $("$RUNNER" -i $T/vhu.json -o $T/out.json -- "$@" 3>&1 >/dev/null) || fail "$s $v: $(cat $T/out.json)"
+        echo "\"$s\",$v,$1,$2,$3" >>$RAW
+}
+vsctl() { ovs-vsctl --db="$OVSDB" --timeout=120 "$@"; }
+export -f vsctl
+export OVSDB PORT ID
+echo "== osvif and the ovs-vsctl sequence, $RUNS cycles each, interleaved" >&2
+for ((i = 0; i < RUNS; i++)); do
+        CNI_COMMAND=ADD CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
+                rec "osvif vhost-user" ADD -- "$OSVIF_BIN"
+        CNI_COMMAND=DEL CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
+                rec "osvif vhost-user" DEL -- "$OSVIF_BIN"
+        rec "ovs-vsctl sequence" ADD -- ovs-vsctl --db="$OVSDB" --timeout=120 \
+                -- --may-exist add-br br-bench -- set Bridge br-bench datapath_type=netdev \
+                -- --may-exist add-port br-bench $PORT -- set Port $PORT tag=10 \
+                -- set Interface $PORT type=dpdkvhostuser external_ids:iface-id=$ID \
+                external_ids:iface-status=active external_ids:attached-mac=02:00:00:00:00:01 \
+                external_ids:vm-uuid=bench mtu_request=1500
+        rec "ovs-vsctl sequence" DEL -- ovs-vsctl --db="$OVSDB" --timeout=120 --if-exists del-port br-bench $PORT
+done
+cp $RAW "$OUT/"
+/usr/bin/python3 - "$RAW" <<'PY' | tee "$OUT/vhostuser.md"
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+def med(s, v, k):
+    return statistics.median(int(r[k]) / 1000.0 for r in rows if r["subject"] == s and r["verb"] == v)
+print("| subject | verb | wall median (ms) | CPU median (ms) |")
+print("|---|---|---|---|")
+for s in ("osvif vhost-user", "ovs-vsctl sequence"):
+    for v in ("ADD", "DEL"):
+        print("| %s | %s | %.2f | %.2f |" % (s, v, med(s, v, "wall_us"), med(s, v, "cpu_us")))
+r = med("ovs-vsctl sequence", "ADD", "wall_us") / med("osvif vhost-user", "ADD", "wall_us")
+print("\nADD wall time: osvif is %.1fx the speed of the ovs-vsctl sequence (target: 5x): %s"
+      % (r, "met" if r >= 5 else "missed"))
+PY
