@@ -17,7 +17,7 @@ UUID4=3d4e5f60-0000-4000-8000-000000000004
 ovs_conf() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
- "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+ "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"$OVS_DP"},
    "network":{"bridge":"br-int","mtu":1450,"subnets":[{"cidr":"10.80.0.0/24"}]}},
  "podVif":{"sources":["args"],"vlans":["100-200"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
@@ -69,7 +69,7 @@ ports_before=$(ovs_vsctl list-ports br-int | sort)
 out=$(cat <<JSON | cni ADD /run/netns/pf eth0 ctrf
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB",
  "vif":{"type":"ovs","vif_name":"tapforeign0","bridge_name":"br-int",
-   "port_profile":{"type":"openvswitch","datapath_type":"netdev"}}}
+   "port_profile":{"type":"openvswitch","datapath_type":"$OVS_DP"}}}
 JSON
 ) && fail "ADD took over a port OVS already has"
 expect_error 103 "$out" "ADD onto a port name OVS already has"

@@ -40,7 +40,7 @@ conf() {
         *) vif='"type":"ovs","bridge_name":"br-int"' ;;
         esac
         echo '{"cniVersion":"1.1.0","name":"hnet","type":"osvif","ovsdb":"'"$OVSDB"'",
-         "vif":{'"$vif"',"port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+         "vif":{'"$vif"',"port_profile":{"type":"openvswitch","datapath_type":"'"$OVS_DP"'"},
            "network":{"bridge":"br-int","vlan":42,"mtu":1400,"subnets":[{"cidr":"10.90.0.0/24"}]}},
          "podVif":{"sources":["args"],"types":["bridge","ovs"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
          "args":{"cni":{"vif":'"$1"'}}}'
