@@ -2,6 +2,8 @@
 # Install, from Debian 12's archive, what building osvif and running its tests and demo need.
 # (openvswitch-switch-dpdk does not pull in librte-mempool-ring23, which its mempools need:
 # without it vhost-user ports silently drop out of the datapath; test/integ/vhostuser.sh.)
+# test/vm boots Debian's own kernel (linux-image-amd64) under QEMU and builds netdevsim for it
+# from linux-source-6.1 and its headers; it does not need to be the running kernel.
 # Idempotent: only missing packages are installed. Run as root.
 set -eu
 
@@ -15,6 +17,7 @@ PACKAGES="
   dpkg-dev debhelper fakeroot lintian groff man-db python3-jsonschema python3-yaml
   python3-kubernetes patchelf
   openvswitch-switch-dpdk librte-mempool-ring23 qemu-system-x86 linux-image-amd64 cpio
+  linux-headers-amd64 linux-source-6.1 xz-utils
 "
 if [ "${OSVIF_DEPS_BENCH:-0}" = 1 ]; then
         PACKAGES="$PACKAGES gnuplot-nox hyperfine"

@@ -8,7 +8,8 @@
 #
 # Environment: OSVIF_BENCH_RUNS (cycles per subject, default 200), OSVIF_BENCH_SCALE
 # (existing pods for the scale runs, default "1 100 500 1000"), OSVIF_BENCH_OVS=0 to skip
-# the Open vSwitch rows, OSVIF_BENCH_OUT (results directory).
+# the Open vSwitch rows, OSVIF_BENCH_OUT (results directory), OSVIF_OVS_DATAPATH (the OVS
+# bridges' datapath: netdev by default, system for the kernel's, in test/vm's guest).
 #
 # Each subject is ADD, CHECK (where the plugin has one) and DEL of one pod, RUNS times; every
 # invocation is a fresh process measured from outside by test/bench/runner (wall time, CPU
@@ -147,9 +148,9 @@ ovs=0
 if [ "${OSVIF_BENCH_OVS:-1}" = 1 ] && command -v ovs-vswitchd >/dev/null; then
         ovs=1
         ovs_start
-        ovs_vsctl add-br br-bench -- set Bridge br-bench datapath_type=netdev
+        ovs_vsctl add-br br-bench -- set Bridge br-bench datapath_type="$OVS_DP"
         echo '{"cniVersion":"1.0.0","name":"bench","type":"osvif","ovsdb":"'"$OVSDB"'","vif":{"type":"ovs","bridge_name":"br-bench",
-         "port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+         "port_profile":{"type":"openvswitch","datapath_type":"'"$OVS_DP"'"},
          "network":{"vlan":10,"mtu":1500,"subnets":[{"cidr":"10.96.0.0/16","gateway":"10.96.0.1","ips":["10.96.0.5"]}]}}}' >$T/osvif-ovs.json
         cycle "osvif ovs, os-vif addresses" $T/osvif-ovs.json
         echo "== os-vif vsctl sequence ($RUNS cycles)" >&2

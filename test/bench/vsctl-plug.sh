@@ -10,7 +10,7 @@ add)
         ns=$(basename "$4")
         ip link add "$3" type veth peer name vsctltmp netns "$ns"
         ip link set "$3" up
-        vsctl -- --may-exist add-br "$2" -- set Bridge "$2" datapath_type=netdev \
+        vsctl -- --may-exist add-br "$2" -- set Bridge "$2" datapath_type="${OSVIF_OVS_DATAPATH:-netdev}" \
                 -- --may-exist add-port "$2" "$3" -- set Port "$3" tag=10 \
                 -- set Interface "$3" external_ids:iface-id=3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81 \
                 external_ids:iface-status=active external_ids:attached-mac=02:00:00:00:00:01 \

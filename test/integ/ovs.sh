@@ -1,7 +1,7 @@
 #!/bin/bash
-# VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd
-# (userspace datapath) started for this test in its own netns: the port as os-vif writes it,
-# VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
+# VIFOpenVSwitch and os-vif's hybrid plug against a real ovsdb-server and ovs-vswitchd (on the
+# datapath test/lib/ovs.sh names) started for this test in its own netns: the port as os-vif
+# writes it, VLAN isolation, MTU, isolate_vif, CHECK, DEL, GC, STATUS, and real os-vif primitives.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root
@@ -17,12 +17,12 @@ UUID4=3d4e5f60-0000-4000-8000-000000000004
 ovs_conf() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB"${4:+,$4},
- "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+ "vif":{"type":"ovs","bridge_name":"br-int","port_profile":{"type":"openvswitch","datapath_type":"$OVS_DP"},
    "network":{"bridge":"br-int","mtu":1450,"subnets":[{"cidr":"10.80.0.0/24"}]}},
  "podVif":{"sources":["args"],"vlans":["100-200"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
  "args":{"cni":{"vif":{"type":"ovs","id":"$1","address":"fa:16:3e:00:00:$(printf %02x "${2##*.}")",
    "bridge_name":"br-int",
-   "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"netdev"},
+   "port_profile":{"type":"openvswitch","interface_id":"$1","datapath_type":"$OVS_DP"},
    "network":{"bridge":"br-int","vlan":$3,"mtu":1450,"subnets":[{"cidr":"10.80.0.0/24","ips":["$2"]}]}}}}}
 JSON
 }
@@ -33,7 +33,7 @@ out=$(ovs_conf $UUID1 10.80.0.1 100 | cni ADD /run/netns/p1 eth0 ctr1) || fail "
 port=tap0a2b3c4d-00
 [ "$(echo "$out" | json_get 'd["interfaces"][0]["name"]')" = $port ] || fail "host end is tap + id: $out"
 ovs_vsctl br-exists br-int || fail "br-int was not created"
-[ "$(ovs_vsctl get Bridge br-int datapath_type)" = netdev ] || fail "bridge datapath_type"
+[ "$(ovs_vsctl get Bridge br-int datapath_type)" = "$OVS_DP" ] || fail "bridge datapath_type"
 [ "$(ovs_vsctl port-to-br $port)" = br-int ] || fail "port not on br-int"
 [ "$(extid $port iface-id)" = $UUID1 ] || fail "iface-id"
 [ "$(extid $port iface-status)" = active ] || fail "iface-status"
@@ -69,7 +69,7 @@ ports_before=$(ovs_vsctl list-ports br-int | sort)
 out=$(cat <<JSON | cni ADD /run/netns/pf eth0 ctrf
 {"cniVersion":"1.1.0","name":"onet","type":"osvif","ovsdb":"$OVSDB",
  "vif":{"type":"ovs","vif_name":"tapforeign0","bridge_name":"br-int",
-   "port_profile":{"type":"openvswitch","datapath_type":"netdev"}}}
+   "port_profile":{"type":"openvswitch","datapath_type":"$OVS_DP"}}}
 JSON
 ) && fail "ADD took over a port OVS already has"
 expect_error 103 "$out" "ADD onto a port name OVS already has"

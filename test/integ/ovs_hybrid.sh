@@ -12,16 +12,16 @@ ovs_start
 
 # primitive CLASS VIF_ID IP: what os-vif's obj_to_primitive() gives for such a VIF
 primitive() {
-        /usr/bin/python3 - "$@" <<'PY'
+        /usr/bin/python3 - "$OVS_DP" "$@" <<'PY'
 import json, sys
 import os_vif.objects as O
 O.register_all()
-cls, vif_id, ip = sys.argv[1:4]
+dp, cls, vif_id, ip = sys.argv[1:5]
 net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int", label="pods", vlan=42, mtu=1400,
     subnets=O.subnet.SubnetList(objects=[O.subnet.Subnet(cidr="10.90.0.0/24",
         ips=O.fixed_ip.FixedIPList(objects=[O.fixed_ip.FixedIP(address=ip)]),
         routes=O.route.RouteList(objects=[]))]))
-profile = O.vif.VIFPortProfileOpenVSwitch(interface_id=vif_id, datapath_type="netdev")
+profile = O.vif.VIFPortProfileOpenVSwitch(interface_id=vif_id, datapath_type=dp)
 common = dict(id=vif_id, address="fa:16:3e:5a:00:%02x" % int(ip.split(".")[-1]), network=net, plugin="ovs",
               port_profile=profile, vif_name=("tap" + vif_id)[:14], active=True)
 if cls == "VIFBridge":
@@ -40,7 +40,7 @@ conf() {
         *) vif='"type":"ovs","bridge_name":"br-int"' ;;
         esac
         echo '{"cniVersion":"1.1.0","name":"hnet","type":"osvif","ovsdb":"'"$OVSDB"'",
-         "vif":{'"$vif"',"port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+         "vif":{'"$vif"',"port_profile":{"type":"openvswitch","datapath_type":"'"$OVS_DP"'"},
            "network":{"bridge":"br-int","vlan":42,"mtu":1400,"subnets":[{"cidr":"10.90.0.0/24"}]}},
          "podVif":{"sources":["args"],"types":["bridge","ovs"],"allowInterfaceId":true,"allowMac":true,"allowFixedIps":true},
          "args":{"cni":{"vif":'"$1"'}}}'

@@ -15,9 +15,9 @@ ovs_start
 ovs_conf() { # ovs_conf TYPE [extra keys]
         local vif
         case "$1" in
-        ovs) vif='{"type":"ovs","bridge_name":"br-r","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+        ovs) vif='{"type":"ovs","bridge_name":"br-r","port_profile":{"type":"openvswitch","datapath_type":"'"$OVS_DP"'"},
                    "network":{"vlan":5,"subnets":[{"cidr":"10.85.0.0/24","ips":["10.85.0.9"]}]}}' ;;
-        hybrid) vif='{"type":"bridge","port_profile":{"type":"openvswitch","datapath_type":"netdev"},
+        hybrid) vif='{"type":"bridge","port_profile":{"type":"openvswitch","datapath_type":"'"$OVS_DP"'"},
                    "network":{"bridge":"br-r","subnets":[{"cidr":"10.85.0.0/24","ips":["10.85.0.9"]}]}}' ;;
         esac
         echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'"'"${2:+,$2}"',"vif":'"$vif"'}'
@@ -112,7 +112,7 @@ N=${OSVIF_CONCURRENCY:-50}
 ovs_vsctl --if-exists del-br br-c
 cat >/run/osvif-test/c.json <<JSON
 {"cniVersion":"1.1.0","name":"cnet","type":"osvif","ovsdb":"$OVSDB","ovsPortTimeout":60000,
- "vif":{"type":"ovs","bridge_name":"br-c","port_profile":{"type":"openvswitch","datapath_type":"netdev"},"network":{"vlan":9}}}
+ "vif":{"type":"ovs","bridge_name":"br-c","port_profile":{"type":"openvswitch","datapath_type":"$OVS_DP"},"network":{"vlan":9}}}
 JSON
 pids=()
 for i in $(seq 1 "$N"); do

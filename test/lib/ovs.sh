@@ -1,9 +1,13 @@
 # Start and stop a private Open vSwitch (ovsdb-server + ovs-vswitchd) for one test, inside the
-# test's own network namespace, with everything under a temporary directory. This kernel has
-# no openvswitch module: bridges use the userspace datapath (datapath_type=netdev).
+# test's own network namespace, with everything under a temporary directory. Bridges use the
+# datapath OVS_DP names: OSVIF_OVS_DATAPATH, by default netdev (userspace), since this host's
+# kernel has no openvswitch module; test/vm runs the suites again with system (the kernel's).
 #   ovs_start             sets OVS_DIR and OVSDB (the unix: target), exports OVS_RUNDIR etc.
 #   ovs_vsctl ARGS...     ovs-vsctl against it (tests may; the plugin never does)
 #   ovs_kill_db, ovs_stop_vswitchd, ovs_cont_vswitchd, ovs_stop
+OVS_DP=${OSVIF_OVS_DATAPATH:-netdev}
+case "$OVS_DP" in netdev | system) ;; *) fail "OSVIF_OVS_DATAPATH=$OVS_DP: netdev or system" ;; esac
+
 ovs_start() {
         require_cmd ovsdb-server ovs-vswitchd ovsdb-tool ovs-vsctl
         OVS_DIR=$(mktemp -d /run/osvif-test/ovs.XXXXXX)
