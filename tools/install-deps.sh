@@ -9,7 +9,7 @@ set -eu
 
 PACKAGES="
   build-essential autoconf automake pkg-config clang clang-format valgrind
-  libcjson-dev libnl-3-dev libnl-route-3-dev libcriterion-dev
+  libcjson-dev libnl-3-dev libcriterion-dev
   iproute2 iputils-ping procps kmod lldpad
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
