@@ -79,8 +79,12 @@ static int try_once(int dfd, const char *name, int op, int *ret_fd, bool *would_
         if (!S_ISREG(a.st_mode))
                 return -EINVAL;
         if (flock(fd, op | LOCK_NB) < 0) {
-                *would_block = errno == EWOULDBLOCK;
-                return *would_block ? 0 : -errno;
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                /* held, but only by a last sharer removing the file: retry at once, no sleep */
+                *would_block = !(fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 ||
+                                 a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+                return 0;
         }
         if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 || a.st_ino != b.st_ino ||
             a.st_dev != b.st_dev)
