@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,6 +17,7 @@
 #include "util/cleanup.h"
 #include "util/json.h"
 #include "util/lock.h"
+#include "util/state.h"
 
 /* ---- paths ---- */
 
@@ -269,29 +269,14 @@ int osvif_vhu_kata_del(const char *dir, const char *socket, osvif_error_t *err)
 
 /* ---- state files ---- */
 
-static int state_dir(char buf[PATH_MAX], bool create, osvif_error_t *err)
-{
-        snprintf(buf, PATH_MAX, "%s/vhostuser", osvif_state_dir());
-        if (!create)
-                return 0;
-        if (mkdir(osvif_state_dir(), 0700) < 0 && errno != EEXIST)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"",
-                                             osvif_state_dir());
-        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"", buf);
-        return 0;
-}
+#define STATE_SUBDIR "vhostuser"
 
 /* Network names and container ids have no '+' (CNI's rules): the name splits back. */
-static int state_path(const char *network, const char *cid, const char *ifname, char buf[PATH_MAX],
-                      bool create, osvif_error_t *err)
+static int state_name(const char *network, const char *cid, const char *ifname, char buf[PATH_MAX],
+                      osvif_error_t *err)
 {
-        char dir[PATH_MAX];
-        int n;
+        int n = snprintf(buf, PATH_MAX, STATE_SUBDIR "/%s+%s+%s.json", network, cid, ifname);
 
-        if (state_dir(dir, create, err) < 0)
-                return -1;
-        n = snprintf(buf, PATH_MAX, "%s/%s+%s+%s.json", dir, network, cid, ifname);
         if (n < 0 || n >= PATH_MAX)
                 return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
                                        "state file name for \"%s\" is too long", cid);
@@ -321,54 +306,18 @@ static cJSON *state_json(const char *network, const char *cid, const char *ifnam
         return o;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-        while (n > 0) {
-                ssize_t w = write(fd, s, n);
-
-                if (w < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                s += w;
-                n -= (size_t)w;
-        }
-        return 0;
-}
-
 int osvif_vhu_state_write(const char *network, const char *cid, const char *ifname,
                           const struct osvif_vhu_state *st, osvif_error_t *err)
 {
-        char path[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX];
+        char name[PATH_MAX];
         _cleanup_cjson_ cJSON *o = state_json(network, cid, ifname, st);
         _cleanup_free_ char *text = o ? cJSON_PrintUnformatted(o) : NULL;
-        _cleanup_close_ int fd = -1, dfd = -1;
-        int r;
 
         if (!text)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        if (state_path(network, cid, ifname, path, true, err) < 0)
+        if (state_name(network, cid, ifname, name, err) < 0)
                 return -1;
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "write \"%s\"", tmp);
-        r = write_all(fd, text, strlen(text));
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write \"%s\"", path);
-        }
-        /* the rename itself must survive a crash */
-        state_dir(dir, false, err);
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0)
-                fsync(dfd);
-        return 0;
+        return osvif_state_write(name, text, strlen(text), err);
 }
 
 static int copy_field(char *dst, const cJSON *o, const char *key)
@@ -384,28 +333,23 @@ static int copy_field(char *dst, const cJSON *o, const char *key)
 int osvif_vhu_state_read(const char *network, const char *cid, const char *ifname,
                          struct osvif_vhu_state *ret, osvif_error_t *err)
 {
-        char path[PATH_MAX], buf[8192];
-        _cleanup_close_ int fd = -1;
+        char name[PATH_MAX];
+        _cleanup_free_ char *buf = NULL;
         _cleanup_cjson_ cJSON *o = NULL;
         const cJSON *d;
-        ssize_t n;
+        size_t n;
+        int r;
 
-        if (state_path(network, cid, ifname, path, false, err) < 0)
+        if (state_name(network, cid, ifname, name, err) < 0)
                 return -1;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return 0;
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "read \"%s\"", path);
-        }
-        n = read(fd, buf, sizeof(buf));
-        if (n < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "read \"%s\"", path);
-        o = cJSON_ParseWithLength(buf, (size_t)n);
+        r = osvif_state_read(name, &buf, &n, err);
+        if (r <= 0)
+                return r;
+        o = cJSON_ParseWithLength(buf, n);
         memset(ret, 0, sizeof(*ret));
         if (!o || copy_field(ret->socket, o, "socket") < 0)
-                return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s\" is damaged",
-                                       path);
+                return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s/%s\" is damaged",
+                                       osvif_state_dir(), name);
         d = cJSON_GetObjectItemCaseSensitive(o, "fpNetdev");
         if (cJSON_IsString(d) && strlen(d->valuestring) < sizeof(ret->fp_netdev)) {
                 const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "fpMaster");
@@ -419,7 +363,8 @@ int osvif_vhu_state_read(const char *network, const char *cid, const char *ifnam
                     osvif_vhu_path_check(d->valuestring, "dirs", err) < 0 ||
                     strncmp(d->valuestring, OSVIF_VHU_KATA_PREFIX, strlen(OSVIF_VHU_KATA_PREFIX)))
                         return osvif_error_set(err, OSVIF_ERR_STATE, 0,
-                                               "state file \"%s\" is damaged", path);
+                                               "state file \"%s/%s\" is damaged", osvif_state_dir(),
+                                               name);
                 strcpy(ret->dirs[ret->n_dirs++], d->valuestring);
         }
         return 1;
@@ -428,50 +373,44 @@ int osvif_vhu_state_read(const char *network, const char *cid, const char *ifnam
 int osvif_vhu_state_remove(const char *network, const char *cid, const char *ifname,
                            osvif_error_t *err)
 {
-        char path[PATH_MAX];
+        char name[PATH_MAX];
 
-        if (state_path(network, cid, ifname, path, false, err) < 0)
+        if (state_name(network, cid, ifname, name, err) < 0)
                 return -1;
-        if (unlink(path) < 0 && errno != ENOENT)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "remove \"%s\"", path);
-        return 0;
+        return osvif_state_remove(name, err);
 }
 
-OSVIF_DEFINE_TRIVIAL_CLEANUP(DIR *, closedir)
+struct vhu_walk {
+        const char *network;
+        int (*fn)(const char *cid, const char *ifname, void *userdata);
+        void *userdata;
+};
+
+static int on_state_file(const char *file, void *data)
+{
+        struct vhu_walk *w = data;
+        size_t nlen = strlen(w->network);
+        char name[256], *cid, *ifname, *dot;
+
+        /* <network>+<cid>+<ifname>.json */
+        if (strncmp(file, w->network, nlen) != 0 || file[nlen] != '+')
+                return 0;
+        snprintf(name, sizeof(name), "%s", file + nlen + 1);
+        dot = strrchr(name, '.');
+        cid = name;
+        ifname = strchr(name, '+');
+        if (!dot || strcmp(dot, ".json") != 0 || !ifname)
+                return 0;
+        *dot = '\0';
+        *ifname++ = '\0';
+        return w->fn(cid, ifname, w->userdata);
+}
 
 int osvif_vhu_state_foreach(const char *network,
                             int (*fn)(const char *cid, const char *ifname, void *userdata),
                             void *userdata, osvif_error_t *err)
 {
-        char dir[PATH_MAX];
-        _cleanup_(closedirp) DIR *d = NULL;
-        size_t nlen = strlen(network);
-        struct dirent *e;
+        struct vhu_walk w = { network, fn, userdata };
 
-        state_dir(dir, false, err);
-        d = opendir(dir);
-        if (!d)
-                return errno == ENOENT ? 0
-                                       : osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                                               "list \"%s\"", dir);
-        while ((e = readdir(d))) {
-                char name[256], *cid, *ifname, *dot;
-                int r;
-
-                /* <network>+<cid>+<ifname>.json */
-                if (strncmp(e->d_name, network, nlen) != 0 || e->d_name[nlen] != '+')
-                        continue;
-                snprintf(name, sizeof(name), "%s", e->d_name + nlen + 1);
-                dot = strrchr(name, '.');
-                cid = name;
-                ifname = strchr(name, '+');
-                if (!dot || strcmp(dot, ".json") != 0 || !ifname)
-                        continue;
-                *dot = '\0';
-                *ifname++ = '\0';
-                r = fn(cid, ifname, userdata);
-                if (r)
-                        return r;
-        }
-        return 0;
+        return osvif_state_foreach(STATE_SUBDIR, on_state_file, &w, err);
 }

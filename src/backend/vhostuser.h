@@ -94,8 +94,7 @@ struct osvif_vhu_state {
 
 /*
  * The state file of an attachment, OSVIF_STATE_DIR/vhostuser/<network>+<cid>+<ifname>.json,
- * written atomically (temporary file, fsync, rename, fsync of the directory). A minimal
- * writer of our own until the util API for state files lands (branch hard1). 0, or -1 with
+ * written with util/state.h (atomically, in a private directory). 0, or -1 with
  * OSVIF_ERR_STATE.
  */
 int osvif_vhu_state_write(const char *network, const char *cid, const char *ifname,

@@ -20,9 +20,9 @@ int osvif_direct_resolve_lower(struct osvif_exec *x, const struct osvif_step *s,
                                osvif_error_t *err);
 
 /*
- * Per-attachment state files, "<owner>.<kind>.json" under the state dir (GC finds attachments
- * by their names). Written atomically (a temporary file, fsync, rename): a reader sees a whole
- * record or none. read: 1 and *ret (the caller's), 0 when there is none, -1.
+ * Per-attachment state files, "<owner>.<kind>.json" in the state dir (GC finds attachments
+ * by their names), through util/state.h: atomic, in the private directory only. read: 1 and
+ * *ret (the caller's), 0 when there is none, -1.
  */
 int osvif_direct_state_write(const struct osvif_plan *p, const char *kind, const cJSON *doc,
                              osvif_error_t *err);

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 
 #include "backend/vhostuser.h"
 #include "cni/delegate.h"
@@ -77,31 +76,24 @@ static int from_state(const char *cid, const char *ifname, void *data)
  * State files "<owner>.<kind>.json" (plan/steps_direct.c): what an attachment left on the
  * host that no link or port shows, such as a port-profile association.
  */
-static int from_state_files(struct attachments *a)
+static int from_state_file(const char *file, void *data)
 {
-        DIR *d = opendir(osvif_state_dir());
-        struct dirent *e;
-        int r = 0;
+        struct attachments *a = data;
+        char name[256], *dot, *net, *cid, *ifname;
+        size_t n = strlen(file);
 
-        if (!d)
-                return 0; /* no state dir: no state */
-        while (r == 0 && (e = readdir(d))) {
-                char name[256], *dot, *net, *cid, *ifname;
-                size_t n = strlen(e->d_name);
-
-                if (n < 6 || n >= sizeof(name) || strcmp(e->d_name + n - 5, ".json") != 0)
-                        continue;
-                memcpy(name, e->d_name, n - 5);
-                name[n - 5] = '\0';
-                dot = strrchr(name, '.');
-                if (!dot)
-                        continue;
-                *dot = '\0';
-                if (osvif_owner_parse(name, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
-                        r = remember(a, cid, ifname);
-        }
-        closedir(d);
-        return r;
+        if (n < 6 || n >= sizeof(name) || strcmp(file + n - 5, ".json") != 0)
+                return 0;
+        memcpy(name, file, n - 5);
+        name[n - 5] = '\0';
+        dot = strrchr(name, '.');
+        if (!dot)
+                return 0;
+        *dot = '\0';
+        /* out of memory stops the walk; a->oom says so to the caller */
+        if (osvif_owner_parse(name, &net, &cid, &ifname) && strcmp(net, a->network) == 0)
+                return remember(a, cid, ifname) < 0;
+        return 0;
 }
 
 /* A VF's claim (sriov-cni#349: no VF stays claimed by an attachment that is gone). */
@@ -126,7 +118,8 @@ static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_e
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
             osvif_hostdev_state_foreach(from_claim, a, err) < 0)
                 return -1;
-        from_state_files(a);
+        if (osvif_state_foreach(NULL, from_state_file, a, err) < 0)
+                return -1;
         /* vhost-user: Kata's entries recorded in state files */
         if (osvif_vhu_state_foreach(a->network, from_state, a, err) < 0)
                 return -1;

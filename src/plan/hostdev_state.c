@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "plan/hostdev_state.h"
 #include "util/addr.h"
@@ -13,39 +11,19 @@
 #include "util/json.h"
 #include "util/lock.h"
 #include "util/log.h"
-#include "util/sysfs.h"
+#include "util/state.h"
 
-int osvif_hostdev_state_dir(char *buf, size_t size)
+#define SUBDIR "hostdev"
+
+/* "hostdev/<pci>.json": 0, or -1 with *err when the name cannot be a state file's */
+static int name_of(const char *pci, char *buf, size_t size, osvif_error_t *err)
 {
-        int n = snprintf(buf, size, "%s/hostdev", osvif_state_dir());
+        int n = snprintf(buf, size, SUBDIR "/%s.json", pci);
 
-        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-static int file_of(const char *pci, char *buf, size_t size)
-{
-        char dir[400];
-
-        if (osvif_hostdev_state_dir(dir, sizeof(dir)) < 0 || strchr(pci, '/'))
-                return -ENAMETOOLONG;
-        return snprintf(buf, size, "%s/%s.json", dir, pci) >= (int)size ? -ENAMETOOLONG : 0;
-}
-
-static int mkdirs(const char *dir)
-{
-        char buf[512];
-
-        if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
-                return -ENAMETOOLONG;
-        for (char *p = buf + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                *p = '/';
-        }
-        return mkdir(buf, 0700) < 0 && errno != EEXIST ? -errno : 0;
+        if (n < 0 || (size_t)n >= size || strchr(pci, '/'))
+                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
+                                       "state file of VF \"%s\": bad name", pci);
+        return 0;
 }
 
 static cJSON *to_json(const struct osvif_hostdev_state *s)
@@ -87,64 +65,17 @@ static cJSON *to_json(const struct osvif_hostdev_state *s)
         return r ? NULL : TAKE_PTR(o);
 }
 
-static int write_all(int fd, const char *s)
-{
-        size_t len = strlen(s);
-
-        while (len > 0) {
-                ssize_t n = write(fd, s, len);
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                s += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
 int osvif_hostdev_state_save(const struct osvif_hostdev_state *s, osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *j = to_json(s);
-        _cleanup_free_ char *text = j ? osvif_json_print(j) : NULL;
-        _cleanup_(osvif_closep) int fd = -1, dfd = -1;
-        char dir[400], path[512], tmp[540];
-        int r;
+        _cleanup_free_ char *text = j ? osvif_json_print(j) : NULL, *line = NULL;
+        char name[300];
 
-        if (!text)
+        if (!text || asprintf(&line, "%s\n", text) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        if (osvif_hostdev_state_dir(dir, sizeof(dir)) < 0 ||
-            file_of(s->pci, path, sizeof(path)) < 0)
-                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
-                                       "state file of VF \"%s\": path too long", s->pci);
-        snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-        /* twice: a DEL that removed the last claim may remove the directory in between */
-        for (int k = 0; k < 2 && fd < 0; k++) {
-                r = mkdirs(dir);
-                if (r < 0)
-                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create \"%s\"",
-                                                     dir);
-                fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        }
-        if (fd < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create \"%s\"", tmp);
-        r = write_all(fd, text);
-        if (r == 0)
-                r = write_all(fd, "\n");
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write \"%s\"", path);
-        }
-        /* the rename itself survives a crash only once the directory is on disk */
-        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0)
-                (void)fsync(dfd);
-        return 0;
+        if (name_of(s->pci, name, sizeof(name), err) < 0)
+                return -1;
+        return osvif_state_write(name, line, strlen(line), err);
 }
 
 static int get_str(const cJSON *o, const char *key, char *buf, size_t size)
@@ -208,71 +139,64 @@ static int from_json(const cJSON *o, struct osvif_hostdev_state *s)
         return 0;
 }
 
-static int load_path(const char *path, struct osvif_hostdev_state *ret, osvif_error_t *err)
+static int load(const char *name, struct osvif_hostdev_state *ret, osvif_error_t *err)
 {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        _cleanup_free_ char *text = NULL;
         _cleanup_cjson_ cJSON *j = NULL;
-        char buf[4096];
-        size_t n;
+        size_t len;
+        int r = osvif_state_read(name, &text, &len, err);
 
-        if (!f && errno == ENOENT)
-                return 0;
-        if (!f)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "read \"%s\"", path);
-        n = fread(buf, 1, sizeof(buf), f);
-        j = osvif_json_parse(buf, n, err);
+        if (r <= 0)
+                return r;
+        j = osvif_json_parse(text, len, err);
         if (!j || from_json(j, ret) < 0) {
                 osvif_error_clear(err);
-                return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s\" is corrupt",
-                                       path);
+                return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s/%s\" is corrupt",
+                                       osvif_state_dir(), name);
         }
         return 1;
 }
 
 int osvif_hostdev_state_load(const char *pci, struct osvif_hostdev_state *ret, osvif_error_t *err)
 {
-        char path[512];
+        char name[300];
 
-        if (file_of(pci, path, sizeof(path)) < 0)
-                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
-                                       "state file of VF \"%s\": path too long", pci);
-        return load_path(path, ret, err);
+        if (name_of(pci, name, sizeof(name), err) < 0)
+                return -1;
+        return load(name, ret, err);
 }
 
 int osvif_hostdev_state_remove(const char *pci, osvif_error_t *err)
 {
-        char path[512];
+        char name[300], dir[PATH_MAX];
 
-        if (file_of(pci, path, sizeof(path)) < 0)
-                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG,
-                                       "state file of VF \"%s\": path too long", pci);
-        if (unlink(path) < 0 && errno != ENOENT)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "remove \"%s\"", path);
-        /* nothing left behind once no VF is claimed (ENOTEMPTY otherwise: fine) */
-        *strrchr(path, '/') = '\0';
-        (void)rmdir(path);
+        if (name_of(pci, name, sizeof(name), err) < 0 || osvif_state_remove(name, err) < 0)
+                return -1;
+        /* nothing left behind once no VF is claimed (ENOTEMPTY otherwise: fine; a writer
+         * racing with this makes the directory again) */
+        snprintf(dir, sizeof(dir), "%s/" SUBDIR, osvif_state_dir());
+        (void)rmdir(dir);
         return 0;
 }
 
 struct walk {
-        const char *dir;
         int (*fn)(const struct osvif_hostdev_state *s, void *userdata);
         void *userdata;
 };
 
-static int on_file(const char *name, void *data)
+static int on_file(const char *file, void *data)
 {
         struct walk *w = data;
         struct osvif_hostdev_state s;
         osvif_error_t e = OSVIF_ERROR_INIT;
-        size_t n = strlen(name);
-        char path[600];
+        size_t n = strlen(file);
+        char name[300];
 
-        if (n < 6 || strcmp(name + n - 5, ".json") != 0)
+        if (n < 6 || strcmp(file + n - 5, ".json") != 0)
                 return 0;
-        snprintf(path, sizeof(path), "%s/%s", w->dir, name);
-        if (load_path(path, &s, &e) <= 0) {
-                log_debug("skipping state file \"%s\": %s", path, e.msg ? e.msg : "gone");
+        snprintf(name, sizeof(name), SUBDIR "/%s", file);
+        if (load(name, &s, &e) <= 0) {
+                log_debug("skipping state file \"%s\": %s", name, e.msg ? e.msg : "gone");
                 osvif_error_clear(&e);
                 return 0;
         }
@@ -282,16 +206,7 @@ static int on_file(const char *name, void *data)
 int osvif_hostdev_state_foreach(int (*fn)(const struct osvif_hostdev_state *s, void *userdata),
                                 void *userdata, osvif_error_t *err)
 {
-        char dir[400];
-        struct walk w = { dir, fn, userdata };
-        int r;
+        struct walk w = { fn, userdata };
 
-        if (osvif_hostdev_state_dir(dir, sizeof(dir)) < 0)
-                return osvif_error_set(err, OSVIF_ERR_STATE, ENAMETOOLONG, "state dir too long");
-        r = osvif_sysfs_list(dir, on_file, &w);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "list \"%s\"", dir);
-        return r;
+        return osvif_state_foreach(SUBDIR, on_file, &w, err);
 }

@@ -10,11 +10,8 @@
 
 /*
  * A VF's claim and what DEL restores: one file per VF, <OSVIF_STATE_DIR>/hostdev/<pci>.json,
- * written atomically (temporary file, fsync, rename, fsync of the directory) before ADD
- * changes anything. The file is the claim: it names its owner ("osvif <net> <cid> <ifname>"),
+ * written with util/state.h (atomically, in a private directory) before ADD changes anything. The file is the claim: it names its owner ("osvif <net> <cid> <ifname>"),
  * and only that owner's DEL (or GC of that attachment) restores the VF and removes it.
- *
- * A minimal writer of its own until the util API for atomic state files (branch hard1) lands.
  */
 
 struct osvif_hostdev_state {
@@ -35,9 +32,6 @@ struct osvif_hostdev_state {
         bool representor_up;           /* the representor was up before ADD */
         unsigned representor_mtu;      /* and its MTU (OVS sets mtu_request on it) */
 };
-
-/* "<state dir>/hostdev" into buf (0, or -ENAMETOOLONG). */
-int osvif_hostdev_state_dir(char *buf, size_t size);
 
 /* Write s atomically. 0, or -1 with OSVIF_ERR_STATE naming the file. */
 int osvif_hostdev_state_save(const struct osvif_hostdev_state *s, osvif_error_t *err);

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "util/json.h"
 #include "util/lock.h"
 #include "util/log.h"
+#include "util/state.h"
 
 /*
  * VIFDirect: a macvlan (or macvtap, or kuryr's VLAN device) on the lower device, created
@@ -62,11 +61,11 @@ int osvif_direct_resolve_lower(struct osvif_exec *x, const struct osvif_step *s,
         return 0;
 }
 
-/* ---- state files: "<owner>.<kind>.json" under the state dir, written atomically ---- */
+/* ---- state files: "<owner>.<kind>.json" in the state dir (util/state.h) ---- */
 
-static int state_path(const struct osvif_plan *p, const char *kind, char *buf, size_t size)
+static int state_name(const struct osvif_plan *p, const char *kind, char *buf, size_t size)
 {
-        int n = snprintf(buf, size, "%s/%s.%s.json", osvif_state_dir(), p->owner, kind);
+        int n = snprintf(buf, size, "%s.%s.json", p->owner, kind);
 
         return n < 0 || (size_t)n >= size ? -1 : 0;
 }
@@ -75,61 +74,45 @@ int osvif_direct_state_write(const struct osvif_plan *p, const char *kind, const
                              osvif_error_t *err)
 {
         _cleanup_free_ char *text = osvif_json_print(doc);
-        char path[4096], tmp[4200];
-        _cleanup_close_ int fd = -1;
-        size_t len;
+        char name[512];
 
-        if (!text || state_path(p, kind, path, sizeof(path)) < 0)
+        if (!text || state_name(p, kind, name, sizeof(name)) < 0)
                 return osvif_error_set(err, OSVIF_ERR_STATE, ENOMEM, "state file for \"%s\"",
                                        p->owner);
-        if (mkdir(osvif_state_dir(), 0700) < 0 && errno != EEXIST)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                             "create state directory \"%s\"", osvif_state_dir());
-        snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-        fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "write \"%s\"", tmp);
-        len = strlen(text);
-        /* complete on disk before it takes the real name: a reader sees all or nothing */
-        if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 || rename(tmp, path) < 0) {
-                int e = errno;
-
-                unlink(tmp);
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, e, "write \"%s\"", path);
-        }
-        return 0;
+        return osvif_state_write(name, text, strlen(text), err);
 }
 
 /* 1 and *ret when there is a state file, 0 when none, -1 when it cannot be read. */
 int osvif_direct_state_read(const struct osvif_plan *p, const char *kind, cJSON **ret,
                             osvif_error_t *err)
 {
-        _cleanup_fclose_ FILE *f = NULL;
-        char path[4096], buf[8192];
+        _cleanup_free_ char *text = NULL;
+        char name[512];
         size_t n;
+        int r;
 
-        if (state_path(p, kind, path, sizeof(path)) < 0)
+        if (state_name(p, kind, name, sizeof(name)) < 0)
                 return 0;
-        f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? 0
-                                       : osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                                               "read \"%s\"", path);
-        n = fread(buf, 1, sizeof(buf), f);
-        *ret = osvif_json_parse(buf, n, err);
+        r = osvif_state_read(name, &text, &n, err);
+        if (r <= 0)
+                return r;
+        *ret = osvif_json_parse(text, n, err);
         if (!*ret) {
                 err->code = OSVIF_ERR_STATE;
-                return osvif_error_wrap(err, "state file \"%s\"", path);
+                return osvif_error_wrap(err, "state file \"%s/%s\"", osvif_state_dir(), name);
         }
         return 1;
 }
 
 void osvif_direct_state_remove(const struct osvif_plan *p, const char *kind)
 {
-        char path[4096];
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        char name[512];
 
-        if (state_path(p, kind, path, sizeof(path)) == 0)
-                (void)unlink(path); /* gone already is as good */
+        /* gone already is as good */
+        if (state_name(p, kind, name, sizeof(name)) == 0)
+                (void)osvif_state_remove(name, &ignored);
+        osvif_error_clear(&ignored);
 }
 
 /* ---- MACVLAN ---- */
@@ -343,43 +326,26 @@ struct vlan_users {
         unsigned n;
 };
 
-static int count_user(const char *path, void *data)
+static int count_user(const char *name, void *data)
 {
         struct vlan_users *u = data;
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        char buf[1024];
-        size_t n;
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *text = NULL;
         _cleanup_cjson_ cJSON *doc = NULL;
         const cJSON *d;
+        size_t n = strlen(name);
 
-        if (!f)
+        if (n < 10 || strcmp(name + n - 10, ".vlan.json") != 0)
                 return 0;
-        n = fread(buf, 1, sizeof(buf) - 1, f);
-        buf[n] = '\0';
-        doc = cJSON_ParseWithLength(buf, n);
+        if (osvif_state_read(name, &text, &n, &ignored) <= 0) {
+                osvif_error_clear(&ignored);
+                return 0;
+        }
+        doc = cJSON_ParseWithLength(text, n);
         d = cJSON_GetObjectItemCaseSensitive(doc, "device");
         if (cJSON_IsString(d) && strcmp(d->valuestring, u->device) == 0)
                 u->n++;
         return 0;
-}
-
-static void foreach_vlan_record(int (*fn)(const char *path, void *data), void *data)
-{
-        DIR *d = opendir(osvif_state_dir());
-        struct dirent *e;
-
-        if (!d)
-                return;
-        while ((e = readdir(d))) {
-                size_t n = strlen(e->d_name);
-                char path[4096];
-
-                if (n < 10 || strcmp(e->d_name + n - 10, ".vlan.json") != 0)
-                        continue;
-                snprintf(path, sizeof(path), "%s/%s", osvif_state_dir(), e->d_name);
-                fn(path, data);
-        }
-        closedir(d);
 }
 
 static int lock_vlan(struct osvif_lock *l, const char *device, osvif_error_t *err)
@@ -398,7 +364,8 @@ static int release_vlan(struct osvif_nl *nl, const char *device, osvif_error_t *
         struct osvif_link_info info;
         int r;
 
-        foreach_vlan_record(count_user, &u);
+        if (osvif_state_foreach(NULL, count_user, &u, err) < 0)
+                return -1;
         if (u.n > 0)
                 return 0;
         r = osvif_link_get(nl, device, 0, &info, err);

@@ -2,6 +2,7 @@
 #ifndef OSVIF_CLEANUP_H
 #define OSVIF_CLEANUP_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,12 @@ static inline void osvif_fclosep(FILE **f)
                 fclose(*f);
 }
 
+static inline void osvif_closedirp(DIR **d)
+{
+        if (*d)
+                closedir(*d);
+}
+
 static inline void osvif_cjson_deletep(cJSON **j)
 {
         cJSON_Delete(*j);
@@ -69,6 +76,7 @@ static inline void osvif_strv_freep(char ***v)
 #define _cleanup_free_ _cleanup_(osvif_freep)
 #define _cleanup_close_ _cleanup_(osvif_closep)
 #define _cleanup_fclose_ _cleanup_(osvif_fclosep)
+#define _cleanup_closedir_ _cleanup_(osvif_closedirp)
 #define _cleanup_cjson_ _cleanup_(osvif_cjson_deletep)
 #define _cleanup_strv_ _cleanup_(osvif_strv_freep)
 

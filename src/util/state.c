@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,21 +33,12 @@ static int mkdir_p(const char *dir, mode_t mode)
         return 0;
 }
 
-int osvif_dir_open_private(const char *dir, osvif_error_t *err)
+/* The directory checks of osvif_dir_open_private() on an open directory `fd` named `dir`. */
+static int check_private(int fd, const char *dir, osvif_error_t *err)
 {
-        _cleanup_close_ int fd = -1;
         struct stat st;
-        int r = mkdir_p(dir, 0700);
 
-        if (r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create directory \"%s\"",
-                                             dir);
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
-                return osvif_error_set(
-                        err, OSVIF_ERR_STATE, errno,
-                        "directory \"%s\": a symlink or not a directory; refusing it", dir);
-        if (fd < 0 || fstat(fd, &st) < 0)
+        if (fstat(fd, &st) < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "open directory \"%s\"",
                                              dir);
         if (st.st_uid != 0 && st.st_uid != geteuid())
@@ -59,29 +52,100 @@ int osvif_dir_open_private(const char *dir, osvif_error_t *err)
                         "directory \"%s\" is writable by %s (mode %04o); refusing it", dir,
                         st.st_mode & S_IWOTH ? "others" : "its group",
                         (unsigned)(st.st_mode & 07777));
+        return 0;
+}
+
+/* Open `name` under `at` (AT_FDCWD: a path) as a private directory: the fd, -1 with *err, or
+ * -ENOENT (no error set) when it does not exist. `dir` names it in messages. */
+static int open_private_at(int at, const char *name, const char *dir, osvif_error_t *err)
+{
+        _cleanup_close_ int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+        if (fd < 0 && errno == ENOENT)
+                return -ENOENT;
+        if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+                return osvif_error_set(
+                        err, OSVIF_ERR_STATE, errno,
+                        "directory \"%s\": a symlink or not a directory; refusing it", dir);
+        if (fd < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "open directory \"%s\"",
+                                             dir);
+        if (check_private(fd, dir, err) < 0)
+                return -1;
         return TAKE_FD(fd);
 }
 
-static bool name_ok(const char *name)
+int osvif_dir_open_private(const char *dir, osvif_error_t *err)
 {
-        size_t n = strlen(name);
+        int r = mkdir_p(dir, 0700);
 
-        if (n == 0 || n > 200 || name[0] == '.')
-                return false;
-        for (size_t i = 0; i < n; i++) {
-                char c = name[i];
+        if (r < 0)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create directory \"%s\"",
+                                             dir);
+        r = open_private_at(AT_FDCWD, dir, dir, err);
+        if (r == -ENOENT) /* removed as we made it */
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, ENOENT, "open directory \"%s\"",
+                                             dir);
+        return r;
+}
 
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '_' || c == '.' || c == ':' || c == '-'))
-                        return false;
-        }
-        return true;
+/* One path component: not empty, not starting with '.' (so neither "." nor ".." nor our
+ * temporary files), no '/', and short enough that ".<name>.<pid>.tmp" fits in NAME_MAX. */
+static bool component_ok(const char *c, size_t n)
+{
+        return n > 0 && n <= OSVIF_STATE_NAME_MAX && c[0] != '.' && !memchr(c, '/', n);
+}
+
+/* "<file>" or "<subdir>/<file>": *ret_sub_len is the subdirectory's length, 0 for none. */
+static bool name_ok(const char *name, size_t *ret_sub_len)
+{
+        const char *slash = strchr(name, '/');
+
+        *ret_sub_len = 0;
+        if (!slash)
+                return component_ok(name, strlen(name));
+        *ret_sub_len = (size_t)(slash - name);
+        return component_ok(name, *ret_sub_len) && component_ok(slash + 1, strlen(slash + 1));
 }
 
 static int bad_name(const char *name, osvif_error_t *err)
 {
         return osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL, "state file name \"%s\" refused",
                                name);
+}
+
+/*
+ * The private directory that holds state file `name` (the state directory, or its
+ * subdirectory), created when `create`: the fd with *ret_file the file's name in it, -1 with
+ * *err, or -ENOENT when !create and the directory does not exist (no file, then).
+ */
+static int open_dir_of(const char *name, bool create, const char **ret_file, osvif_error_t *err)
+{
+        _cleanup_close_ int top = -1;
+        char sub[OSVIF_STATE_NAME_MAX + 1], path[PATH_MAX];
+        size_t n;
+        int fd;
+
+        if (!name_ok(name, &n))
+                return bad_name(name, err);
+        top = create ? osvif_dir_open_private(osvif_state_dir(), err)
+                     : open_private_at(AT_FDCWD, osvif_state_dir(), osvif_state_dir(), err);
+        if (top < 0 || n == 0) {
+                *ret_file = name;
+                return top < 0 ? top : TAKE_FD(top);
+        }
+        memcpy(sub, name, n);
+        sub[n] = '\0';
+        snprintf(path, sizeof(path), "%s/%s", osvif_state_dir(), sub);
+        if (create && mkdirat(top, sub, 0700) < 0 && errno != EEXIST)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create directory \"%s\"",
+                                             path);
+        fd = open_private_at(top, sub, path, err);
+        if (fd == -ENOENT && create)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, ENOENT, "open directory \"%s\"",
+                                             path);
+        *ret_file = name + n + 1;
+        return fd;
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -128,24 +192,26 @@ static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, cons
 
 int osvif_state_write(const char *name, const void *data, size_t len, osvif_error_t *err)
 {
-        _cleanup_close_ int dfd = -1;
-        char tmp[256];
-        int r;
+        char tmp[NAME_MAX + 1];
+        int r = -ENOENT;
 
-        if (!name_ok(name))
-                return bad_name(name, err);
-        dfd = osvif_dir_open_private(osvif_state_dir(), err);
-        if (dfd < 0)
-                return -1;
-        snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
-        r = write_tmp_and_rename(dfd, tmp, name, data, len);
+        /* twice: a remover may take an emptied subdirectory away between our open and write */
+        for (int k = 0; k < 2 && r == -ENOENT; k++) {
+                _cleanup_close_ int dfd = -1;
+                const char *file;
+
+                dfd = open_dir_of(name, true, &file, err);
+                if (dfd < 0)
+                        return -1;
+                snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", file, (long)getpid());
+                r = write_tmp_and_rename(dfd, tmp, file, data, len);
+                /* the rename itself must reach the disk before anyone relies on it */
+                if (r == 0 && fsync(dfd) < 0)
+                        r = -errno;
+        }
         if (r < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write state file \"%s/%s\"",
                                              osvif_state_dir(), name);
-        /* the rename itself must reach the disk before anyone relies on it */
-        if (fsync(dfd) < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                             "write state file \"%s/%s\"", osvif_state_dir(), name);
         return 0;
 }
 
@@ -153,15 +219,16 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
 {
         _cleanup_close_ int dfd = -1, fd = -1;
         _cleanup_free_ char *buf = NULL;
+        const char *file;
         size_t len = 0;
         struct stat st;
 
-        if (!name_ok(name))
-                return bad_name(name, err);
-        dfd = osvif_dir_open_private(osvif_state_dir(), err);
+        dfd = open_dir_of(name, false, &file, err);
+        if (dfd == -ENOENT)
+                return 0;
         if (dfd < 0)
                 return -1;
-        fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT)
                 return 0;
         if (fd < 0 || fstat(fd, &st) < 0)
@@ -197,16 +264,56 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
 int osvif_state_remove(const char *name, osvif_error_t *err)
 {
         _cleanup_close_ int dfd = -1;
+        const char *file;
 
-        if (!name_ok(name))
-                return bad_name(name, err);
-        dfd = osvif_dir_open_private(osvif_state_dir(), err);
+        dfd = open_dir_of(name, false, &file, err);
+        if (dfd == -ENOENT)
+                return 0;
         if (dfd < 0)
                 return -1;
-        if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
+        if (unlinkat(dfd, file, 0) < 0 && errno != ENOENT)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
                                              "remove state file \"%s/%s\"", osvif_state_dir(),
                                              name);
         (void)fsync(dfd); /* best effort: the file is gone either way for every reader */
+        return 0;
+}
+
+int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
+                        void *userdata, osvif_error_t *err)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        _cleanup_close_ int dfd = -1;
+        char probe[OSVIF_STATE_NAME_MAX + 3];
+        const char *file;
+        struct dirent *e;
+        size_t n;
+
+        /* the directory as a state file's would be: same name rules, same checks */
+        if (subdir && (strlen(subdir) > OSVIF_STATE_NAME_MAX || strchr(subdir, '/')))
+                return bad_name(subdir, err);
+        snprintf(probe, sizeof(probe), "%s%sx", subdir ? subdir : "", subdir ? "/" : "");
+        dfd = open_dir_of(probe, false, &file, err);
+        if (dfd == -ENOENT)
+                return 0;
+        if (dfd < 0)
+                return -1;
+        d = fdopendir(dfd);
+        if (!d)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "list \"%s%s%s\"",
+                                             osvif_state_dir(), subdir ? "/" : "",
+                                             subdir ? subdir : "");
+        TAKE_FD(dfd);
+        while ((e = readdir(d))) {
+                int r;
+
+                /* temporary files and what no state file can be called */
+                if (!name_ok(e->d_name, &n) || n > 0 ||
+                    (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
+                        continue;
+                r = fn(e->d_name, userdata);
+                if (r)
+                        return r;
+        }
         return 0;
 }

@@ -24,24 +24,45 @@ int osvif_dir_open_private(const char *dir, osvif_error_t *err);
 /* The largest state file osvif_state_read() accepts. */
 #define OSVIF_STATE_MAX (1024 * 1024)
 
+/* The longest file (or subdirectory) name: ".<name>.<pid>.tmp" still fits in NAME_MAX. */
+#define OSVIF_STATE_NAME_MAX 242
+
 /*
- * Replace the state file `name` (characters [A-Za-z0-9_.:-], not starting with '.') in the
- * state directory (osvif_state_dir()) with `data`, atomically: a temporary file in the same
- * directory (".<name>.<pid>.tmp", O_EXCL|O_NOFOLLOW, 0600) is written and fsync()ed, then
+ * State file names: "<file>" in the state directory (osvif_state_dir()), or "<subdir>/<file>"
+ * in a subdirectory of it that holds one kind of state. Each part is at most
+ * OSVIF_STATE_NAME_MAX bytes, has no '/' and does not start with '.' (so no "..", and no
+ * temporary file); any other byte is allowed, since the names carry network names, container
+ * ids and interface names. The state directory and the subdirectory must both pass the checks
+ * of osvif_dir_open_private(); the writer creates them (0700), readers never do.
+ */
+
+/*
+ * Replace the state file `name` with `data`, atomically: a temporary file in the same
+ * directory (".<file>.<pid>.tmp", O_EXCL|O_NOFOLLOW, 0600) is written and fsync()ed, then
  * renamed over `name`, and the directory is fsync()ed. A reader sees the old content or the
  * new one, never a part; after a crash at worst a ".*.tmp" file stays, which readers ignore.
+ * A subdirectory removed by another process as we write is made again.
  * 0, or -1 with *err (OSVIF_ERR_STATE; OSVIF_ERR_INTERNAL for a bad name).
  */
 int osvif_state_write(const char *name, const void *data, size_t len, osvif_error_t *err);
 
 /*
  * Read the state file `name` (O_NOFOLLOW; a regular file of at most OSVIF_STATE_MAX bytes).
- * 1 with *ret (NUL-terminated, owned by the caller) and *ret_len, 0 when there is none, or -1
- * with *err (OSVIF_ERR_STATE).
+ * 1 with *ret (NUL-terminated, owned by the caller) and *ret_len, 0 when there is none (nor
+ * its directory), or -1 with *err (OSVIF_ERR_STATE).
  */
 int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err);
 
 /* Remove the state file `name`; none is fine. 0, or -1 with *err (OSVIF_ERR_STATE). */
 int osvif_state_remove(const char *name, osvif_error_t *err);
+
+/*
+ * Call fn with the name (within the directory) of each state file in the state directory
+ * (`subdir` NULL) or in its subdirectory `subdir`, after the same directory checks; temporary
+ * files, subdirectories and names no state file can have are skipped. A missing directory
+ * holds none. fn returning non-zero stops the walk and is returned; else 0, or -1 with *err.
+ */
+int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
+                        void *userdata, osvif_error_t *err);
 
 #endif

@@ -50,15 +50,9 @@ int osvif_sysfs_link_name(const char *path, char *buf, size_t size)
         return 0;
 }
 
-static void closedirp(DIR **d)
-{
-        if (*d)
-                closedir(*d);
-}
-
 int osvif_sysfs_list(const char *path, int (*fn)(const char *name, void *userdata), void *userdata)
 {
-        _cleanup_(closedirp) DIR *d = opendir(path);
+        _cleanup_closedir_ DIR *d = opendir(path);
         struct dirent *e;
 
         if (!d)
@@ -92,7 +86,7 @@ int osvif_sysfs_read(const char *path, char *buf, size_t size)
 
 int osvif_sysfs_pci_netdev(const char *pci_addr, char ret[IF_NAMESIZE], osvif_error_t *err)
 {
-        _cleanup_(closedirp) DIR *d = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
         char path[4096], found[IF_NAMESIZE] = "";
         unsigned n = 0;
         struct dirent *e;

@@ -331,7 +331,7 @@ Test(hostdev_state, round_trips_and_is_the_claim, .init = state_init, .fini = st
         /* no temporary file is left beside it */
         cr_assert_eq(osvif_hostdev_state_foreach(count, &n, &err), 0);
         cr_assert_eq(n, 1);
-        snprintf(path, sizeof(path), "%s/hostdev/0000:03:00.1.json.tmp%d", state_dir, getpid());
+        snprintf(path, sizeof(path), "%s/hostdev/.0000:03:00.1.json.%d.tmp", state_dir, getpid());
         cr_assert_neq(access(path, F_OK), 0);
         cr_assert_eq(osvif_hostdev_state_remove("0000:03:00.1", &err), 0);
         cr_assert_eq(osvif_hostdev_state_remove("0000:03:00.1", &err), 0, "idempotent");

@@ -315,3 +315,87 @@ Test(state, a_state_directory_that_others_can_write_is_refused)
         osvif_error_clear(&err);
         cr_assert_eq(count_entries(), 0);
 }
+
+static int collect_name(const char *name, void *data)
+{
+        char *seen = data;
+
+        strcat(seen, name);
+        strcat(seen, ";");
+        return 0;
+}
+
+/*
+ * One kind of state in a subdirectory: written, read, listed and removed like any state file;
+ * the listing skips temporary files, and no reader or listing makes a directory.
+ */
+Test(state, subdirectory_files_are_listed_and_readers_make_no_directory)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *a = NULL;
+        char seen[512] = "", path[256], *none = NULL;
+        size_t len;
+        FILE *f;
+
+        cr_assert_eq(osvif_state_read("kind/x.json", &none, &len, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_state_remove("kind/x.json", &err), 0, "%s", err.msg);
+        cr_assert_eq(count_entries(), 0, "a reader made the subdirectory");
+        /* names carry network names, container ids and ifnames: spaces and '+' included */
+        cr_assert_eq(osvif_state_write("kind/osvif net c1 eth0+1.json", "{}", 2, &err), 0, "%s",
+                     err.msg);
+        cr_assert_eq(osvif_state_write("top.json", "{}", 2, &err), 0, "%s", err.msg);
+        a = read_state("kind/osvif net c1 eth0+1.json");
+        cr_assert_str_eq(a, "{}");
+        snprintf(path, sizeof(path), "%s/kind/.y.json.1.tmp", state_dir);
+        f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fclose(f);
+        cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), 0, "%s", err.msg);
+        cr_assert_str_eq(seen, "osvif net c1 eth0+1.json;");
+        seen[0] = '\0';
+        cr_assert_eq(osvif_state_foreach(NULL, collect_name, seen, &err), 0, "%s", err.msg);
+        cr_assert_str_eq(seen, "top.json;", "the subdirectory is no state file");
+        cr_assert_eq(osvif_state_remove("kind/osvif net c1 eth0+1.json", &err), 0, "%s", err.msg);
+        seen[0] = '\0';
+        cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), 0, "%s", err.msg);
+        cr_assert_str_eq(seen, "");
+        cr_assert_eq(osvif_state_write("a/b/c", "x", 1, &err), -1, "two levels");
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_write("kind/.hidden", "x", 1, &err), -1);
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_write("../kind/x", "x", 1, &err), -1);
+        osvif_error_clear(&err);
+}
+
+/* The subdirectory passes the state directory's checks, for writers, readers and listings. */
+Test(state, a_subdirectory_that_is_a_symlink_or_others_can_write_is_refused)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        char sub[256], elsewhere[256], seen[64] = "", *buf = NULL;
+        size_t len;
+
+        snprintf(elsewhere, sizeof(elsewhere), "%s/real", state_dir);
+        snprintf(sub, sizeof(sub), "%s/kind", state_dir);
+        cr_assert_eq(mkdir(elsewhere, 0700), 0);
+        cr_assert_eq(symlink(elsewhere, sub), 0);
+        cr_assert_eq(osvif_state_write("kind/x", "x", 1, &err), -1, "wrote through a symlink");
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        cr_assert(strstr(err.msg, sub) && strstr(err.msg, "symlink"), "%s", err.msg);
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_read("kind/x", &buf, &len, &err), -1);
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), -1);
+        osvif_error_clear(&err);
+        cr_assert_eq(count_entries(), 2);
+        cr_assert_eq(unlink(sub), 0);
+        cr_assert_eq(mkdir(sub, 0700), 0);
+        cr_assert_eq(chmod(sub, 0770), 0);
+        cr_assert_eq(osvif_state_write("kind/x", "x", 1, &err), -1);
+        cr_assert(strstr(err.msg, sub) && strstr(err.msg, "writable by its group"), "%s", err.msg);
+        osvif_error_clear(&err);
+        cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), -1);
+        cr_assert_eq(err.code, OSVIF_ERR_STATE);
+        osvif_error_clear(&err);
+        cr_assert_str_eq(seen, "");
+}
