@@ -333,6 +333,7 @@ Test(state, subdirectory_files_are_listed_and_readers_make_no_directory)
 {
         osvif_error_t err = OSVIF_ERROR_INIT;
         _cleanup_free_ char *a = NULL;
+        static const char *const refused[] = { "a/b/c", "kind/.hidden", "../kind/x" };
         char seen[512] = "", path[256], *none = NULL;
         size_t len;
         FILE *f;
@@ -360,12 +361,12 @@ Test(state, subdirectory_files_are_listed_and_readers_make_no_directory)
         seen[0] = '\0';
         cr_assert_eq(osvif_state_foreach("kind", collect_name, seen, &err), 0, "%s", err.msg);
         cr_assert_str_eq(seen, "");
-        cr_assert_eq(osvif_state_write("a/b/c", "x", 1, &err), -1, "two levels");
-        osvif_error_clear(&err);
-        cr_assert_eq(osvif_state_write("kind/.hidden", "x", 1, &err), -1);
-        osvif_error_clear(&err);
-        cr_assert_eq(osvif_state_write("../kind/x", "x", 1, &err), -1);
-        osvif_error_clear(&err);
+        /* two levels, a hidden file, a way out */
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+                cr_assert_eq(osvif_state_write(refused[i], "x", 1, &err), -1, "%s", refused[i]);
+                osvif_error_clear(&err);
+        }
+        cr_assert_eq(count_entries(), 2);
 }
 
 /* The subdirectory passes the state directory's checks, for writers, readers and listings. */
