@@ -137,10 +137,16 @@ static int open_dir_of(const char *name, bool create, const char **ret_file, osv
         memcpy(sub, name, n);
         sub[n] = '\0';
         snprintf(path, sizeof(path), "%s/%s", osvif_state_dir(), sub);
-        if (create && mkdirat(top, sub, 0700) < 0 && errno != EEXIST)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "create directory \"%s\"",
-                                             path);
-        fd = open_private_at(top, sub, path, err);
+        fd = -ENOENT;
+        /* twice: a remover may take the emptied subdirectory away between mkdir and open */
+        for (int k = 0; create && k < 2 && fd == -ENOENT; k++) {
+                if (mkdirat(top, sub, 0700) < 0 && errno != EEXIST)
+                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
+                                                     "create directory \"%s\"", path);
+                fd = open_private_at(top, sub, path, err);
+        }
+        if (!create)
+                fd = open_private_at(top, sub, path, err);
         if (fd == -ENOENT && create)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, ENOENT, "open directory \"%s\"",
                                              path);

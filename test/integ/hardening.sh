@@ -1,8 +1,8 @@
 #!/bin/bash
 # Hostile surroundings (issue 10): IPAM plugins that hang, CNI_NETNS that is not a network
-# namespace, an OVSDB server that never stops talking, a planted run directory. Each case
-# must end in a bounded time with the documented code, and leave the host exactly as before:
-# no link, no process, no file.
+# namespace, an OVSDB server that never stops talking, a planted run directory or state
+# subdirectory. Each case must end in a bounded time with the documented code, and leave the
+# host exactly as before: no link, no process, no file.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 require_root
 require_cmd ip /usr/bin/python3 setsid
@@ -209,3 +209,29 @@ chmod 0700 "$OSVIF_RUN_DIR"
 echo "$lock_conf" | cni ADD /run/netns/pod eth0 ctr-lock >/dev/null || fail "ADD once the run dir is private again"
 echo "$lock_conf" | cni DEL /run/netns/pod eth0 ctr-lock >/dev/null || fail "DEL"
 echo "ok - a world-writable run directory: 108 naming it"
+
+# The state directory's subdirectories (VIFHostDevice's hostdev/, vhost-user's vhostuser/) are
+# held to the same rules as the state directory: a GC, which reads every state file, refuses
+# one that is a symlink or that its group can write, with code 108 naming it, and acts on
+# none of the records found through it.
+gc_conf='{"cniVersion":"1.1.0","name":"lnet","type":"osvif","cni.dev/valid-attachments":[],"vif":{"type":"bridge","bridge_name":"brlock"}}'
+gc_lnet() { echo "$gc_conf" | CNI_COMMAND=GC CNI_PATH=/usr/lib/cni "$OSVIF_BIN"; }
+mkdir -p "$OSVIF_STATE_DIR" /run/osvif-test/planted
+chmod 0700 "$OSVIF_STATE_DIR" /run/osvif-test/planted
+echo '{"network":"lnet","containerID":"ctrx","ifname":"eth0","socket":"/tmp/x.sock","dirs":[]}' \
+        >/run/osvif-test/planted/lnet+ctrx+eth0.json
+ln -s /run/osvif-test/planted "$OSVIF_STATE_DIR/vhostuser"
+out=$(gc_lnet) && fail "GC through a symlinked vhostuser/ succeeded"
+expect_error 108 "$out" "symlinked vhostuser/"
+case "$out" in *"\\\"$OSVIF_STATE_DIR/vhostuser\\\": a symlink"*) ;; *) fail "symlinked vhostuser/: $out" ;; esac
+[ -e /run/osvif-test/planted/lnet+ctrx+eth0.json ] || fail "GC acted on a planted record"
+rm "$OSVIF_STATE_DIR/vhostuser"
+echo "ok - a state subdirectory planted as a symlink: 108 naming it"
+mkdir -m 0700 "$OSVIF_STATE_DIR/hostdev"
+chmod 0770 "$OSVIF_STATE_DIR/hostdev"
+out=$(gc_lnet) && fail "GC with a group-writable hostdev/ succeeded"
+expect_error 108 "$out" "group-writable hostdev/"
+case "$out" in *"\\\"$OSVIF_STATE_DIR/hostdev\\\" is writable by its group"*) ;; *) fail "group-writable hostdev/: $out" ;; esac
+chmod 0700 "$OSVIF_STATE_DIR/hostdev"
+out=$(gc_lnet) || fail "GC once the state subdirectories are private: $out"
+echo "ok - a state subdirectory its group can write: 108 naming it"
