@@ -9,8 +9,8 @@ set -eu
 
 PACKAGES="
   build-essential autoconf automake pkg-config clang clang-format valgrind
-  libcjson-dev libnl-3-dev libnl-route-3-dev libcriterion-dev
-  iproute2 iputils-ping procps kmod lldpad
+  libcjson-dev libnl-3-dev libcriterion-dev
+  iproute2 iputils-ping procps kmod lldpad strace
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static

@@ -174,6 +174,18 @@ static unsigned veth_flags(bool up, bool promisc)
         return (up ? IFF_UP : 0) | (promisc ? IFF_PROMISC : 0);
 }
 
+/*
+ * One queue each way, asked for at creation: left unsaid, the kernel allocates a queue per CPU
+ * and then trims the device to one (veth_init_queues), waiting for an RCU grace period while
+ * it holds RTNL, once for each end; every other netlink request on the host waits with it.
+ */
+static int put_queues(struct nl_msg *m)
+{
+        if (nla_put_u32(m, IFLA_NUM_TX_QUEUES, 1) < 0 || nla_put_u32(m, IFLA_NUM_RX_QUEUES, 1) < 0)
+                return -1;
+        return 0;
+}
+
 static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
 {
         struct ifinfomsg peer = {
@@ -183,14 +195,14 @@ static int put_veth(struct nl_msg *m, const struct osvif_veth_opts *o)
         };
         struct nlattr *info, *data, *p;
 
-        if (put_basics(m, o->name, o->mac, o->mtu) < 0 ||
+        if (put_basics(m, o->name, o->mac, o->mtu) < 0 || put_queues(m) < 0 ||
             (o->master > 0 && nla_put_u32(m, IFLA_MASTER, (uint32_t)o->master) < 0) ||
             !(info = nla_nest_start(m, IFLA_LINKINFO)) ||
             nla_put_string(m, IFLA_INFO_KIND, "veth") < 0 ||
             !(data = nla_nest_start(m, IFLA_INFO_DATA)) ||
             !(p = nla_nest_start(m, VETH_INFO_PEER)) ||
             nlmsg_append(m, &peer, sizeof(peer), NLMSG_ALIGNTO) < 0 ||
-            put_basics(m, o->peer_name, o->peer_mac, o->mtu) < 0 ||
+            put_basics(m, o->peer_name, o->peer_mac, o->mtu) < 0 || put_queues(m) < 0 ||
             (o->peer_netns_fd >= 0 &&
              nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)o->peer_netns_fd) < 0))
                 return -1;

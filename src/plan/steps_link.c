@@ -13,19 +13,63 @@
 
 #define BRIDGE_LOCK_TIMEOUT_MS 30000
 
-static int lock_bridge(struct osvif_exec *x, const char *name, osvif_error_t *err)
+/*
+ * A shared bridge's lock ("bridge-<name>") has two modes:
+ *
+ * - shared: "I rely on this bridge and have no port on it yet". Held by an ADD from the
+ *   moment it finds the bridge up until its port is on it (end of VETH). Any number of ADDs
+ *   hold it at once: an ADD onto a bridge that is there waits for nobody.
+ * - exclusive: "I change whether the bridge exists or is up". Held to create the bridge or
+ *   bring it up (until our port is on it, so that no one sees it before it is usable and a
+ *   failure can still remove it), and to undo either.
+ *
+ * Why an undo never removes or downs a bridge another pod uses: every pod that uses the
+ * bridge either has a port on it or is between finding it and putting its port on it, and
+ * then holds the lock shared. The undo holds it exclusively, so the second kind does not
+ * exist while it looks, and counts the first kind before it changes anything.
+ */
+static void bridge_key(const char *name, char *key, size_t size)
+{
+        snprintf(key, size, "bridge-%s", name);
+}
+
+static int lock_bridge(struct osvif_exec *x, const char *name, bool shared, osvif_error_t *err)
 {
         char key[64];
 
-        if (x->lock.fd >= 0)
+        if (x->lock.fd >= 0 && (shared || !x->lock.shared))
                 return 0;
-        snprintf(key, sizeof(key), "bridge-%s", name);
+        /* no upgrade in place: two sharers upgrading would wait for each other */
+        osvif_lock_release(&x->lock);
+        bridge_key(name, key, sizeof(key));
+        if (shared)
+                return osvif_lock_take_shared(&x->lock, key, BRIDGE_LOCK_TIMEOUT_MS, err);
         return osvif_lock_take(&x->lock, key, BRIDGE_LOCK_TIMEOUT_MS, err);
 }
 
 /* ---- BRIDGE ---- */
 
 static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i);
+
+/* The usual case: the shared bridge is there and up; nothing to change, the lock shared. */
+static int use_existing(struct osvif_exec *x, const struct osvif_step *s, osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int ifindex;
+
+        if (lock_bridge(x, s->u.bridge.name, true, err) < 0)
+                return -1;
+        ifindex = osvif_bridge_lookup(x->host_nl, s->u.bridge.name, &info, err);
+        if (ifindex <= 0 || !(info.flags & IFF_UP)) {
+                osvif_lock_release(&x->lock);
+                return ifindex < 0 ? -1 : 0;
+        }
+        x->bridge_brought_up = false;
+        memcpy(x->bridge_mac, info.mac, 6);
+        x->bridge_ifindex = ifindex;
+        x->bridge_mtu = info.mtu;
+        return 1;
+}
 
 static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err)
@@ -39,9 +83,15 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         struct osvif_bridge_changes changes = { 0 };
         int ifindex;
 
-        /* a shared bridge stays locked until our port is on it (see VETH) */
-        if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, err) < 0)
-                return -1;
+        if (!s->u.bridge.owned) {
+                int r = use_existing(x, s, err);
+
+                if (r != 0)
+                        return r < 0 ? -1 : 0;
+                /* absent or down: create or bring it up alone (see lock_bridge) */
+                if (lock_bridge(x, s->u.bridge.name, false, err) < 0)
+                        return -1;
+        }
         ifindex = osvif_bridge_ensure(x->host_nl, &o, &changes, err);
         if (ifindex < 0)
                 goto fail;
@@ -50,6 +100,9 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
         memcpy(x->bridge_mac, changes.mac, 6);
         x->bridge_ifindex = ifindex;
         x->bridge_mtu = changes.mtu;
+        /* another ADD made it while we waited: nothing of ours to guard, share it */
+        if (!changes.created && !changes.brought_up)
+                osvif_lock_downgrade(&x->lock);
         return 0;
 fail:
         bridge_undo(x, s, i);
@@ -60,6 +113,8 @@ fail:
  * Only what this ADD changed, and only while no other pod uses the bridge: remove it if we
  * created it; else set it down again if we brought it up, and give it back the MAC it had
  * (the kernel takes a bridge's MAC from its ports when none was set, and our port has left).
+ * Our port is gone already (VETH is undone first). A bridge with ports needs nothing: they
+ * are other pods', and its MAC is theirs to set. Else the lock, exclusive, and a recount.
  */
 static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
@@ -69,8 +124,11 @@ static void bridge_undo(struct osvif_exec *x, const struct osvif_step *s, size_t
 
         if (x->bridge_ifindex <= 0)
                 goto out;
-        if (!s->u.bridge.owned && lock_bridge(x, s->u.bridge.name, &ignored) < 0)
-                goto out;
+        if (!s->u.bridge.owned) {
+                if (osvif_bridge_count_ports(x->host_nl, x->bridge_ifindex, &ignored) != 0 ||
+                    lock_bridge(x, s->u.bridge.name, false, &ignored) < 0)
+                        goto out;
+        }
         if (x->created[i]) {
                 osvif_bridge_del_if_empty(x->host_nl, s->u.bridge.name, &ignored);
                 goto out;
@@ -196,7 +254,7 @@ static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i
         x->created[i] = x->host_created = true;
         x->pod_mtu = o.mtu;
 out:
-        /* our port is on the shared bridge (or failed to get there): others may go on */
+        /* our port is on the shared bridge (or failed to get there): it counts for us now */
         osvif_lock_release(&x->lock);
         return x->created[i] ? 0 : -1;
 }

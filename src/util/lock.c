@@ -57,7 +57,7 @@ static void lock_name(const char *key, char *safe, size_t size)
  * to the checked run directory with O_NOFOLLOW: a symlink planted under the lock's name makes
  * this fail (ELOOP) instead of making root create or truncate its target.
  */
-static int try_once(int dfd, const char *name, int *ret_fd, bool *would_block)
+static int try_once(int dfd, const char *name, int op, int *ret_fd, bool *would_block)
 {
         _cleanup_close_ int fd = openat(dfd, name,
                                         O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
@@ -71,9 +71,13 @@ static int try_once(int dfd, const char *name, int *ret_fd, bool *would_block)
                 return -errno;
         if (!S_ISREG(a.st_mode))
                 return -EINVAL;
-        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-                *would_block = errno == EWOULDBLOCK;
-                return *would_block ? 0 : -errno;
+        if (flock(fd, op | LOCK_NB) < 0) {
+                if (errno != EWOULDBLOCK)
+                        return -errno;
+                /* held, but only by a last sharer removing the file: retry at once, no sleep */
+                *would_block = !(fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 ||
+                                 a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+                return 0;
         }
         if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 || a.st_ino != b.st_ino ||
             a.st_dev != b.st_dev)
@@ -82,7 +86,8 @@ static int try_once(int dfd, const char *name, int *ret_fd, bool *would_block)
         return 1;
 }
 
-int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err)
+static int take(struct osvif_lock *lock, const char *key, bool shared, int timeout_ms,
+                osvif_error_t *err)
 {
         _cleanup_close_ int dfd = -1;
         _cleanup_free_ char *path = NULL;
@@ -101,12 +106,13 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
                 bool would_block;
                 int fd = -1;
 
-                r = try_once(dfd, name, &fd, &would_block);
+                r = try_once(dfd, name, shared ? LOCK_SH : LOCK_EX, &fd, &would_block);
                 if (r < 0)
                         return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "lock \"%s\"", path);
                 if (r > 0) {
                         lock->fd = fd;
                         lock->path = TAKE_PTR(path);
+                        lock->shared = shared;
                         return 0;
                 }
                 if (would_block && osvif_now_ms() >= deadline)
@@ -122,6 +128,23 @@ int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, os
         }
 }
 
+int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err)
+{
+        return take(lock, key, false, timeout_ms, err);
+}
+
+int osvif_lock_take_shared(struct osvif_lock *lock, const char *key, int timeout_ms,
+                           osvif_error_t *err)
+{
+        return take(lock, key, true, timeout_ms, err);
+}
+
+void osvif_lock_downgrade(struct osvif_lock *lock)
+{
+        if (lock && lock->fd >= 0 && !lock->shared && flock(lock->fd, LOCK_SH) == 0)
+                lock->shared = true;
+}
+
 void osvif_lock_release(struct osvif_lock *lock)
 {
         if (!lock || lock->fd < 0) {
@@ -131,11 +154,17 @@ void osvif_lock_release(struct osvif_lock *lock)
                 }
                 return;
         }
-        /* unlink while still holding it: whoever waits on this inode will retry */
-        if (lock->path)
+        /*
+         * Unlink while still holding it exclusively: whoever waits on this inode will retry.
+         * A shared holder may unlink only as the last one; the failed upgrade drops its share
+         * (the kernel removes the old lock before it tries the new one), and a holder that
+         * releases later finds itself last.
+         */
+        if (lock->path && (!lock->shared || flock(lock->fd, LOCK_EX | LOCK_NB) == 0))
                 unlink(lock->path);
         close(lock->fd);
         lock->fd = -1;
+        lock->shared = false;
         free(lock->path);
         lock->path = NULL;
 }

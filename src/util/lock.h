@@ -2,23 +2,26 @@
 #ifndef OSVIF_LOCK_H
 #define OSVIF_LOCK_H
 
+#include <stdbool.h>
+
 #include "util/error.h"
 
 /*
  * Named inter-process locks under the run directory (OSVIF_RUN_DIR, default /run/osvif):
- * one file per key, flock()ed exclusively. The file is removed when the lock is released,
- * so nothing is left behind; a waiter that wakes up holding a lock on an unlinked file
- * retries on the new one.
+ * one file per key, flock()ed exclusively or shared. The file is removed when the last
+ * holder releases it, so nothing is left behind; a waiter that wakes up holding a lock on an
+ * unlinked file retries on the new one.
  */
 
 struct osvif_lock {
         int fd;
         char *path;
+        bool shared;
 };
 
-#define OSVIF_LOCK_INIT  \
-        {                \
-                -1, NULL \
+#define OSVIF_LOCK_INIT         \
+        {                       \
+                -1, NULL, false \
         }
 
 /* The run directory: $OSVIF_RUN_DIR or OSVIF_DEFAULT_RUN_DIR. */
@@ -35,7 +38,26 @@ const char *osvif_state_dir(void);
  */
 int osvif_lock_take(struct osvif_lock *lock, const char *key, int timeout_ms, osvif_error_t *err);
 
-/* Release: unlink the file, then close. NULL-safe and idempotent. */
+/*
+ * The same, shared: any number of shared holders at once, none while an exclusive one holds
+ * it. Waiting for a shared lock never blocks an exclusive taker out for longer than the
+ * shared holders keep it (there is no queue: flock() polled, each side retries).
+ */
+int osvif_lock_take_shared(struct osvif_lock *lock, const char *key, int timeout_ms,
+                           osvif_error_t *err);
+
+/*
+ * Turn a held exclusive lock into a shared one. On Linux the conversion is atomic (one
+ * flock() under the inode's lock list); flock(2) does not promise that elsewhere. Cannot
+ * fail: a shared request by the only holder conflicts with nothing.
+ */
+void osvif_lock_downgrade(struct osvif_lock *lock);
+
+/*
+ * Release. Exclusive: unlink the file, then close. Shared: the file is unlinked only by the
+ * last holder (the one whose non-blocking upgrade to exclusive succeeds), then closed.
+ * NULL-safe and idempotent.
+ */
 void osvif_lock_release(struct osvif_lock *lock);
 
 static inline void osvif_lock_releasep(struct osvif_lock *lock)

@@ -9,7 +9,9 @@
 # Environment: OSVIF_BENCH_RUNS (cycles per subject, default 200), OSVIF_BENCH_SCALE
 # (existing pods for the scale runs, default "1 100 500 1000"), OSVIF_BENCH_OVS=0 to skip
 # the Open vSwitch rows, OSVIF_BENCH_OUT (results directory), OSVIF_OVS_DATAPATH (the OVS
-# bridges' datapath: netdev by default, system for the kernel's, in test/vm's guest).
+# bridges' datapath: netdev by default, system for the kernel's, in test/vm's guest); the
+# concurrency runs read theirs (test/bench/concurrency.sh: OSVIF_BENCH_PODS, OSVIF_BENCH_PAR,
+# OSVIF_BENCH_REPS).
 #
 # Each subject is ADD, CHECK (where the plugin has one) and DEL of one pod, RUNS times; every
 # invocation is a fresh process measured from outside by test/bench/runner (wall time, CPU
@@ -220,28 +222,12 @@ scale "osvif bridge" $T/osvif-net.json
 unfill "osvif bridge" # so that the OVS runs do not pay for a thousand links they do not use
 [ $ovs = 1 ] && scale "osvif ovs" $T/osvif-ovs.json
 
-# ---- concurrency: 100 pods at parallelism 1, 2, 8, 32 ----
-CONC=$T/concurrency.csv
-echo "parallelism,pods,seconds,pods_per_second,failures" >$CONC
-for i in $(seq 1 100); do
-        make_netns "c$i"
-        echo '{"cniVersion":"1.0.0","name":"conc","type":"osvif","vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16"}]}},
-         "podVif":{"sources":["args"],"allowFixedIps":true},
-         "args":{"cni":{"vif":{"type":"bridge","bridge_name":"brconc","network":{"subnets":[{"cidr":"10.95.0.0/16","ips":["10.95.1.'$i'"]}]}}}}}' >$T/c$i.json
-done
-for par in 1 2 8 32; do
-        echo "== 100 pods at parallelism $par" >&2
-        start=$(date +%s%N)
-        fails=$(seq 1 100 | xargs -P $par -I{} sh -c \
-                'CNI_COMMAND=ADD CNI_CONTAINERID=c{} CNI_NETNS=/run/netns/c{} CNI_IFNAME=eth0 '"$T"'/bin/osvif <'"$T"'/c{}.json >/dev/null || echo x' | wc -l)
-        secs=$(echo "$start $(date +%s%N)" | awk '{printf "%.3f", ($2 - $1) / 1e9}')
-        echo "$par,100,$secs,$(awk -v s=$secs 'BEGIN{printf "%.1f", 100 / s}'),$fails" >>$CONC
-        seq 1 100 | xargs -P $par -I{} sh -c \
-                'CNI_COMMAND=DEL CNI_CONTAINERID=c{} CNI_NETNS=/run/netns/c{} CNI_IFNAME=eth0 '"$T"'/bin/osvif <'"$T"'/c{}.json >/dev/null'
-done
+# ---- concurrency, side by side with the reference bridge plugin, and the mixed run: in
+# namespaces of their own (test/bench/concurrency.sh) ----
+env -u OSVIF_ISOLATED bash "$SRC/test/bench/concurrency.sh" "$BUILD" "$OUT"
 
 # ---- report ----
-cp $RAW $SCALE_RAW $CONC "$OUT/"
+cp $RAW $SCALE_RAW "$OUT/"
 {
         echo "kernel=$(uname -r)"
         echo "cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
@@ -249,9 +235,11 @@ cp $RAW $SCALE_RAW $CONC "$OUT/"
         echo "memory=$(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
         echo "os=$(. /etc/os-release; echo "$PRETTY_NAME")"
         echo "runs=$RUNS"
+        echo "load_at_end=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/machine.txt"
+/usr/bin/python3 "$SRC/test/bench/concurrency_report.py" "$OUT" >/dev/null
 /usr/bin/python3 "$SRC/test/bench/report.py" "$OUT"
 if command -v gnuplot >/dev/null; then
         gnuplot -e "outfile='$OUT/scale.png'; datafile='$OUT/scale-median.csv'" "$SRC/test/bench/scale.gp"
 fi
-echo "results in $OUT: results.md, results.csv, scale.csv, concurrency.csv, scale.png" >&2
+echo "results in $OUT: results.md, results.csv, scale.csv, concurrency.csv, concurrency.md, mixed.csv, scale.png" >&2

@@ -48,7 +48,6 @@ with open(os.path.join(OUT, "scale-median.csv"), "w") as f:
     for k in counts:
         f.write("%d %s\n" % (k, " ".join("%.3f" % statistics.median(by_scale[(s, k)]) if (s, k) in by_scale else "NaN"
                                           for s in subjects)))
-conc = load("concurrency.csv")
 machine = open(os.path.join(OUT, "machine.txt")).read().strip().splitlines()
 
 
@@ -144,10 +143,10 @@ with open(os.path.join(OUT, "results.md"), "w") as f:
     for k in counts:
         f.write("| %d | %s |\n" % (k, " | ".join("%.2f" % statistics.median(by_scale[(s, k)]) if (s, k) in by_scale else "-"
                                                 for s in subjects)))
-    f.write("\n100 pods added concurrently:\n\n| parallelism | seconds | pods/s | failures |\n|---:|---:|---:|---:|\n")
-    for r in conc:
-        f.write("| %s | %s | %s | %s |\n" % (r["parallelism"], r["seconds"], r["pods_per_second"], r["failures"]))
     f.write("\nTargets:\n\n| target | measured | wanted | verdict | detail |\n|---|---:|---:|---|---|\n")
     for t in targets:
         f.write("| %s | %s | %s | %s | %s |\n" % t)
+    conc = os.path.join(OUT, "concurrency.md")
+    if os.path.exists(conc):
+        f.write("\n" + open(conc).read())
 print(open(os.path.join(OUT, "results.md")).read())

@@ -52,6 +52,10 @@ if [ -e /proc/sys/net/ipv6 ]; then
         [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ] || fail "accept_dad"
 fi
 ip -n pod1 -o link show eth0 | grep -q "mtu 1400" || fail "pod MTU"
+# one queue each way, asked for at creation (the kernel's default, a queue per CPU trimmed
+# to one afterwards, costs an RCU grace period under RTNL per end)
+ip -d link show tapa1111111-22 | grep -q "numtxqueues 1 numrxqueues 1 " || fail "host end: not created with one queue each way"
+ip -n pod1 -d link show eth0 | grep -q "numtxqueues 1 numrxqueues 1 " || fail "pod end: not created with one queue each way"
 
 ip netns exec pod1 ping -c 2 -W 2 10.20.0.6 >/dev/null || fail "pod1 cannot reach pod2"
 

@@ -454,6 +454,53 @@ Test(backend, locks_exclude_other_processes_and_leave_no_file)
         cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
 }
 
+/* 0 when another process takes `key` (shared or not) within 200 ms, 1 when it times out. */
+static int other_takes(const char *key, bool shared)
+{
+        int status;
+        pid_t pid = fork();
+
+        if (pid == 0) {
+                struct osvif_lock other = OSVIF_LOCK_INIT;
+                osvif_error_t e = OSVIF_ERROR_INIT;
+                int r = shared ? osvif_lock_take_shared(&other, key, 200, &e)
+                               : osvif_lock_take(&other, key, 200, &e);
+
+                _exit(r == 0 ? 0 : e.code == OSVIF_CNI_ERR_TRY_AGAIN ? 1 : 2);
+        }
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) < 2, "lock error in the child");
+        return WEXITSTATUS(status);
+}
+
+Test(backend, shared_locks_admit_sharers_exclude_an_exclusive_and_the_last_removes_the_file)
+{
+        struct osvif_lock a = OSVIF_LOCK_INIT, b = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+
+        cr_assert_eq(osvif_lock_take_shared(&a, "bridge-s", 1000, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_lock_take_shared(&b, "bridge-s", 1000, &err), 0,
+                     "a second sharer waited: %s", err.msg);
+        cr_assert_eq(other_takes("bridge-s", true), 0, "a sharer in another process waited");
+        cr_assert_eq(other_takes("bridge-s", false), 1, "exclusive while shared");
+        osvif_lock_release(&a);
+        cr_assert_eq(access("/run/osvif/bridge-s.lock", F_OK), 0,
+                     "the file went while a sharer still held it");
+        cr_assert_eq(other_takes("bridge-s", false), 1, "exclusive while one sharer is left");
+        osvif_lock_release(&b);
+        cr_assert_neq(access("/run/osvif/bridge-s.lock", F_OK), 0, "the last sharer left a file");
+        cr_assert_eq(other_takes("bridge-s", false), 0, "free: exclusive is possible");
+
+        /* exclusive, then shared: sharers come in, an exclusive still does not */
+        cr_assert_eq(osvif_lock_take(&a, "bridge-s", 1000, &err), 0, "%s", err.msg);
+        cr_assert_eq(other_takes("bridge-s", true), 1, "shared while exclusive");
+        osvif_lock_downgrade(&a);
+        cr_assert_eq(other_takes("bridge-s", true), 0, "shared after the downgrade");
+        cr_assert_eq(other_takes("bridge-s", false), 1, "exclusive after the downgrade");
+        osvif_lock_release(&a);
+        cr_assert_neq(access("/run/osvif/bridge-s.lock", F_OK), 0, "a file left");
+}
+
 /* Every failure carries a code and a message naming the object: none reaches the runtime
  * as a bare code 100. */
 

@@ -11,7 +11,7 @@ require_root
 require_cmd ip ping /usr/bin/python3
 isolate "$0" "$@"
 # Kata's entries live in /tmp: a private one for this test
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 vhu_guest_prepare
 ovs_dpdk_start
 # on failure, what ovs-vswitchd said last
@@ -21,7 +21,7 @@ UUID1=4e5f6071-0000-4000-8000-000000000001
 UUID2=5f607182-0000-4000-8000-000000000002
 UUIDP=60718293-0000-4000-8000-000000000003
 # vhu_conf VIF_ID IP MODE PATH [extra top-level keys]
-vhu_conf() {
+vhu_conf_args() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"vnet","type":"osvif","ovsdb":"$OVSDB"${5:+,$5},
  "args":{"cni":{"vif":{"type":"vhostuser","id":"$1","address":"fa:16:3e:00:01:$(printf %02x "${2##*.}")",
@@ -30,7 +30,8 @@ vhu_conf() {
    "network":{"bridge":"br-vhu","vlan":42,"mtu":1500,"subnets":[{"cidr":"10.90.0.0/24","ips":["$2"]}]}}}}}
 JSON
 }
-ovs_pod_conf() {
+vhu_conf() { vhu_conf_args "$@" | pod_vif_trusted; }
+ovs_pod_conf_args() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"vnet","type":"osvif","ovsdb":"$OVSDB",
  "args":{"cni":{"vif":{"type":"ovs","id":"$UUIDP","address":"fa:16:3e:00:01:0a","bridge_name":"br-vhu",
@@ -38,6 +39,7 @@ ovs_pod_conf() {
    "network":{"bridge":"br-vhu","vlan":42,"mtu":1500,"subnets":[{"cidr":"10.90.0.0/24","ips":["10.90.0.10"]}]}}}}}
 JSON
 }
+ovs_pod_conf() { ovs_pod_conf_args "$@" | pod_vif_trusted; }
 extid() { ovs_vsctl get Interface "$1" "external_ids:$2" | tr -d '"'; }
 with_prev() { /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$1"; }
 # Kata's rule (virtcontainers/network_linux.go, vhostuser_endpoint.go): for each link of the

@@ -10,13 +10,13 @@
 require_root
 require_cmd ip /usr/bin/python3
 isolate "$0" "$@"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 SIM=$OSVIF_SRCDIR/test/vhu/fastpath-sim
 mkdir -m 0755 /run/fp
 
 UUID=8293b4c5-0000-4000-8000-00000000000
 # fp_conf N PROFILE_JSON MODE [extra top-level keys]: attachment N, socket /run/fp/vmN.sock
-fp_conf() {
+fp_conf_args() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"fpnet","type":"osvif","ovsdb":"${OVSDB:-unix:/nonexistent}"${4:+,$4},
  "args":{"cni":{"vif":{"type":"vhostuser","id":"$UUID$1","address":"fa:16:3e:00:03:0$1",
@@ -24,6 +24,7 @@ fp_conf() {
    "network":{"bridge":"br-fp","mtu":1400,"subnets":[{"cidr":"10.92.0.0/24","ips":["10.92.0.$1"]}]}}}}}
 JSON
 }
+fp_conf() { fp_conf_args "$@" | pod_vif_trusted; }
 BRIDGE='{"type":"fp_bridge","bridge_name":"brfp"}'
 TAP='{"type":"fp_tap","mac_address":"fe:ff:ff:ff:ff:ff"}'
 HYBRID='{"type":"fp_openvswitch","interface_id":"'$UUID'9","bridge_name":"br-fp","hybrid_plug":true,"datapath_type":"netdev"}'

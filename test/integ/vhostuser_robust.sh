@@ -11,7 +11,7 @@
 require_root
 require_cmd ip /usr/bin/python3 setpriv
 isolate "$0" "$@"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 OVS_DPDK_SOCK_DIR=vhu ovs_dpdk_start
 mkdir -p "$OVS_DIR/vhu"
 # on failure, what ovs-vswitchd said last
@@ -20,7 +20,7 @@ on_exit '[ "${VHU_OK:-}" = 1 ] || tail -40 "$OVS_DIR/ovs-vswitchd.log" >&2'
 UUID=7182a3b4-0000-4000-8000-000000000001
 PORT=vhu7182a3b4-00
 # conf MODE PATH [extra top-level keys] [IP]
-conf() {
+conf_args() {
         cat <<JSON
 {"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"${OVSDB_T:-$OVSDB}"${3:+,$3},
  "args":{"cni":{"vif":{"type":"vhostuser","id":"$UUID","address":"fa:16:3e:00:02:01",
@@ -29,6 +29,7 @@ conf() {
    "network":{"bridge":"br-r","mtu":1500,"subnets":[{"cidr":"10.91.0.0/24","ips":["${4:-10.91.0.7}"]},{"cidr":"fd00:91::/64","ips":["fd00:91::7"]}]}}}}}
 JSON
 }
+conf() { conf_args "$@" | pod_vif_trusted; }
 ports() { ovs_vsctl --columns=name --bare list Interface | sort | tr '\n' ' '; }
 state() { snapshot --netns pod --dir /tmp; ports; }
 make_netns pod
@@ -156,13 +157,13 @@ print(json.dumps(v.obj_to_primitive()))
 PY
 ) || fail "python3-os-vif"
 # per pod (args.cni.vif), so the port is os-vif's vhu + id
-out=$(echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$prim"'}}}' | cni ADD /run/netns/pod eth0 p1) ||
+out=$(echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$prim"'}}}' | pod_vif_trusted | cni ADD /run/netns/pod eth0 p1) ||
         fail "ADD of os-vif's primitive: $out"
 [ "$(ovs_vsctl get Interface $PORT type)" = dpdkvhostuser ] || fail "primitive: type"
 [ "$(ovs_vsctl get Interface $PORT external_ids:attached-mac | tr -d '"')" = fa:16:3e:00:02:08 ] || fail "primitive: mac"
 [ "$(readlink /tmp/vhostuser_10.91.0.8/vhu.sock)" = "$sock" ] || fail "primitive: Kata entry"
 # ---- OVSDB down: code 11, nothing made ----
-echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$prim"'}}}' | cni DEL /run/netns/pod eth0 p1 || fail "DEL"
+echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'","args":{"cni":{"vif":'"$prim"'}}}' | pod_vif_trusted | cni DEL /run/netns/pod eth0 p1 || fail "DEL"
 before=$(snapshot --netns pod --dir /tmp)
 kill "$(cat "$OVS_DIR/ovsdb-server.pid")"
 for _ in $(seq 1 50); do [ -S "$OVS_DIR/db.sock" ] || break; sleep 0.1; done

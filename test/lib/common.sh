@@ -150,3 +150,34 @@ assert set(d) <= {"cniVersion", "code", "msg", "details"}, d
 print(d["code"])') || fail "$3: stdout is not one CNI error document: $2"
         [ "$got" = "$1" ] || fail "$3: code $got, expected $1: $2"
 }
+
+# A network config whose per-pod VIF (args.cni.vif) the admin trusts as it is: the same VIF is
+# the config's own, and podVif lets args give it. Per-pod, host names are os-vif's (prefix + the
+# VIF's id); suites that test os-vif's naming of a pod's port use this. Reads and writes JSON.
+pod_vif_trusted() {
+        /usr/bin/python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+c.setdefault("vif", c["args"]["cni"]["vif"])
+c["podVif"] = {"sources": ["args"], "allowInterfaceId": True, "allowMac": True,
+               "allowFixedIps": True}
+print(json.dumps(c))'
+}
+
+# A private, empty /tmp for this test (Kata's /tmp/vhostuser_<IP> entries, for instance),
+# with the source and build trees still reachable when they live under /tmp, as a CI clone may.
+private_tmp() {
+        local keep=/run/osvif-test/host-tmp d
+        mkdir -p "$keep"
+        mount --bind /tmp "$keep"
+        mount -t tmpfs -o mode=1777 tmpfs /tmp
+        for d in "$OSVIF_SRCDIR" "${OSVIF_BUILDDIR:-}" "$(dirname "$OSVIF_BIN")"; do
+                case "$d" in
+                /tmp/*)
+                        mountpoint -q "$d" 2>/dev/null && continue
+                        mkdir -p "$d"
+                        mount --bind "$keep/${d#/tmp/}" "$d"
+                        ;;
+                esac
+        done
+}
