@@ -481,7 +481,9 @@ int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
                 return -1;
         if (status > 0)
                 return plugin_error(type, status, out, err);
-        if (skipped || verb != OSVIF_CNI_ADD || !ret)
+        if (skipped)
+                return 1;
+        if (verb != OSVIF_CNI_ADD || !ret)
                 return 0;
         return parse_add_result(type, out, version, ret, err);
 }

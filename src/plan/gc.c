@@ -5,11 +5,14 @@
 
 #include "cni/delegate.h"
 #include "plan/exec.h"
+#include "plan/intent.h"
 #include "util/cleanup.h"
 
 /*
- * GC finds attachments by owner only: the alias on host links and the external_ids on OVS
- * ports, so it needs neither the runtime's cache nor the pods' netns.
+ * GC finds attachments by owner only: the alias on host links, the external_ids on OVS
+ * ports and the intent records of interrupted ADDs (plan/intent.h), so it needs neither the
+ * runtime's cache nor the pods' netns. OVSDB is asked only on a network whose VIFs may use
+ * OVS; when it does not answer, GC goes on with what the links and records say.
  */
 
 struct attachments {
@@ -63,29 +66,41 @@ static int from_port(const struct osvif_ovs_port_info *port, void *data)
         return remember(data, cid->valuestring, ifname->valuestring);
 }
 
-static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *err)
+static int from_record(const char *cid, const char *ifname, void *data)
+{
+        return remember(data, cid, ifname);
+}
+
+static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *ovsdb_err,
+                   osvif_error_t *err)
 {
         _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
         _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
         struct osvif_ovs_owner owner = { a->network, NULL, NULL };
 
-        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0)
+        if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
+            osvif_intent_foreach(a->network, from_record, a, err) < 0)
                 return -1;
-        if (osvif_ovsdb_absent(conf->ovsdb))
+        if (!osvif_conf_may_use_ovs(conf) || osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
-        if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
-            osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, err) < 0)
-                return -1;
+        if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, ovsdb_err) < 0 ||
+            osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, ovsdb_err) <
+                    0) {
+                /* the links and records are still ours to sweep; the caller reports this */
+                if (ovsdb_err->code != OSVIF_CNI_ERR_TRY_AGAIN)
+                        osvif_error_recode(ovsdb_err, OSVIF_CNI_ERR_TRY_AGAIN);
+                return 0;
+        }
         return 0;
 }
 
 int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
                                   int (*fn)(const char *container_id, const char *ifname,
                                             void *userdata),
-                                  void *userdata, osvif_error_t *err)
+                                  void *userdata, osvif_error_t *ovsdb_err, osvif_error_t *err)
 {
         struct attachments a = { .network = network };
-        int r = collect(conf, &a, err);
+        int r = collect(conf, &a, ovsdb_err, err);
 
         if (r >= 0 && a.oom)
                 r = osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");

@@ -493,12 +493,14 @@ static int fail_attachment(const char *container_id, const char *ifname, void *d
 Test(backend, a_failing_gc_callback_names_the_attachment)
 {
         struct osvif_conf conf = { .ovsdb = "unix:/run/no-ovs/db.sock" };
-        osvif_error_t err = OSVIF_ERROR_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT, ovsdb = OSVIF_ERROR_INIT;
 
         cr_assert_eq(system("ip link add gcv0 type veth peer name gcv1 && "
                             "ip link set gcv0 alias 'osvif gnet ctrgc eth1'"),
                      0);
-        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &err), -1);
+        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &ovsdb,
+                                                   &err),
+                     -1);
         cr_assert_eq(err.errnum, ENOMEM);
         cr_assert_not_null(err.msg, "a failed GC callback without a message");
         assert_contains(err.msg, "attachment ctrgc/eth1");
