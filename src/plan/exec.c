@@ -322,6 +322,9 @@ static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
                 osvif_error_move(err, &first);
                 return -1;
         }
+        /* an ADD killed while it held a shared bridge's lock left the (unlocked) file */
+        if (!in.done)
+                osvif_lock_sweep_stale();
         return osvif_intent_remove(x->plan->owner, err);
 }
 
@@ -382,16 +385,24 @@ static int finish_interrupted(struct osvif_exec *x, osvif_error_t *err)
  * Before ADD changes anything: the record of every link name the plan may create that does
  * not exist yet (an existing one is not ours to remove should ADD be killed).
  */
-static int intent_begin(struct osvif_exec *x, osvif_error_t *err)
+static int intent_begin(struct osvif_exec *x, struct osvif_intent *in, osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
-        struct osvif_intent want = { 0 }, in = { 0 };
+        struct osvif_intent want = { 0 };
         struct osvif_link_info info;
-        int r = osvif_intent_read(p->owner, &in, err);
+        int r = osvif_intent_read(p->owner, in, err);
 
-        if (r < 0 || (r > 0 && finish_interrupted(x, err) < 0))
+        if (r < 0)
                 return -1;
-        memset(&in, 0, sizeof(in));
+        /* ADD of a live attachment: refused before IPAM hands out (or takes back) anything */
+        if (r > 0 && in->done)
+                return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                       "attachment %s/%s of network \"%s\" exists already (DEL "
+                                       "it first)",
+                                       p->container_id, p->pod_ifname, p->req->name);
+        if (r > 0 && finish_interrupted(x, err) < 0)
+                return -1;
+        memset(in, 0, sizeof(*in));
         for (size_t i = 0; i < p->n_steps; i++)
                 if (p->steps[i].ops->intent)
                         p->steps[i].ops->intent(p, &p->steps[i], &want);
@@ -400,22 +411,22 @@ static int intent_begin(struct osvif_exec *x, osvif_error_t *err)
                 if (r < 0)
                         return -1;
                 if (r == 0)
-                        osvif_intent_add_host(&in, want.host[i]);
+                        osvif_intent_add_host(in, want.host[i]);
         }
         /* pod names are fresh (osvtmp + random): no lookup */
         for (size_t i = 0; i < want.n_pod; i++)
-                osvif_intent_add_pod(&in, want.pod[i]);
-        snprintf(in.owner, sizeof(in.owner), "%s", p->owner);
-        snprintf(in.netns, sizeof(in.netns), "%s", p->req->netns ? p->req->netns : "");
-        return osvif_intent_write(&in, err);
+                osvif_intent_add_pod(in, want.pod[i]);
+        snprintf(in->owner, sizeof(in->owner), "%s", p->owner);
+        snprintf(in->netns, sizeof(in->netns), "%s", p->req->netns ? p->req->netns : "");
+        return osvif_intent_write(in, err);
 }
 
-/* After ADD: done, its links carry their owner; undone, what the record names goes too. */
-static void intent_end(struct osvif_exec *x, bool done)
+/* After a failed ADD, undone: what the record names goes too, then the record. */
+static void intent_end(struct osvif_exec *x)
 {
         osvif_error_t e = OSVIF_ERROR_INIT;
 
-        if (done ? osvif_intent_remove(x->plan->owner, &e) : intent_sweep(x, &e))
+        if (intent_sweep(x, &e) < 0)
                 log_info("intent record of %s/%s kept: %s", x->plan->container_id,
                          x->plan->pod_ifname, e.msg);
         osvif_error_clear(&e);
@@ -423,6 +434,7 @@ static void intent_end(struct osvif_exec *x, bool done)
 
 int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif_error_t *err)
 {
+        struct osvif_intent in;
         struct osvif_exec x;
         int r = -1;
 
@@ -435,18 +447,26 @@ int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif
                         goto out;
                 }
         }
-        if (intent_begin(&x, err) < 0)
+        if (intent_begin(&x, &in, err) < 0)
                 goto out;
         if (apply_all(&x, err) < 0) {
-                intent_end(&x, false);
+                intent_end(&x);
                 goto out;
         }
+        /* done: the record stays for DEL and GC (a live attachment), marked as such */
+        in.done = true;
         if (build_result(&x, ret, err) < 0) {
                 undo_from(&x, plan->n_steps);
-                intent_end(&x, false);
+                intent_end(&x);
                 goto out;
         }
-        intent_end(&x, true);
+        if (osvif_intent_write(&in, err) < 0) {
+                osvif_cni_result_free(*ret);
+                *ret = NULL;
+                undo_from(&x, plan->n_steps);
+                intent_end(&x);
+                goto out;
+        }
         r = 0;
 out:
         exec_fini(&x);

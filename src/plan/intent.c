@@ -19,6 +19,7 @@
  *   netns <path>            (when there is one)
  *   host <name>             (one line per name)
  *   pod <name>
+ *   done                    (once the ADD completed)
  * Interface names hold no whitespace; a netns path with a newline is not recorded.
  */
 
@@ -63,6 +64,8 @@ int osvif_intent_write(const struct osvif_intent *in, osvif_error_t *err)
                 n += snprintf(buf + n, sizeof(buf) - (size_t)n, "host %s\n", in->host[i]);
         for (size_t i = 0; i < in->n_pod; i++)
                 n += snprintf(buf + n, sizeof(buf) - (size_t)n, "pod %s\n", in->pod[i]);
+        if (in->done)
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "done\n");
         len = (size_t)n;
         file_name(in->owner, name);
         return osvif_run_write(name, buf, len, err);
@@ -86,6 +89,8 @@ static int parse(char *text, struct osvif_intent *ret)
                         osvif_intent_add_host(ret, line + 5);
                 else if (strncmp(line, "pod ", 4) == 0 && strlen(line + 4) < IF_NAMESIZE)
                         osvif_intent_add_pod(ret, line + 4);
+                else if (strcmp(line, "done") == 0)
+                        ret->done = true;
         }
         return ret->owner[0] ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -17,8 +18,9 @@
  * describes; no fsync), naming the owner, the pod's netns and every link name the plan will
  * create on the host and in the pod that did not exist when ADD started. DEL, GC and the
  * next ADD of the attachment remove each recorded link that carries our owner or no alias at
- * all (never one with another alias), then the record. A successful ADD removes it (its
- * links carry their owner by then), so the usual DEL finds none.
+ * all (never one with another alias), then the record. A successful ADD marks it done and
+ * keeps it until DEL: GC then also finds an attachment whose links went away with its netns
+ * (a veth's pod end takes the host end along) and can still release its IPAM lease.
  *
  * A step declares its names through its `intent` op (plan/steps.h), so a new step kind
  * gets this by naming what it creates there.
@@ -33,6 +35,8 @@ struct osvif_intent {
         size_t n_host;
         char pod[OSVIF_INTENT_MAX_NAMES][IF_NAMESIZE]; /* in the pod's netns */
         size_t n_pod;
+        bool done; /* the ADD completed: the attachment is live (else: ADD in progress or
+                      interrupted) */
 };
 
 /* Record a name (empty names are ignored; the plans never come near the bound). */
