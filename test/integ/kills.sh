@@ -104,7 +104,11 @@ sweep() { # sweep SHAPE SYSCALL
                 assert_same_snapshot "$before" "$(state)" "$shape: killed at $sc #$n, then DEL and GC"
 
                 killed_add "$shape" "$sc" "$n" && fail "$shape: not killed at $sc #$n the third time"
-                must "$shape $sc #$n: re-ADD" run ADD "$shape"
+                result=$(run ADD "$shape") || fail "$shape $sc #$n: re-ADD: $result"
+                # what the re-ADD built is whole and its own (a half-made qbr reused answered 109)
+                out=$("conf_$shape" "" | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$result" |
+                        CNI_COMMAND=CHECK CNI_NETNS=$POD CNI_IFNAME=eth0 CNI_CONTAINERID=kctr CNI_PATH=/usr/lib/cni "$OSVIF_BIN") ||
+                        fail "$shape $sc #$n: CHECK after the re-ADD: $out"
                 must "$shape $sc #$n: DEL after re-ADD" run DEL "$shape"
                 assert_same_snapshot "$before" "$(state)" "$shape: killed at $sc #$n, then re-ADD and DEL"
                 n=$((n + 1))
@@ -118,5 +122,15 @@ for shape in ovs hybrid podvif; do
         sweep $shape sendmsg
         sweep $shape sendto
 done
+# a per-VIF bridge of this attachment's name that is not its own is refused, never taken over
+ip link add qbr7a1b2c3d-00 type bridge
+taken=$(state)
+out=$(run ADD podvif) && fail "ADD took over a qbr it does not own"
+expect_error 103 "$out" "foreign qbr"
+assert_same_snapshot "$taken" "$(state)" "ADD refused over a foreign qbr"
+must "DEL after the refused ADD" run DEL podvif
+ip link show qbr7a1b2c3d-00 >/dev/null 2>&1 || fail "DEL removed a qbr that was not the attachment's"
+ip link del qbr7a1b2c3d-00
+
 [ $kills -gt 40 ] || fail "only $kills kills: the injection did not reach ADD's sends"
 echo "kills: ok ($kills kills in $((SECONDS - start)) s)"
