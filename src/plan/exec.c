@@ -291,8 +291,9 @@ static struct osvif_nl *recorded_pod_nl(struct osvif_exec *x, const struct osvif
 }
 
 /*
- * Remove what the attachment's record names, then the record. The record stays when
- * something could not be removed, so that the next DEL or GC tries again.
+ * Remove what the attachment's record names (an interrupted or failed ADD's: a completed
+ * one's links carry their owner), then the record. The record stays when something could
+ * not be removed, so that the next DEL or GC tries again.
  */
 static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
 {
@@ -303,14 +304,15 @@ static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
 
         if (r <= 0)
                 return r;
-        for (size_t i = 0; i < in.n_host; i++) {
+        /* a completed ADD's links carry their owner: the teardowns have removed them */
+        for (size_t i = 0; !in.done && i < in.n_host; i++) {
                 osvif_error_t e = OSVIF_ERROR_INIT;
 
                 if (del_recorded(x, x->host_nl, in.host[i], &e) < 0 && !osvif_error_is_set(&first))
                         osvif_error_move(&first, &e);
                 osvif_error_clear(&e);
         }
-        pod = in.n_pod ? recorded_pod_nl(x, &in) : NULL;
+        pod = in.n_pod && !in.done ? recorded_pod_nl(x, &in) : NULL;
         for (size_t i = 0; pod && i < in.n_pod; i++) {
                 osvif_error_t e = OSVIF_ERROR_INIT;
 
