@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   build-essential autoconf automake pkg-config clang clang-format valgrind
   libcjson-dev libnl-3-dev libnl-route-3-dev libcriterion-dev
-  iproute2 iputils-ping procps kmod
+  iproute2 iputils-ping procps kmod strace
   openvswitch-switch
   containernetworking-plugins python3 python3-os-vif
   podman runc containerd golang-go golang-github-appc-cni-dev busybox-static
