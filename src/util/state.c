@@ -34,14 +34,18 @@ static int mkdir_p(const char *dir, mode_t mode)
 
 int osvif_dir_open_private(const char *dir, osvif_error_t *err)
 {
-        _cleanup_close_ int fd = -1;
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         struct stat st;
-        int r = mkdir_p(dir, 0700);
+        int r;
 
-        if (r < 0)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create directory \"%s\"",
-                                             dir);
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        /* created only when missing: this runs several times per verb, on ADD's path */
+        if (fd < 0 && errno == ENOENT) {
+                r = mkdir_p(dir, 0700);
+                if (r < 0)
+                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r,
+                                                     "create directory \"%s\"", dir);
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
         if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
                 return osvif_error_set(
                         err, OSVIF_ERR_STATE, errno,
