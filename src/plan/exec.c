@@ -302,8 +302,9 @@ static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
         struct osvif_nl *pod;
         int r = osvif_intent_read(x->plan->owner, &in, err);
 
+        /* none, or one whose first writing was killed before its rename: its temporary goes */
         if (r <= 0)
-                return r;
+                return r < 0 ? -1 : osvif_intent_remove(x->plan->owner, err);
         /* a completed ADD's links carry their owner: the teardowns have removed them */
         for (size_t i = 0; !in.done && i < in.n_host; i++) {
                 osvif_error_t e = OSVIF_ERROR_INIT;

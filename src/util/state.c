@@ -146,7 +146,12 @@ static int file_write(const char *dir, const char *name, const void *data, size_
         dfd = osvif_dir_open_private(dir, err);
         if (dfd < 0)
                 return -1;
-        snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
+        /* the run directory's writers of one name are serialized by their caller: a fixed
+         * temporary name, which a later remove can find if a writer was killed */
+        if (sync)
+                snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", name, (long)getpid());
+        else
+                snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
         r = write_tmp_and_rename(dfd, tmp, name, data, len, sync);
         if (r < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write state file \"%s/%s\"",
@@ -232,6 +237,13 @@ static int file_remove(const char *dir, const char *name, bool sync, osvif_error
         dfd = osvif_dir_open_private(dir, err);
         if (dfd < 0)
                 return -1;
+        if (!sync) {
+                char tmp[256];
+
+                /* what a writer killed before its rename left (run directory: a fixed name) */
+                snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+                (void)unlinkat(dfd, tmp, 0);
+        }
         if (unlinkat(dfd, name, 0) < 0 && errno != ENOENT)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
                                              "remove state file \"%s/%s\"", dir, name);

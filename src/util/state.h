@@ -48,7 +48,9 @@ int osvif_state_remove(const char *name, osvif_error_t *err);
  * The same three for files in the run directory (osvif_run_dir(): a tmpfs, /run/osvif),
  * without fsync: what lives there describes links and locks that do not survive a reboot
  * either, so a crash of the machine loses nothing that still matters, and ADD pays no disk
- * flush for it.
+ * flush for it. The caller serializes the writers of one name (the intent records: the
+ * attachment's lock), so the temporary file has a fixed name, ".<name>.tmp", and
+ * osvif_run_remove() removes one that a killed writer left.
  */
 int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_t *err);
 int osvif_run_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err);
