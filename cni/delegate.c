@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -188,12 +189,13 @@ static int spawn(const char *path, char **env, struct child_io *io)
 {
         int in[2] = { -1, -1 }, out[2] = { -1, -1 }, ex[2] = { -1, -1 };
         int status, child_errno = 0, r;
-        pid_t pid;
+        pid_t pid, parent;
 
         if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
                 r = -errno;
                 goto fail;
         }
+        parent = getpid();
         pid = fork();
         if (pid < 0) {
                 r = -errno;
@@ -204,6 +206,13 @@ static int spawn(const char *path, char **env, struct child_io *io)
 
                 /* its own process group, so that a timeout can kill whatever it started */
                 (void)setpgid(0, 0);
+                /*
+                 * and it dies with us: killed (a runtime's timeout, the OOM killer), we can no
+                 * longer undo what it does, but the DEL or GC that cleans up after us can, once
+                 * it is not still running and reserving behind their back
+                 */
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+                        _exit(127);
                 if (dup2(in[0], STDIN_FILENO) >= 0 && dup2(out[1], STDOUT_FILENO) >= 0)
                         execve(path, argv, env);
                 child_errno = errno;
@@ -472,7 +481,9 @@ int osvif_cni_delegate(const struct osvif_cni_request *req, const char *type,
                 return -1;
         if (status > 0)
                 return plugin_error(type, status, out, err);
-        if (skipped || verb != OSVIF_CNI_ADD || !ret)
+        if (skipped)
+                return 1;
+        if (verb != OSVIF_CNI_ADD || !ret)
                 return 0;
         return parse_add_result(type, out, version, ret, err);
 }

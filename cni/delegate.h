@@ -19,7 +19,8 @@
  * Version fallback: when the plugin refuses the config's version with code 1 (Debian's
  * plugins stop at 1.0.0), the highest version both support is taken from the plugin's
  * VERSION answer, and the request is repeated with that cniVersion. GC and STATUS to a
- * plugin that supports no version carrying them are skipped (success).
+ * plugin that supports no version carrying them are skipped: success, returning 1 instead of
+ * 0 so that the caller can do without (GC then sends a DEL per stale attachment).
  *
  * Bound: the whole delegation (writing stdin, reading stdout to EOF, waiting for the exit,
  * the version fallback included) must end within req->ipam_timeout_ms (0: the default,

@@ -92,6 +92,12 @@ int osvif_bridge_ensure(struct osvif_nl *nl, const struct osvif_bridge_opts *o,
                                            : osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                                              "bridge \"%s\" vanished", o->name);
         }
+        /* a per-VIF bridge someone else made, or one a killed ADD left without its owner */
+        if (o->owned && strcmp(info.alias, o->alias ? o->alias : "") != 0)
+                return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                       "bridge \"%s\" exists and does not belong to this "
+                                       "attachment (alias \"%s\")",
+                                       o->name, info.alias);
         ret->created = false;
         ret->brought_up = !(info.flags & IFF_UP);
         ret->mtu = info.mtu;

@@ -21,6 +21,8 @@ struct osvif_bridge_opts {
         bool os_vif_settings; /* os-vif's qbr settings: ageing_time 0, disable_ipv6=1,
                                   arp_ignore=1, arp_announce=2 (os-vif.md §6.1) */
         const char *alias;    /* owner alias set on creation (per-VIF bridges), or NULL */
+        bool owned;           /* per-VIF: an existing bridge must carry `alias`, or it is
+                                 refused (OSVIF_ERR_EXISTS) rather than taken over */
 };
 
 /* What osvif_bridge_ensure() changed, so that an undo can put it back. */

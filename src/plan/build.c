@@ -148,7 +148,7 @@ int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_con
 }
 
 int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osvif_conf *conf,
-                           const char *container_id, const char *ifname, bool with_ipam,
+                           const char *container_id, const char *ifname, unsigned flags,
                            struct osvif_plan **ret, osvif_error_t *err)
 {
         _cleanup_plan_ struct osvif_plan *p = calloc(1, sizeof(*p));
@@ -162,7 +162,7 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         if (osvif_plan_set_name(p->pod_ifname, sizeof(p->pod_ifname), ifname, "ifname", err) < 0)
                 return -1;
         p->container_id = container_id;
-        if (with_ipam && req->ipam_type)
+        if ((flags & OSVIF_SWEEP_IPAM) && req->ipam_type)
                 osvif_plan_push(p, &osvif_step_ipam_ops);
         /*
          * Empty names: tear down whatever carries the owner. Torn down in reverse: OVS ports
@@ -178,12 +178,41 @@ int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osv
         /* a VF lent to the pod goes back before the pod's links go, after its representor's
          * OVS port (ovs-vswitchd restores the representor's flags when it lets go) */
         osvif_plan_push(p, &osvif_step_hostdev_ops);
-        osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
+        if (!(flags & OSVIF_SWEEP_NO_OVS) && osvif_conf_may_use_ovs(conf))
+                osvif_plan_push(p, &osvif_step_ovs_port_ops)->u.ovs_port.tag = -1;
         /* by the vhost-user state file: a fast path's netdev, then Kata's entries */
         osvif_plan_push(p, &osvif_step_fp_netdev_ops);
         osvif_plan_push(p, &osvif_step_vhostuser_ops);
         *ret = TAKE_PTR(p);
         return 0;
+}
+
+bool osvif_conf_may_use_ovs(const struct osvif_conf *conf)
+{
+        const struct osvif_pod_vif_policy *pv = &conf->pod_vif;
+        const struct osvif_vif *vif = conf->vif;
+        const struct osvif_mapping_row *own = vif ? osvif_mapping_of(vif) : NULL;
+        uint32_t types, profiles;
+
+        if (own && (own->needs & OSVIF_NEEDS_OVSDB))
+                return true;
+        /* a config that names no VIF at all (a GC config cut down to the generic keys) says
+         * nothing: OVS may hold its ports, as it did before this question was asked */
+        if (!pv->sources)
+                return !vif;
+        /* as the policy reads them: unset means the config VIF's type and profile */
+        types = pv->types ? pv->types : vif ? 1u << vif->type : 0;
+        profiles = pv->profiles ? pv->profiles
+                                : 1u << (vif && vif->port_profile ? vif->port_profile->type
+                                                                  : OSVIF_PROFILE_NONE);
+        for (size_t i = 0; i < osvif_mapping_rows; i++) {
+                const struct osvif_mapping_row *row = &osvif_mapping[i];
+
+                if ((row->needs & OSVIF_NEEDS_OVSDB) && (types & (1u << row->vif)) &&
+                    (profiles & (1u << row->profile)))
+                        return true;
+        }
+        return false;
 }
 
 void osvif_plan_free(struct osvif_plan *plan)

@@ -4,14 +4,19 @@
 #include <string.h>
 
 #include "backend/netns.h"
+#include "plan/intent.h"
 #include "plan/mapping.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
+/* How long a verb waits for another verb of the same attachment (ADD's IPAM has its own bound) */
+#define ATTACH_LOCK_TIMEOUT_MS 60000
+
 static void exec_fini(struct osvif_exec *x)
 {
         osvif_lock_release(&x->lock);
+        osvif_lock_release(&x->attach_lock);
         osvif_lock_release(&x->vf_lock);
         free(x->vf);
         osvif_ovsdb_close(x->ovsdb);
@@ -24,6 +29,15 @@ static void exec_fini(struct osvif_exec *x)
         osvif_cni_result_free(x->l3);
         memset(x, 0, sizeof(*x));
         x->host_ns = x->pod_ns = -1;
+}
+
+/* The attachment's lock: its owner string is its key (hashed if too long for a file name). */
+static int lock_attachment(struct osvif_exec *x, osvif_error_t *err)
+{
+        char key[300];
+
+        snprintf(key, sizeof(key), "attach %s", x->plan->owner);
+        return osvif_lock_take(&x->attach_lock, key, ATTACH_LOCK_TIMEOUT_MS, err);
 }
 
 /*
@@ -40,6 +54,7 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
         x->host_ns = x->pod_ns = -1;
         x->lock = (struct osvif_lock)OSVIF_LOCK_INIT;
         x->vf_lock = (struct osvif_lock)OSVIF_LOCK_INIT;
+        x->attach_lock = (struct osvif_lock)OSVIF_LOCK_INIT;
         x->host_ns = osvif_netns_open_current(err);
         if (x->host_ns < 0)
                 return -1;
@@ -64,7 +79,7 @@ static int exec_init(struct osvif_exec *x, struct osvif_plan *plan, bool need_po
         } else if (need_pod) {
                 return osvif_error_set(err, OSVIF_CNI_ERR_INVALID_ENV, 0, "CNI_NETNS: missing");
         }
-        return 0;
+        return lock_attachment(x, err);
 }
 
 struct osvif_nl *osvif_exec_pod_nl(struct osvif_exec *x, osvif_error_t *err)
@@ -261,8 +276,196 @@ static int build_result(struct osvif_exec *x, struct osvif_cni_result **ret, osv
         return 0;
 }
 
+/* ---- intent records (plan/intent.h) ---- */
+
+/* A recorded link, removed when it carries our owner or no owner at all. */
+static int del_recorded(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                        osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_link_get(nl, name, 0, &info, err);
+
+        if (r <= 0)
+                return r;
+        if (info.alias[0] && strcmp(info.alias, x->plan->owner) != 0)
+                return 0;
+        log_info("removing \"%s\", left by an interrupted ADD", name);
+        return osvif_link_del(nl, info.ifindex, err);
+}
+
+/* The pod's namespace for a record's pod names: the request's, else the recorded one. */
+static struct osvif_nl *recorded_pod_nl(struct osvif_exec *x, const struct osvif_intent *in)
+{
+        osvif_error_t e = OSVIF_ERROR_INIT;
+        struct osvif_nl *nl;
+
+        if (x->pod_ns < 0 && in->netns[0]) {
+                int fd = osvif_netns_open(in->netns, &e);
+
+                /* gone (its links with it) or not a namespace any more: nothing of ours there */
+                if (fd < 0 || osvif_netns_same(fd, x->host_ns)) {
+                        if (fd >= 0)
+                                close(fd);
+                        osvif_error_clear(&e);
+                        return NULL;
+                }
+                x->pod_ns = fd;
+        }
+        if (x->pod_ns < 0)
+                return NULL;
+        nl = osvif_exec_pod_nl(x, &e);
+        osvif_error_clear(&e);
+        return nl;
+}
+
+/*
+ * Remove what the attachment's record names (an interrupted or failed ADD's: a completed
+ * one's links carry their owner), then the record. The record stays when something could
+ * not be removed, so that the next DEL or GC tries again.
+ */
+static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
+{
+        osvif_error_t first = OSVIF_ERROR_INIT;
+        struct osvif_intent in;
+        struct osvif_nl *pod;
+        int r = osvif_intent_read(x->plan->owner, &in, err);
+
+        /* none, or one whose first writing was killed before its rename: its temporary goes */
+        if (r <= 0)
+                return r < 0 ? -1 : osvif_intent_remove(x->plan->owner, err);
+        /* a completed ADD's links carry their owner: the teardowns have removed them */
+        for (size_t i = 0; !in.done && i < in.n_host; i++) {
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                if (del_recorded(x, x->host_nl, in.host[i], &e) < 0 && !osvif_error_is_set(&first))
+                        osvif_error_move(&first, &e);
+                osvif_error_clear(&e);
+        }
+        pod = in.n_pod && !in.done ? recorded_pod_nl(x, &in) : NULL;
+        for (size_t i = 0; pod && i < in.n_pod; i++) {
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                if (del_recorded(x, pod, in.pod[i], &e) < 0 && !osvif_error_is_set(&first))
+                        osvif_error_move(&first, &e);
+                osvif_error_clear(&e);
+        }
+        if (osvif_error_is_set(&first)) {
+                osvif_error_move(err, &first);
+                return -1;
+        }
+        /* an ADD killed while it held a shared bridge's lock left the (unlocked) file */
+        if (!in.done)
+                osvif_lock_sweep_stale();
+        return osvif_intent_remove(x->plan->owner, err);
+}
+
+/* Every step's teardown in reverse, past errors; the first error in *first. */
+static void teardown_all(struct osvif_exec *x, osvif_error_t *first)
+{
+        for (size_t i = x->plan->n_steps; i-- > 0;) {
+                const struct osvif_step *s = &x->plan->steps[i];
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                if (!s->ops->teardown || s->ops->teardown(x, s, i, &e) >= 0)
+                        continue;
+                log_debug("teardown of step %zu (%s) failed: %s", i, osvif_step_name(s), e.msg);
+                if (!osvif_error_is_set(first))
+                        osvif_error_move(first, &e);
+                osvif_error_clear(&e);
+        }
+}
+
+/* DEL's work, with the lock held and the sockets open. */
+static int del_locked(struct osvif_exec *x, osvif_error_t *err)
+{
+        osvif_error_t first = OSVIF_ERROR_INIT, e = OSVIF_ERROR_INIT;
+
+        teardown_all(x, &first);
+        if (intent_sweep(x, &e) < 0 && !osvif_error_is_set(&first))
+                osvif_error_move(&first, &e);
+        osvif_error_clear(&e);
+        if (osvif_error_is_set(&first)) {
+                osvif_error_move(err, &first);
+                return -1;
+        }
+        return 0;
+}
+
+/*
+ * An earlier ADD of this attachment was interrupted: first undo all of it as DEL would (its
+ * IPAM reservation included), so that this ADD starts from a clean host.
+ */
+static int finish_interrupted(struct osvif_exec *x, osvif_error_t *err)
+{
+        struct osvif_plan *plan = x->plan;
+        _cleanup_plan_ struct osvif_plan *sweep = NULL;
+        int r;
+
+        log_info("an earlier ADD of %s/%s was interrupted: removing what it left",
+                 plan->container_id, plan->pod_ifname);
+        if (osvif_plan_build_sweep(plan->req, plan->conf, plan->container_id, plan->pod_ifname,
+                                   true, &sweep, err) < 0)
+                return -1;
+        x->plan = sweep;
+        r = del_locked(x, err);
+        x->plan = plan;
+        return r;
+}
+
+/*
+ * Before ADD changes anything: the record of every link name the plan may create that does
+ * not exist yet (an existing one is not ours to remove should ADD be killed).
+ */
+static int intent_begin(struct osvif_exec *x, struct osvif_intent *in, osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_intent want = { 0 };
+        struct osvif_link_info info;
+        int r = osvif_intent_read(p->owner, in, err);
+
+        if (r < 0)
+                return -1;
+        /* ADD of a live attachment: refused before IPAM hands out (or takes back) anything */
+        if (r > 0 && in->done)
+                return osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                       "attachment %s/%s of network \"%s\" exists already (DEL "
+                                       "it first)",
+                                       p->container_id, p->pod_ifname, p->req->name);
+        if (r > 0 && finish_interrupted(x, err) < 0)
+                return -1;
+        memset(in, 0, sizeof(*in));
+        for (size_t i = 0; i < p->n_steps; i++)
+                if (p->steps[i].ops->intent)
+                        p->steps[i].ops->intent(p, &p->steps[i], &want);
+        for (size_t i = 0; i < want.n_host; i++) {
+                r = osvif_link_get(x->host_nl, want.host[i], 0, &info, err);
+                if (r < 0)
+                        return -1;
+                if (r == 0)
+                        osvif_intent_add_host(in, want.host[i]);
+        }
+        /* pod names are fresh (osvtmp + random): no lookup */
+        for (size_t i = 0; i < want.n_pod; i++)
+                osvif_intent_add_pod(in, want.pod[i]);
+        snprintf(in->owner, sizeof(in->owner), "%s", p->owner);
+        snprintf(in->netns, sizeof(in->netns), "%s", p->req->netns ? p->req->netns : "");
+        return osvif_intent_write(in, err);
+}
+
+/* After a failed ADD, undone: what the record names goes too, then the record. */
+static void intent_end(struct osvif_exec *x)
+{
+        osvif_error_t e = OSVIF_ERROR_INIT;
+
+        if (intent_sweep(x, &e) < 0)
+                log_info("intent record of %s/%s kept: %s", x->plan->container_id,
+                         x->plan->pod_ifname, e.msg);
+        osvif_error_clear(&e);
+}
+
 int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif_error_t *err)
 {
+        struct osvif_intent in;
         struct osvif_exec x;
         int r = -1;
 
@@ -275,10 +478,24 @@ int osvif_exec_add(struct osvif_plan *plan, struct osvif_cni_result **ret, osvif
                         goto out;
                 }
         }
-        if (apply_all(&x, err) < 0)
+        if (intent_begin(&x, &in, err) < 0)
                 goto out;
+        if (apply_all(&x, err) < 0) {
+                intent_end(&x);
+                goto out;
+        }
+        /* done: the record stays for DEL and GC (a live attachment), marked as such */
+        in.done = true;
         if (build_result(&x, ret, err) < 0) {
                 undo_from(&x, plan->n_steps);
+                intent_end(&x);
+                goto out;
+        }
+        if (osvif_intent_write(&in, err) < 0) {
+                osvif_cni_result_free(*ret);
+                *ret = NULL;
+                undo_from(&x, plan->n_steps);
+                intent_end(&x);
                 goto out;
         }
         r = 0;
@@ -308,29 +525,11 @@ out:
 
 int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err)
 {
-        osvif_error_t first = OSVIF_ERROR_INIT;
         struct osvif_exec x;
+        int r = -1;
 
-        if (exec_init(&x, plan, false, err) < 0) {
-                exec_fini(&x);
-                return -1;
-        }
-        /* every step is tried; the first failure is what the runtime hears about */
-        for (size_t i = plan->n_steps; i-- > 0;) {
-                const struct osvif_step *s = &plan->steps[i];
-                osvif_error_t e = OSVIF_ERROR_INIT;
-
-                if (!s->ops->teardown || s->ops->teardown(&x, s, i, &e) >= 0)
-                        continue;
-                log_debug("teardown of step %zu (%s) failed: %s", i, osvif_step_name(s), e.msg);
-                if (!osvif_error_is_set(&first))
-                        osvif_error_move(&first, &e);
-                osvif_error_clear(&e);
-        }
+        if (exec_init(&x, plan, false, err) >= 0)
+                r = del_locked(&x, err);
         exec_fini(&x);
-        if (osvif_error_is_set(&first)) {
-                osvif_error_move(err, &first);
-                return -1;
-        }
-        return 0;
+        return r;
 }

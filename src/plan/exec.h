@@ -22,6 +22,12 @@ struct osvif_hostdev_state;
  * prevResult. DEL tears every step down in reverse, by owner, continuing past errors, and
  * succeeds when things are already gone (no netns, no prevResult, repeated DEL).
  *
+ * One attachment (network, container id, ifname) is served by one verb at a time: ADD,
+ * CHECK and DEL hold its lock (in the run directory) from start to end, so a DEL racing an
+ * ADD of the same pod runs before it or after it, never in the middle. A kill at any point
+ * of ADD is covered by its intent record (plan/intent.h): DEL, GC and the next ADD of the
+ * attachment remove what it left.
+ *
  * Fault injection for the robustness tests: in a build configured with
  * --enable-fault-injection and OSVIF_FAULT_STEP=<n> in the environment, ADD fails just before
  * applying step n (0-based) with OSVIF_ERR_INTERNAL, so that every undo path can be exercised
@@ -35,9 +41,10 @@ struct osvif_exec {
         int host_ns; /* the namespace we were started in */
         int pod_ns;  /* -1 when there is no netns (DEL) */
         struct osvif_nl *host_nl;
-        struct osvif_nl *pod_nl;   /* opened lazily, inside the pod namespace */
-        struct osvif_ovsdb *ovsdb; /* connected lazily */
-        struct osvif_lock lock;    /* held around shared-bridge changes */
+        struct osvif_nl *pod_nl;       /* opened lazily, inside the pod namespace */
+        struct osvif_ovsdb *ovsdb;     /* connected lazily */
+        struct osvif_lock lock;        /* held around shared-bridge changes */
+        struct osvif_lock attach_lock; /* the attachment's own: held for the whole verb */
 
         struct osvif_cni_result *l3; /* what POD_L3 configures: IPAM's, else the plan's */
         bool ipam_done;
@@ -84,13 +91,16 @@ int osvif_exec_del(struct osvif_plan *plan, osvif_error_t *err);
 
 /*
  * GC helpers: every attachment (containerID, ifname) of `network` that owns something on
- * the host (links by alias, OVS ports by external_ids). fn is called once per attachment and
- * returns 0, or a negative errno that stops the walk with *err set from it.
+ * the host (links by alias, OVS ports by external_ids, intent records of interrupted ADDs).
+ * fn is called once per attachment and returns 0, or a negative errno that stops the walk
+ * with *err set from it. OVSDB is read only when the network may use OVS
+ * (osvif_conf_may_use_ovs()); when it cannot be read, *ovsdb_err is set (code 11) and the
+ * walk goes on with the links and records.
  */
 int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
                                   int (*fn)(const char *container_id, const char *ifname,
                                             void *userdata),
-                                  void *userdata, osvif_error_t *err);
+                                  void *userdata, osvif_error_t *ovsdb_err, osvif_error_t *err);
 
 /* STATUS: 0 when an ADD with this config could be served, else code 50 with the reason. */
 int osvif_exec_status(const struct osvif_cni_request *req, const struct osvif_conf *conf,

@@ -7,13 +7,16 @@
 #include "cni/delegate.h"
 #include "plan/exec.h"
 #include "plan/hostdev_state.h"
+#include "plan/intent.h"
 #include "util/cleanup.h"
 #include "util/state.h"
 
 /*
  * GC finds attachments by owner only: the alias on host links, the external_ids on OVS
- * ports and the owner of VF claims (state files), so it needs neither the runtime's cache
- * nor the pods' netns.
+ * ports, the owners recorded in state files (VF claims, port-profile associations, Kata's
+ * vhost-user entries) and the intent records of interrupted ADDs (plan/intent.h), so it needs
+ * neither the runtime's cache nor the pods' netns. OVSDB is asked only on a network whose VIFs
+ * may use OVS; when it does not answer, GC goes on with what the links and records say.
  */
 
 struct attachments {
@@ -109,35 +112,42 @@ static int from_claim(const struct osvif_hostdev_state *st, void *data)
         return 0;
 }
 
-static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *err)
+static int collect(const struct osvif_conf *conf, struct attachments *a, osvif_error_t *ovsdb_err,
+                   osvif_error_t *err)
 {
         _cleanup_nl_ struct osvif_nl *nl = osvif_nl_open(err);
         _cleanup_ovsdb_ struct osvif_ovsdb *db = NULL;
         struct osvif_ovs_owner owner = { a->network, NULL, NULL };
 
         if (!nl || osvif_link_foreach(nl, from_link, a, err) < 0 ||
-            osvif_hostdev_state_foreach(from_claim, a, err) < 0)
+            osvif_hostdev_state_foreach(from_claim, a, err) < 0 ||
+            osvif_intent_foreach(a->network, from_state, a, err) < 0)
                 return -1;
         if (osvif_state_foreach(NULL, from_state_file, a, err) < 0)
                 return -1;
         /* vhost-user: Kata's entries recorded in state files */
         if (osvif_vhu_state_foreach(a->network, from_state, a, err) < 0)
                 return -1;
-        if (osvif_ovsdb_absent(conf->ovsdb))
+        if (!osvif_conf_may_use_ovs(conf) || osvif_ovsdb_absent(conf->ovsdb))
                 return 0;
-        if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, err) < 0 ||
-            osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, err) < 0)
-                return -1;
+        if (osvif_ovsdb_connect(conf->ovsdb, conf->ovsdb_timeout_ms, &db, ovsdb_err) < 0 ||
+            osvif_ovs_foreach_owned(db, &owner, conf->ovsdb_timeout_ms, from_port, a, ovsdb_err) <
+                    0) {
+                /* the links and records are still ours to sweep; the caller reports this */
+                if (ovsdb_err->code != OSVIF_CNI_ERR_TRY_AGAIN)
+                        osvif_error_recode(ovsdb_err, OSVIF_CNI_ERR_TRY_AGAIN);
+                return 0;
+        }
         return 0;
 }
 
 int osvif_exec_foreach_attachment(const struct osvif_conf *conf, const char *network,
                                   int (*fn)(const char *container_id, const char *ifname,
                                             void *userdata),
-                                  void *userdata, osvif_error_t *err)
+                                  void *userdata, osvif_error_t *ovsdb_err, osvif_error_t *err)
 {
         struct attachments a = { .network = network };
-        int r = collect(conf, &a, err);
+        int r = collect(conf, &a, ovsdb_err, err);
 
         if (r >= 0 && a.oom)
                 r = osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");

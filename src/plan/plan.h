@@ -137,12 +137,24 @@ int osvif_plan_build(const struct osvif_cni_request *req, const struct osvif_con
 
 /*
  * The plan DEL and GC use when the VIF is not known: tear down, by owner, everything any
- * plan could have created (host links, OVS ports, the pod interface), plus IPAM when
- * `with_ipam` (DEL; GC forwards GC to IPAM instead).
+ * plan could have created (host links, OVS ports, the pod interface), plus IPAM with
+ * OSVIF_SWEEP_IPAM (DEL; GC when the IPAM plugin has no GC of its own). OVS ports only on a
+ * network whose VIFs may use OVS (osvif_conf_may_use_ovs()), and not with
+ * OSVIF_SWEEP_NO_OVS (GC with OVSDB down).
  */
+#define OSVIF_SWEEP_IPAM 1u
+#define OSVIF_SWEEP_NO_OVS 2u
 int osvif_plan_build_sweep(const struct osvif_cni_request *req, const struct osvif_conf *conf,
-                           const char *container_id, const char *ifname, bool with_ipam,
+                           const char *container_id, const char *ifname, unsigned flags,
                            struct osvif_plan **ret, osvif_error_t *err);
+
+/*
+ * Whether an attachment of this network may have an OVS port: the config's VIF, or a VIF
+ * type x port profile that podVif lets pods choose, has a mapping row that needs OVSDB; or
+ * the config names no VIF and no podVif (nothing to tell by). GC and the sweeps of other
+ * networks never touch OVSDB.
+ */
+bool osvif_conf_may_use_ovs(const struct osvif_conf *conf);
 
 /*
  * The L3 configuration os-vif's network describes, as a CNI result: each subnet's fixed IPs

@@ -3,6 +3,7 @@
 #define OSVIF_STEPS_H
 
 #include "plan/exec.h"
+#include "plan/intent.h"
 
 /*
  * One vtable per step kind (plan/steps_*.c); the executor (plan/exec.c) alone decides the
@@ -10,6 +11,12 @@
  * struct osvif_exec. apply/check/teardown return 0 or -1 with *err; undo is best effort
  * and must not fail loudly: it runs on the way out of a failed ADD. describe adds the step's
  * parameters to `o` for `osvif plan` (0, or a negative errno when out of memory).
+ *
+ * intent (optional) names every link the step's apply may create, on the host and in the pod
+ * (plan/intent.h): ADD records them before its first change, so that DEL, GC or the next
+ * ADD can remove what a killed ADD left without an owner. A step that creates links must
+ * have one; objects that carry their owner from the start (an OVS port: one transaction
+ * with its external_ids) need none.
  */
 struct osvif_step_ops {
         const char *name;
@@ -21,6 +28,8 @@ struct osvif_step_ops {
                      osvif_error_t *err);
         int (*teardown)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                         osvif_error_t *err);
+        void (*intent)(const struct osvif_plan *p, const struct osvif_step *s,
+                       struct osvif_intent *in);
 };
 
 extern const struct osvif_step_ops osvif_step_ipam_ops;

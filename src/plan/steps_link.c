@@ -79,6 +79,7 @@ static int bridge_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
                 .mtu = s->u.bridge.mtu,
                 .os_vif_settings = s->u.bridge.os_vif_settings,
                 .alias = s->u.bridge.owned ? x->plan->owner : NULL,
+                .owned = s->u.bridge.owned,
         };
         struct osvif_bridge_changes changes = { 0 };
         int ifindex;
@@ -196,8 +197,17 @@ static int bridge_describe(const struct osvif_plan *p, const struct osvif_step *
         return r;
 }
 
+/* a per-VIF bridge is ours; a shared one outlives its pods and is never recorded */
+static void bridge_intent(const struct osvif_plan *p, const struct osvif_step *s,
+                          struct osvif_intent *in)
+{
+        if (s->u.bridge.owned)
+                osvif_intent_add_host(in, s->u.bridge.name);
+}
+
 const struct osvif_step_ops osvif_step_bridge_ops = {
         .name = "bridge",
+        .intent = bridge_intent,
         .describe = bridge_describe,
         .apply = bridge_apply,
         .undo = bridge_undo,
@@ -356,8 +366,16 @@ static int veth_describe(const struct osvif_plan *p, const struct osvif_step *s,
         return r;
 }
 
+static void veth_intent(const struct osvif_plan *p, const struct osvif_step *s,
+                        struct osvif_intent *in)
+{
+        osvif_intent_add_host(in, s->u.veth.host);
+        osvif_intent_add_pod(in, p->pod_tmpname);
+}
+
 const struct osvif_step_ops osvif_step_veth_ops = {
         .name = "veth",
+        .intent = veth_intent,
         .describe = veth_describe,
         .apply = veth_apply,
         .undo = veth_undo,
@@ -443,8 +461,16 @@ static int qvb_qvo_describe(const struct osvif_plan *p, const struct osvif_step 
         return r;
 }
 
+static void qvb_qvo_intent(const struct osvif_plan *p, const struct osvif_step *s,
+                           struct osvif_intent *in)
+{
+        osvif_intent_add_host(in, s->u.qvb_qvo.qvb);
+        osvif_intent_add_host(in, s->u.qvb_qvo.qvo);
+}
+
 const struct osvif_step_ops osvif_step_qvb_qvo_ops = {
         .name = "qvb-qvo",
+        .intent = qvb_qvo_intent,
         .describe = qvb_qvo_describe,
         .apply = qvb_qvo_apply,
         .undo = qvb_qvo_undo,

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -33,23 +34,6 @@ const char *osvif_state_dir(void)
         const char *d = getenv("OSVIF_STATE_DIR");
 
         return d && *d ? d : OSVIF_DEFAULT_STATE_DIR;
-}
-
-/* The lock file's name in the run directory: the key, other characters escaped. */
-static void lock_name(const char *key, char *safe, size_t size)
-{
-        size_t j = 0;
-
-        for (size_t i = 0; key[i] && j + 9 < size; i++) {
-                unsigned char c = (unsigned char)key[i];
-
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '.' || c == ':' || c == '-')
-                        safe[j++] = (char)c;
-                else
-                        j += (size_t)snprintf(safe + j, size - j, "%%%02x", c);
-        }
-        snprintf(safe + j, size - j, ".lock");
 }
 
 /*
@@ -93,10 +77,11 @@ static int take(struct osvif_lock *lock, const char *key, bool shared, int timeo
         _cleanup_free_ char *path = NULL;
         int64_t deadline = osvif_now_ms() + timeout_ms;
         useconds_t pause = 200;
-        char name[220];
+        char name[201];
         int r;
 
-        lock_name(key, name, sizeof(name));
+        /* a long key is hashed, never cut: two keys cut alike would share one lock */
+        osvif_key_filename("", key, ".lock", name, sizeof(name));
         if (asprintf(&path, "%s/%s", osvif_run_dir(), name) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         dfd = osvif_dir_open_private(osvif_run_dir(), err);
@@ -167,4 +152,38 @@ void osvif_lock_release(struct osvif_lock *lock)
         lock->shared = false;
         free(lock->path);
         lock->path = NULL;
+}
+
+void osvif_lock_sweep_stale(void)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        int dfd = osvif_dir_open_private(osvif_run_dir(), &ignored);
+        struct dirent *de;
+        DIR *d;
+
+        osvif_error_clear(&ignored);
+        if (dfd < 0)
+                return;
+        d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return;
+        }
+        while ((de = readdir(d))) {
+                size_t n = strlen(de->d_name);
+                _cleanup_close_ int fd = -1;
+                struct stat a, b;
+
+                if (n < 6 || strcmp(de->d_name + n - 5, ".lock") != 0)
+                        continue;
+                fd = openat(dirfd(d), de->d_name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+                if (fd < 0 || fstat(fd, &a) < 0 || !S_ISREG(a.st_mode) ||
+                    flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                /* held by nobody: released the usual way (waiters on this inode retry) */
+                if (fstatat(dirfd(d), de->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+                    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                        (void)unlinkat(dirfd(d), de->d_name, 0);
+        }
+        closedir(d);
 }

@@ -30,8 +30,8 @@ const char *osvif_run_dir(void);
 const char *osvif_state_dir(void);
 
 /*
- * Take the lock named `key` (characters [A-Za-z0-9_.:-] only; others are escaped), waiting
- * up to timeout_ms. The run directory is created (0700) if needed and must pass
+ * Take the lock named `key` (characters [A-Za-z0-9_.:-] only; others are escaped; a key too
+ * long for a file name is hashed, see osvif_key_filename()), waiting up to timeout_ms. The run directory is created (0700) if needed and must pass
  * osvif_dir_open_private(); the lock file is opened O_NOFOLLOW in it. Errors:
  * OSVIF_CNI_ERR_TRY_AGAIN on timeout, OSVIF_ERR_STATE otherwise (a planted symlink, a run
  * directory that others can write or that another user owns).
@@ -52,6 +52,12 @@ int osvif_lock_take_shared(struct osvif_lock *lock, const char *key, int timeout
  * fail: a shared request by the only holder conflicts with nothing.
  */
 void osvif_lock_downgrade(struct osvif_lock *lock);
+
+/*
+ * Remove the lock files nobody holds (left by a process that was killed while holding one):
+ * each is locked without waiting and unlinked as a release would. Best effort (GC).
+ */
+void osvif_lock_sweep_stale(void);
 
 /*
  * Release. Exclusive: unlink the file, then close. Shared: the file is unlinked only by the

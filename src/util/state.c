@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,8 +78,12 @@ static int open_private_at(int at, const char *name, const char *dir, osvif_erro
 
 int osvif_dir_open_private(const char *dir, osvif_error_t *err)
 {
-        int r = mkdir_p(dir, 0700);
+        int r = open_private_at(AT_FDCWD, dir, dir, err);
 
+        /* created only when missing: this runs several times per verb, on ADD's path */
+        if (r != -ENOENT)
+                return r;
+        r = mkdir_p(dir, 0700);
         if (r < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "create directory \"%s\"",
                                              dir);
@@ -115,11 +120,12 @@ static int bad_name(const char *name, osvif_error_t *err)
 }
 
 /*
- * The private directory that holds state file `name` (the state directory, or its
- * subdirectory), created when `create`: the fd with *ret_file the file's name in it, -1 with
+ * The private directory that holds file `name` of `dir` (the state or run directory, or a
+ * subdirectory of it), created when `create`: the fd with *ret_file the file's name in it, -1 with
  * *err, or -ENOENT when !create and the directory does not exist (no file, then).
  */
-static int open_dir_of(const char *name, bool create, const char **ret_file, osvif_error_t *err)
+static int open_dir_of(const char *dir, const char *name, bool create, const char **ret_file,
+                       osvif_error_t *err)
 {
         _cleanup_close_ int top = -1;
         char sub[OSVIF_STATE_NAME_MAX + 1], path[PATH_MAX];
@@ -128,15 +134,14 @@ static int open_dir_of(const char *name, bool create, const char **ret_file, osv
 
         if (!name_ok(name, &n))
                 return bad_name(name, err);
-        top = create ? osvif_dir_open_private(osvif_state_dir(), err)
-                     : open_private_at(AT_FDCWD, osvif_state_dir(), osvif_state_dir(), err);
+        top = create ? osvif_dir_open_private(dir, err) : open_private_at(AT_FDCWD, dir, dir, err);
         if (top < 0 || n == 0) {
                 *ret_file = name;
                 return top < 0 ? top : TAKE_FD(top);
         }
         memcpy(sub, name, n);
         sub[n] = '\0';
-        snprintf(path, sizeof(path), "%s/%s", osvif_state_dir(), sub);
+        snprintf(path, sizeof(path), "%s/%s", dir, sub);
         fd = -ENOENT;
         /* twice: a remover may take the emptied subdirectory away between mkdir and open */
         for (int k = 0; create && k < 2 && fd == -ENOENT; k++) {
@@ -169,9 +174,12 @@ static int write_all(int fd, const char *p, size_t len)
         return 0;
 }
 
-/* Write, flush to disk and rename the temporary file: -errno, having removed it on failure. */
+/*
+ * Write, flush to disk (when `sync`) and rename the temporary file: -errno, having removed it
+ * on failure.
+ */
 static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, const void *data,
-                                size_t len)
+                                size_t len, bool sync)
 {
         _cleanup_close_ int fd = openat(dfd, tmp,
                                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -185,7 +193,7 @@ static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, cons
         if (fd < 0)
                 return -errno;
         r = write_all(fd, data, len);
-        if (r == 0 && fsync(fd) < 0)
+        if (r == 0 && sync && fsync(fd) < 0)
                 r = -errno;
         if (r == 0 && close(TAKE_FD(fd)) < 0)
                 r = -errno;
@@ -196,7 +204,8 @@ static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, cons
         return r;
 }
 
-int osvif_state_write(const char *name, const void *data, size_t len, osvif_error_t *err)
+static int file_write(const char *dir, const char *name, const void *data, size_t len, bool sync,
+                      osvif_error_t *err)
 {
         char tmp[NAME_MAX + 1];
         int r = -ENOENT;
@@ -206,22 +215,38 @@ int osvif_state_write(const char *name, const void *data, size_t len, osvif_erro
                 _cleanup_close_ int dfd = -1;
                 const char *file;
 
-                dfd = open_dir_of(name, true, &file, err);
+                dfd = open_dir_of(dir, name, true, &file, err);
                 if (dfd < 0)
                         return -1;
-                snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", file, (long)getpid());
-                r = write_tmp_and_rename(dfd, tmp, file, data, len);
+                /* the run directory's writers of one name are serialized by their caller: a
+                 * fixed temporary name, which a later remove can find if a writer was killed */
+                if (sync)
+                        snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", file, (long)getpid());
+                else
+                        snprintf(tmp, sizeof(tmp), ".%s.tmp", file);
+                r = write_tmp_and_rename(dfd, tmp, file, data, len, sync);
                 /* the rename itself must reach the disk before anyone relies on it */
-                if (r == 0 && fsync(dfd) < 0)
+                if (r == 0 && sync && fsync(dfd) < 0)
                         r = -errno;
         }
         if (r < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write state file \"%s/%s\"",
-                                             osvif_state_dir(), name);
+                                             dir, name);
         return 0;
 }
 
-int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err)
+int osvif_state_write(const char *name, const void *data, size_t len, osvif_error_t *err)
+{
+        return file_write(osvif_state_dir(), name, data, len, true, err);
+}
+
+int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_t *err)
+{
+        return file_write(osvif_run_dir(), name, data, len, false, err);
+}
+
+static int file_read(const char *dir, const char *name, char **ret, size_t *ret_len,
+                     osvif_error_t *err)
 {
         _cleanup_close_ int dfd = -1, fd = -1;
         _cleanup_free_ char *buf = NULL;
@@ -229,7 +254,7 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
         size_t len = 0;
         struct stat st;
 
-        dfd = open_dir_of(name, false, &file, err);
+        dfd = open_dir_of(dir, name, false, &file, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
@@ -239,12 +264,12 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
                 return 0;
         if (fd < 0 || fstat(fd, &st) < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                             "read state file \"%s/%s\"", osvif_state_dir(), name);
+                                             "read state file \"%s/%s\"", dir, name);
         if (!S_ISREG(st.st_mode) || st.st_size > OSVIF_STATE_MAX)
                 return osvif_error_set(err, OSVIF_ERR_STATE, EINVAL,
                                        "read state file \"%s/%s\": not a regular file of at most "
                                        "%d bytes",
-                                       osvif_state_dir(), name, OSVIF_STATE_MAX);
+                                       dir, name, OSVIF_STATE_MAX);
         buf = malloc((size_t)st.st_size + 1);
         if (!buf)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
@@ -255,8 +280,7 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
                         continue;
                 if (n < 0)
                         return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                                     "read state file \"%s/%s\"", osvif_state_dir(),
-                                                     name);
+                                                     "read state file \"%s/%s\"", dir, name);
                 if (n == 0)
                         break;
                 len += (size_t)n;
@@ -267,22 +291,49 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
         return 1;
 }
 
-int osvif_state_remove(const char *name, osvif_error_t *err)
+int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err)
+{
+        return file_read(osvif_state_dir(), name, ret, ret_len, err);
+}
+
+int osvif_run_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err)
+{
+        return file_read(osvif_run_dir(), name, ret, ret_len, err);
+}
+
+static int file_remove(const char *dir, const char *name, bool sync, osvif_error_t *err)
 {
         _cleanup_close_ int dfd = -1;
         const char *file;
 
-        dfd = open_dir_of(name, false, &file, err);
+        dfd = open_dir_of(dir, name, false, &file, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
                 return -1;
+        if (!sync) {
+                char tmp[NAME_MAX + 1];
+
+                /* what a writer killed before its rename left (run directory: a fixed name) */
+                snprintf(tmp, sizeof(tmp), ".%s.tmp", file);
+                (void)unlinkat(dfd, tmp, 0);
+        }
         if (unlinkat(dfd, file, 0) < 0 && errno != ENOENT)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                             "remove state file \"%s/%s\"", osvif_state_dir(),
-                                             name);
-        (void)fsync(dfd); /* best effort: the file is gone either way for every reader */
+                                             "remove state file \"%s/%s\"", dir, name);
+        if (sync)
+                (void)fsync(dfd); /* best effort: the file is gone either way for every reader */
         return 0;
+}
+
+int osvif_state_remove(const char *name, osvif_error_t *err)
+{
+        return file_remove(osvif_state_dir(), name, true, err);
+}
+
+int osvif_run_remove(const char *name, osvif_error_t *err)
+{
+        return file_remove(osvif_run_dir(), name, false, err);
 }
 
 int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
@@ -299,7 +350,7 @@ int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *us
         if (subdir && (strlen(subdir) > OSVIF_STATE_NAME_MAX || strchr(subdir, '/')))
                 return bad_name(subdir, err);
         snprintf(probe, sizeof(probe), "%s%sx", subdir ? subdir : "", subdir ? "/" : "");
-        dfd = open_dir_of(probe, false, &file, err);
+        dfd = open_dir_of(osvif_state_dir(), probe, false, &file, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
@@ -322,4 +373,33 @@ int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *us
                         return r;
         }
         return 0;
+}
+
+void osvif_key_filename(const char *prefix, const char *key, const char *suffix, char *buf,
+                        size_t size)
+{
+        size_t j = (size_t)snprintf(buf, size, "%s", prefix), limit;
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, 64 bits */
+        bool cut = false;
+
+        /* room for the suffix and, should the key not fit, "~" and 16 hex digits */
+        limit = size - strlen(suffix) - 18;
+        for (size_t i = 0; key[i]; i++) {
+                unsigned char c = (unsigned char)key[i];
+                bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-';
+
+                h = (h ^ c) * 0x100000001b3ULL;
+                if (cut || j + (safe ? 1 : 3) > limit) {
+                        cut = true;
+                        continue;
+                }
+                if (safe)
+                        buf[j++] = (char)c;
+                else
+                        j += (size_t)snprintf(buf + j, size - j, "%%%02x", c);
+        }
+        if (cut)
+                j += (size_t)snprintf(buf + j, size - j, "~%016llx", (unsigned long long)h);
+        snprintf(buf + j, size - j, "%s", suffix);
 }

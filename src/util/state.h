@@ -57,6 +57,28 @@ int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_
 int osvif_state_remove(const char *name, osvif_error_t *err);
 
 /*
+ * The same three for files in the run directory (osvif_run_dir(): a tmpfs, /run/osvif),
+ * without fsync: what lives there describes links and locks that do not survive a reboot
+ * either, so a crash of the machine loses nothing that still matters, and ADD pays no disk
+ * flush for it. The caller serializes the writers of one name (the intent records: the
+ * attachment's lock), so the temporary file has a fixed name, ".<name>.tmp", and
+ * osvif_run_remove() removes one that a killed writer left.
+ */
+int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_t *err);
+int osvif_run_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err);
+int osvif_run_remove(const char *name, osvif_error_t *err);
+
+/*
+ * A file name for a key of any length (locks, intent records): `prefix`, the key with each
+ * byte outside [A-Za-z0-9_.:-] written as %xx, then `suffix`, in at most size-1 bytes. A key
+ * too long for that is never silently cut: its first part is kept and "~" plus a 64-bit hash
+ * (FNV-1a) of the whole key is appended, so two long keys share a name only if their hashes
+ * collide. `size` must leave room for prefix, suffix and 20 more bytes.
+ */
+void osvif_key_filename(const char *prefix, const char *key, const char *suffix, char *buf,
+                        size_t size);
+
+/*
  * Call fn with the name (within the directory) of each state file in the state directory
  * (`subdir` NULL) or in its subdirectory `subdir`, after the same directory checks; temporary
  * files, subdirectories and names no state file can have are skipped. A missing directory

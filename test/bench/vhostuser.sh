@@ -23,7 +23,7 @@ require_root
 [ -x "$RUNNER" ] || fail "build the harness first: make -C $BUILD test/bench/runner"
 mkdir -p "$OUT"
 isolate "$0" "$@"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 ovs_dpdk_start
 ovs_vsctl add-br br-bench -- set Bridge br-bench datapath_type=netdev
 make_netns bpod

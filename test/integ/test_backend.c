@@ -25,6 +25,7 @@
 #include "plan/exec.h"
 #include "util/cleanup.h"
 #include "util/lock.h"
+#include "util/state.h"
 
 static void isolate(void)
 {
@@ -501,6 +502,39 @@ Test(backend, shared_locks_admit_sharers_exclude_an_exclusive_and_the_last_remov
         cr_assert_neq(access("/run/osvif/bridge-s.lock", F_OK), 0, "a file left");
 }
 
+/*
+ * Lock keys longer than a file name (the per-attachment key holds network, container id and
+ * ifname: up to ~260 bytes, more once escaped) were cut at ~210 bytes: two attachments whose
+ * keys differ only past the cut shared one lock. Now they are hashed, never cut.
+ */
+Test(backend, long_lock_keys_are_hashed_not_cut)
+{
+        struct osvif_lock a = OSVIF_LOCK_INIT, b = OSVIF_LOCK_INIT, c = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        char k1[301], k2[301];
+        char name[201];
+
+        memset(k1, 'k', 300);
+        k1[300] = '\0';
+        memcpy(k2, k1, sizeof(k1));
+        k2[299] = 'z';
+        cr_assert_eq(osvif_lock_take(&a, k1, 200, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_lock_take(&b, k2, 200, &err), 0,
+                     "keys that differ past the cut share a lock: %s", err.msg);
+        /* the same long key is still one lock */
+        cr_assert_eq(osvif_lock_take(&c, k1, 200, &err), -1, "a long key locked twice");
+        cr_assert_eq(err.code, OSVIF_CNI_ERR_TRY_AGAIN);
+        osvif_error_clear(&err);
+        osvif_lock_release(&a);
+        osvif_lock_release(&b);
+        /* escaped characters (3 bytes each) count against the room as well */
+        osvif_key_filename("", "attach osvif n c eth0", ".lock", name, sizeof(name));
+        cr_assert_str_eq(name, "attach%20osvif%20n%20c%20eth0.lock");
+        osvif_key_filename("p.", k1, ".x", name, sizeof(name));
+        cr_assert_lt(strlen(name), sizeof(name));
+        cr_assert_not_null(strchr(name, '~'), "a long key carries its hash: %s", name);
+}
+
 /* Every failure carries a code and a message naming the object: none reaches the runtime
  * as a bare code 100. */
 
@@ -545,12 +579,14 @@ static int fail_attachment(const char *container_id, const char *ifname, void *d
 Test(backend, a_failing_gc_callback_names_the_attachment)
 {
         struct osvif_conf conf = { .ovsdb = "unix:/run/no-ovs/db.sock" };
-        osvif_error_t err = OSVIF_ERROR_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT, ovsdb = OSVIF_ERROR_INIT;
 
         cr_assert_eq(system("ip link add gcv0 type veth peer name gcv1 && "
                             "ip link set gcv0 alias 'osvif gnet ctrgc eth1'"),
                      0);
-        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &err), -1);
+        cr_assert_eq(osvif_exec_foreach_attachment(&conf, "gnet", fail_attachment, NULL, &ovsdb,
+                                                   &err),
+                     -1);
         cr_assert_eq(err.errnum, ENOMEM);
         cr_assert_not_null(err.msg, "a failed GC callback without a message");
         assert_contains(err.msg, "attachment ctrgc/eth1");

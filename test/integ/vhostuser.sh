@@ -11,7 +11,7 @@ require_root
 require_cmd ip ping /usr/bin/python3
 isolate "$0" "$@"
 # Kata's entries live in /tmp: a private one for this test
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 vhu_guest_prepare
 ovs_dpdk_start
 # on failure, what ovs-vswitchd said last

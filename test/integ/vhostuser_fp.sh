@@ -10,7 +10,7 @@
 require_root
 require_cmd ip /usr/bin/python3
 isolate "$0" "$@"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 SIM=$OSVIF_SRCDIR/test/vhu/fastpath-sim
 mkdir -m 0755 /run/fp
 

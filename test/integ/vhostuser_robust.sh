@@ -11,7 +11,7 @@
 require_root
 require_cmd ip /usr/bin/python3 setpriv
 isolate "$0" "$@"
-mount -t tmpfs -o mode=1777 tmpfs /tmp
+private_tmp
 OVS_DPDK_SOCK_DIR=vhu ovs_dpdk_start
 mkdir -p "$OVS_DIR/vhu"
 # on failure, what ovs-vswitchd said last

@@ -163,3 +163,21 @@ c["podVif"] = {"sources": ["args"], "allowInterfaceId": True, "allowMac": True,
                "allowFixedIps": True}
 print(json.dumps(c))'
 }
+
+# A private, empty /tmp for this test (Kata's /tmp/vhostuser_<IP> entries, for instance),
+# with the source and build trees still reachable when they live under /tmp, as a CI clone may.
+private_tmp() {
+        local keep=/run/osvif-test/host-tmp d
+        mkdir -p "$keep"
+        mount --bind /tmp "$keep"
+        mount -t tmpfs -o mode=1777 tmpfs /tmp
+        for d in "$OSVIF_SRCDIR" "${OSVIF_BUILDDIR:-}" "$(dirname "$OSVIF_BIN")"; do
+                case "$d" in
+                /tmp/*)
+                        mountpoint -q "$d" 2>/dev/null && continue
+                        mkdir -p "$d"
+                        mount --bind "$keep/${d#/tmp/}" "$d"
+                        ;;
+                esac
+        done
+}

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan/intent.h"
+#include "plan/plan.h"
+#include "util/cleanup.h"
+#include "util/lock.h"
+#include "util/state.h"
+
+/*
+ * The record, one item a line:
+ *   osvif-intent 1
+ *   owner osvif <network> <containerID> <ifname>
+ *   netns <path>            (when there is one)
+ *   host <name>             (one line per name)
+ *   pod <name>
+ *   done                    (once the ADD completed)
+ * Interface names hold no whitespace; a netns path with a newline is not recorded.
+ */
+
+#define PREFIX "intent."
+#define MAGIC "osvif-intent 1\n"
+
+static void file_name(const char *owner, char buf[201])
+{
+        osvif_key_filename(PREFIX, owner, "", buf, 201);
+}
+
+static void add(char names[][IF_NAMESIZE], size_t *n, const char *name)
+{
+        if (!name || !*name || *n >= OSVIF_INTENT_MAX_NAMES)
+                return;
+        for (size_t i = 0; i < *n; i++)
+                if (strcmp(names[i], name) == 0)
+                        return;
+        snprintf(names[(*n)++], IF_NAMESIZE, "%s", name);
+}
+
+void osvif_intent_add_host(struct osvif_intent *in, const char *name)
+{
+        add(in->host, &in->n_host, name);
+}
+
+void osvif_intent_add_pod(struct osvif_intent *in, const char *name)
+{
+        add(in->pod, &in->n_pod, name);
+}
+
+int osvif_intent_write(const struct osvif_intent *in, osvif_error_t *err)
+{
+        char buf[sizeof(*in) + 256], name[201];
+        size_t len;
+        int n;
+
+        n = snprintf(buf, sizeof(buf), MAGIC "owner %s\n", in->owner);
+        if (in->netns[0] && !strchr(in->netns, '\n'))
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "netns %s\n", in->netns);
+        for (size_t i = 0; i < in->n_host; i++)
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "host %s\n", in->host[i]);
+        for (size_t i = 0; i < in->n_pod; i++)
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "pod %s\n", in->pod[i]);
+        if (in->done)
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "done\n");
+        len = (size_t)n;
+        file_name(in->owner, name);
+        return osvif_run_write(name, buf, len, err);
+}
+
+/* 1 parsed, 0 not a record of ours (ignored). */
+static int parse(char *text, struct osvif_intent *ret)
+{
+        char *save = NULL, *line;
+
+        memset(ret, 0, sizeof(*ret));
+        if (strncmp(text, MAGIC, strlen(MAGIC)) != 0)
+                return 0;
+        for (line = strtok_r(text + strlen(MAGIC), "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
+                if (strncmp(line, "owner ", 6) == 0)
+                        snprintf(ret->owner, sizeof(ret->owner), "%s", line + 6);
+                else if (strncmp(line, "netns ", 6) == 0)
+                        snprintf(ret->netns, sizeof(ret->netns), "%s", line + 6);
+                else if (strncmp(line, "host ", 5) == 0 && strlen(line + 5) < IF_NAMESIZE)
+                        osvif_intent_add_host(ret, line + 5);
+                else if (strncmp(line, "pod ", 4) == 0 && strlen(line + 4) < IF_NAMESIZE)
+                        osvif_intent_add_pod(ret, line + 4);
+                else if (strcmp(line, "done") == 0)
+                        ret->done = true;
+        }
+        return ret->owner[0] ? 1 : 0;
+}
+
+static int read_file(const char *name, struct osvif_intent *ret, osvif_error_t *err)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = osvif_run_read(name, &text, &len, err);
+
+        if (r <= 0)
+                return r;
+        return parse(text, ret);
+}
+
+int osvif_intent_read(const char *owner, struct osvif_intent *ret, osvif_error_t *err)
+{
+        char name[201];
+        int r;
+
+        file_name(owner, name);
+        r = read_file(name, ret, err);
+        /* a hashed name shared with another owner is not ours */
+        return r > 0 && strcmp(ret->owner, owner) != 0 ? 0 : r;
+}
+
+int osvif_intent_remove(const char *owner, osvif_error_t *err)
+{
+        char name[201];
+
+        file_name(owner, name);
+        return osvif_run_remove(name, err);
+}
+
+int osvif_intent_foreach(const char *network,
+                         int (*fn)(const char *container_id, const char *ifname, void *userdata),
+                         void *userdata, osvif_error_t *err)
+{
+        int dfd = osvif_dir_open_private(osvif_run_dir(), err);
+        struct dirent *de;
+        DIR *d;
+        int r = 0;
+
+        if (dfd < 0)
+                return -1;
+        d = fdopendir(dfd);
+        if (!d) {
+                close(dfd);
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "list \"%s\"",
+                                             osvif_run_dir());
+        }
+        while (r >= 0 && (de = readdir(d))) {
+                struct osvif_intent in;
+                char *net, *cid, *ifname;
+                osvif_error_t e = OSVIF_ERROR_INIT;
+
+                if (strncmp(de->d_name, PREFIX, strlen(PREFIX)) != 0)
+                        continue;
+                /* one that vanished or cannot be read is another DEL's business */
+                if (read_file(de->d_name, &in, &e) <= 0) {
+                        osvif_error_clear(&e);
+                        continue;
+                }
+                if (!osvif_owner_parse(in.owner, &net, &cid, &ifname) || strcmp(net, network) != 0)
+                        continue;
+                r = fn(cid, ifname, userdata);
+                if (r < 0)
+                        osvif_error_set_errno(err, OSVIF_ERR_INTERNAL, -r, "attachment %s/%s", cid,
+                                              ifname);
+        }
+        closedir(d);
+        return r < 0 ? -1 : 0;
+}
