@@ -243,6 +243,18 @@ for conf in "$OSVIF_SRCDIR"/examples/*.conflist; do
         { ip -d link show; ip -n "pod$n" -d link show; } | grep -q "alias osvif $(json_get 'd["name"]' <"$conf") ctr$n eth0" ||
                 fail "$ex: no link owned by this attachment, on the host or in the pod"
         [ -z "$ovsbr" ] || ovs_vsctl list-ports "$ovsbr" | grep -q . || fail "$ex: no port on OVS bridge $ovsbr"
+        case "$need" in
+        qbg)
+                vdptool -t -i eno1 -V assoc 2>/dev/null | grep -q "mode = assoc" ||
+                        fail "$ex: the station's lldpad has no association"
+                ;;
+        ovsdpdk* | fastpath*)
+                # vhost-user, mode client: Kata's entry leads to the socket that OVS or the fast
+                # path serves
+                [ "$(json_get '[p for p in d["plugins"] if p["type"] == "osvif"][0]["vif"]["mode"]' <"$conf")" != client ] ||
+                        [ -S "/tmp/vhostuser_${addr%/*}/vhu.sock" ] || fail "$ex: no socket at Kata's /tmp/vhostuser_${addr%/*}/vhu.sock"
+                ;;
+        esac
         $H check "$conf" "/run/netns/pod$n" "ctr$n" eth0 "$BIN" $T/cache || fail "$ex: CHECK"
         $H del "$conf" "/run/netns/pod$n" "ctr$n" eth0 "$BIN" $T/cache || fail "$ex: DEL"
         ip -n "pod$n" link show eth0 >/dev/null 2>&1 && fail "$ex: eth0 still in the pod after DEL"
