@@ -30,7 +30,7 @@ require_cmd go ip /usr/bin/python3 lldpad lldptool vdptool
 [ -d /usr/share/gocode/src/github.com/containernetworking/cni/libcni ] || skip "needs golang-github-appc-cni-dev"
 isolate "$0" "$@"
 mount -t sysfs sysfs /sys                # this namespace's links in /sys/class/net
-mount -t tmpfs -o mode=1777 tmpfs /tmp   # Kata's /tmp/vhostuser_<IP> entries, private
+private_tmp   # Kata's /tmp/vhostuser_<IP> entries, private
 mount -t tmpfs tmpfs /dev/shm            # lldpad's "already running" state, private
 
 /usr/bin/python3 "$OSVIF_SRCDIR/test/pkg/examples.py" "$OSVIF_SRCDIR" "$OSVIF_BIN" || fail "the schema and the examples"
