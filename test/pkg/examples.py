@@ -166,6 +166,8 @@ TYPES = {
     "vhostuser": {"path": "/run/vhu.sock", "mode": "client"},
     "hostdev": {"dev_address": "0000:00:05.0", "dev_type": "ethernet"},
     "nested_dpdk": {"pci_address": "0000:00:05.0", "dev_driver": "virtio-pci"},
+    "vlan_nested": {"vlan_id": 100},
+    "macvlan_nested": {},
 }
 PROFILES = [None, "openvswitch", "fp_openvswitch", "ovs_representor", "fp_bridge", "fp_tap",
             "8021qbg", "8021qbh", "k8s_dpdk"]
