@@ -46,7 +46,7 @@ sock=$(echo "$out" | json_get '[i for i in d["interfaces"] if "socketPath" in i]
 [ "$(readlink /tmp/vhostuser_fd00:91::7/vhu.sock)" = "$sock" ] || fail "IPv6 entry"
 conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL"
 [ -z "$(ports | grep $PORT)" ] || fail "DEL left $PORT"
-[ -z "$(ls /tmp)" ] || fail "DEL left $(ls /tmp)"
+[ -z "$(tmp_left)" ] || fail "DEL left $(tmp_left)"
 # socketPath exists from spec 1.0.0 on (libcni's types100); a 0.4.0 result drops it
 out=$(conf client /run/x | sed 's/"1.1.0"/"0.4.0"/' | cni ADD /run/netns/pod eth0 c1) || fail "ADD 0.4.0: $out"
 echo "$out" | grep -q socketPath && fail "a 0.4.0 result with socketPath: $out"

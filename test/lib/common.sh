@@ -174,10 +174,18 @@ private_tmp() {
         for d in "$OSVIF_SRCDIR" "${OSVIF_BUILDDIR:-}" "$(dirname "$OSVIF_BIN")"; do
                 case "$d" in
                 /tmp/*)
-                        mountpoint -q "$d" 2>/dev/null && continue
-                        mkdir -p "$d"
-                        mount --bind "$keep/${d#/tmp/}" "$d"
+                        d=${d#/tmp/}
+                        PRIVATE_TMP_KEPT="${PRIVATE_TMP_KEPT:-}${d%%/*}
+"
+                        mountpoint -q "/tmp/$d" 2>/dev/null && continue
+                        mkdir -p "/tmp/$d"
+                        mount --bind "$keep/$d" "/tmp/$d"
                         ;;
                 esac
         done
+}
+
+# What is in the private /tmp besides the trees private_tmp kept reachable.
+tmp_left() {
+        ls /tmp | grep -vxF -e "${PRIVATE_TMP_KEPT:-/}" $(printf -- '-e %s ' $PRIVATE_TMP_KEPT) || true
 }

@@ -61,9 +61,11 @@ SHORT = {"generic": "VIFGeneric", "bridge": "VIFBridge", "ovs": "VIFOpenVSwitch"
 
 
 def served_types():
-    """The VIF types with a row in the mapping (src/plan/mapping.c), which ADD serves."""
+    """The VIF types with a served row in the mapping (src/plan/mapping.c: a row with .build)."""
     with open(f"{src}/src/plan/mapping.c", encoding="utf-8") as f:
-        rows = re.findall(r"\.vif = OSVIF_VIF_([A-Z_]+),", f.read())
+        table = f.read().split("osvif_mapping[] = {", 1)[1].split("\n};", 1)[0]
+    rows = [m.group(1) for row in table.split("\n        },")
+            for m in [re.search(r"\.vif = OSVIF_VIF_([A-Z_]+),", row)] if m and ".build = " in row]
     assert rows, "no rows found in src/plan/mapping.c"
     return {VIF_CLASS[r] for r in rows}
 
