@@ -531,7 +531,7 @@ const struct osvif_mapping_row osvif_mapping[] = {
                 .needs = OSVIF_NEEDS_POD_NETNS | OSVIF_NEEDS_L3 | OSVIF_NEEDS_STATE,
                 DIRECT_ROW,
         },
-        /* valid, and not served by this version: code 110 on ADD */
+        /* kuryr-kubernetes' nested VIFs: a link of their own in the pod, on the VM's NIC */
         {
                 .vif = OSVIF_VIF_VLAN_NESTED,
                 .profile = OSVIF_PROFILE_NONE,
