@@ -98,10 +98,9 @@ struct mode_reply {
         int found;
 };
 
-static int on_mode(struct nl_msg *msg, void *arg)
+static int on_mode(struct nlmsghdr *h, void *arg)
 {
         struct mode_reply *rep = arg;
-        struct nlmsghdr *h = nlmsg_hdr(msg);
         struct nlattr *tb[IFLA_MAX + 1], *li[IFLA_INFO_MAX + 1], *d[IFLA_MACVLAN_MAX + 1];
         bool vlan;
 
@@ -111,14 +110,14 @@ static int on_mode(struct nl_msg *msg, void *arg)
             nla_parse_nested(li, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
             !li[IFLA_INFO_KIND] || !li[IFLA_INFO_DATA] ||
             nla_parse_nested(d, IFLA_MACVLAN_MAX, li[IFLA_INFO_DATA], NULL) < 0)
-                return NL_OK;
+                return 0;
         /* IFLA_VLAN_ID and IFLA_MACVLAN_MODE are both attribute 1 of their kind's data */
         vlan = strcmp(nla_get_string(li[IFLA_INFO_KIND]), "vlan") == 0;
         if (!d[vlan ? IFLA_VLAN_ID : IFLA_MACVLAN_MODE])
-                return NL_OK;
+                return 0;
         rep->mode = vlan ? nla_get_u16(d[IFLA_VLAN_ID]) : nla_get_u32(d[IFLA_MACVLAN_MODE]);
         rep->found = 1;
-        return NL_OK;
+        return 0;
 }
 
 int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode, osvif_error_t *err)
@@ -129,20 +128,9 @@ int osvif_macvlan_get_mode(struct osvif_nl *nl, int ifindex, unsigned *ret_mode,
 
         if (!m || nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
                 return osvif_error_oom(err);
-        nl->kernel_errno = 0;
-        nl->ext_msg[0] = '\0';
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_mode, &rep);
-        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
-        r = nl_send_auto(nl->sk, m);
-        if (r >= 0)
-                r = nl_recvmsgs_default(nl->sk);
-        if (r >= 0 && nl->kernel_errno == 0)
-                r = nl_wait_for_ack(nl->sk);
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
-        if (nl->kernel_errno)
-                return osvif_nl_error(nl, nl->kernel_errno, err, "get link %d", ifindex);
+        r = osvif_nl_request(nl, m, on_mode, &rep);
         if (r < 0)
-                return osvif_nl_error(nl, osvif_nl_errno(r), err, "get link %d", ifindex);
+                return osvif_nl_error(nl, -r, err, "get link %d", ifindex);
         if (rep.found)
                 *ret_mode = rep.mode;
         return rep.found;

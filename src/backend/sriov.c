@@ -235,19 +235,18 @@ struct vf_reply {
         int found;
 };
 
-static int on_pf(struct nl_msg *m, void *arg)
+static int on_pf(struct nlmsghdr *h, void *arg)
 {
         struct vf_reply *rep = arg;
-        struct nlmsghdr *h = nlmsg_hdr(m);
         struct nlattr *tb[IFLA_MAX + 1];
 
         if (h->nlmsg_type != RTM_NEWLINK ||
             nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
-                return NL_OK;
+                return 0;
         if (tb[IFLA_NUM_VF] && (int)nla_get_u32(tb[IFLA_NUM_VF]) > rep->index &&
             tb[IFLA_VFINFO_LIST])
                 rep->found = osvif_sriov_parse_vfinfo(tb[IFLA_VFINFO_LIST], rep->index, rep->ret);
-        return NL_OK;
+        return 0;
 }
 
 int osvif_sriov_vf_get(struct osvif_nl *nl, const char *pf, int index, struct osvif_vf_info *ret,
@@ -262,17 +261,7 @@ int osvif_sriov_vf_get(struct osvif_nl *nl, const char *pf, int index, struct os
             nla_put_u32(m, IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS) < 0 ||
             nla_put_string(m, IFLA_IFNAME, pf) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        nl->kernel_errno = 0;
-        nl->ext_msg[0] = '\0';
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, on_pf, &rep);
-        nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, osvif_nl_error_cb, nl);
-        r = nl_send_auto(nl->sk, m);
-        if (r >= 0)
-                r = nl_recvmsgs_default(nl->sk);
-        if (r >= 0 && nl->kernel_errno == 0)
-                r = nl_wait_for_ack(nl->sk);
-        nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
-        r = nl->kernel_errno ? -nl->kernel_errno : r < 0 ? -osvif_nl_errno(r) : 0;
+        r = osvif_nl_request(nl, m, on_pf, &rep);
         if (r < 0)
                 return osvif_nl_error(nl, -r, err, "get VF %d of PF \"%s\"", index, pf);
         return rep.found > 0 ? 1 : 0;

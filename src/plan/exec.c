@@ -133,6 +133,18 @@ struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err)
         return x->ovsdb;
 }
 
+void osvif_exec_undo_pod_link(struct osvif_exec *x)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        struct osvif_nl *nl = osvif_exec_pod_nl(x, &ignored);
+
+        if (nl && x->pod_ifindex > 0)
+                osvif_link_del(nl, x->pod_ifindex, &ignored);
+        else if (nl)
+                osvif_link_del_by_name(nl, x->plan->pod_tmpname, &ignored);
+        osvif_error_clear(&ignored);
+}
+
 int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
                           struct osvif_link_info *ret, osvif_error_t *err)
 {

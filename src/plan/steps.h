@@ -57,6 +57,12 @@ int osvif_exec_in_pod(struct osvif_exec *x,
 /* The OVSDB connection, opened on first use. */
 struct osvif_ovsdb *osvif_exec_ovsdb(struct osvif_exec *x, osvif_error_t *err);
 
+/*
+ * Undo of a link ADD made in the pod (a macvlan, a placeholder): deleted by index once known
+ * (POD_LINK may have renamed it), else by its temporary name. Best effort, like every undo.
+ */
+void osvif_exec_undo_pod_link(struct osvif_exec *x);
+
 /* Link helpers shared by the steps: look up by name and check that the alias is ours. */
 int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
                           struct osvif_link_info *ret, osvif_error_t *err);

@@ -214,19 +214,10 @@ fail:
 
 static void macvlan_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
-        osvif_error_t ignored = OSVIF_ERROR_INIT;
-        struct osvif_nl *nl;
-
         if (!x->created[i])
                 return;
-        nl = osvif_exec_pod_nl(x, &ignored);
-        /* by index: POD_LINK may have renamed it already */
-        if (nl && x->pod_ifindex > 0)
-                osvif_link_del(nl, x->pod_ifindex, &ignored);
-        else if (nl)
-                osvif_link_del_by_name(nl, x->plan->pod_tmpname, &ignored);
+        osvif_exec_undo_pod_link(x);
         x->created[i] = false;
-        osvif_error_clear(&ignored);
 }
 
 static int macvlan_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,

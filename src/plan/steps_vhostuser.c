@@ -315,17 +315,9 @@ static int placeholder_apply(struct osvif_exec *x, const struct osvif_step *s, s
 
 static void placeholder_undo(struct osvif_exec *x, const struct osvif_step *s, size_t i)
 {
-        osvif_error_t ignored = OSVIF_ERROR_INIT;
-        struct osvif_nl *nl;
-
         if (!x->created[i])
                 return;
-        nl = osvif_exec_pod_nl(x, &ignored);
-        if (nl && x->pod_ifindex > 0)
-                osvif_link_del(nl, x->pod_ifindex, &ignored);
-        else if (nl)
-                osvif_link_del_by_name(nl, x->plan->pod_tmpname, &ignored);
-        osvif_error_clear(&ignored);
+        osvif_exec_undo_pod_link(x);
 }
 
 static int placeholder_check(struct osvif_exec *x, const struct osvif_step *s, size_t i,
