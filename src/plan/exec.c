@@ -456,7 +456,7 @@ static int intent_begin(struct osvif_exec *x, struct osvif_intent *in, osvif_err
                 if (r == 0)
                         osvif_intent_add_host(in, want.host[i]);
         }
-        /* pod names are fresh (osvtmp + random): no lookup */
+        /* pod names are fresh (osvtmp + random) where a step declares one: no lookup */
         for (size_t i = 0; i < want.n_pod; i++)
                 osvif_intent_add_pod(in, want.pod[i]);
         snprintf(in->owner, sizeof(in->owner), "%s", p->owner);

@@ -56,6 +56,7 @@ struct osvif_exec {
         bool host_created;      /* the host end of the pod link exists (for the result) */
         uint8_t host_mac[6];
         int pod_ifindex; /* in the pod namespace */
+        bool pod_named;  /* the pod end was created under CNI_IFNAME (a veth's): no rename */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
         /* VIFDirect: the lower device, resolved once per invocation */

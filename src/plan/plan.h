@@ -112,7 +112,8 @@ struct osvif_plan {
         const char *container_id; /* of the attachment (GC: not the request's, it has none) */
 
         char pod_ifname[IF_NAMESIZE];
-        char pod_tmpname[IF_NAMESIZE]; /* the pod end's name until POD_LINK renames it */
+        /* a pod link's name until POD_LINK renames it (a veth's pod end is born pod_ifname) */
+        char pod_tmpname[IF_NAMESIZE];
         char host_ifname[IF_NAMESIZE]; /* host end of the pod's link, "" when none */
         bool has_mac;                  /* mac came from vif.address or the mac capability */
         uint8_t mac[6];                /* pod interface MAC; chosen at random when not given */

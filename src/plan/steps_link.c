@@ -233,8 +233,28 @@ static int set_owner(struct osvif_exec *x, const char *name, osvif_error_t *err)
 
 /*
  * One request creates the pair with everything: the pod end in the pod's namespace under its
- * temporary name, both MACs and the MTU, and the host end on its bridge and up.
+ * final name (CNI_IFNAME), both MACs and the MTU, and the host end on its bridge and up.
+ *
+ * The final name at once spares a rename, which waits for an RCU grace period while it holds
+ * RTNL, every other netlink request on the host waiting with it. Nothing of the pod end needs
+ * a name of its own to be found again after a kill: deleting the host end (recorded in the
+ * intent record before this request) deletes the pair, wherever the pod end is.
  */
+/* EEXIST from the veth's creation: the host end's name, or CNI_IFNAME in the pod? */
+static void which_exists(struct osvif_exec *x, const struct osvif_step *s, osvif_error_t *err)
+{
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        struct osvif_link_info info;
+
+        if (osvif_link_get(x->host_nl, s->u.veth.host, 0, &info, &ignored) == 0) {
+                osvif_error_clear(err);
+                osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                "interface \"%s\" already exists in \"%s\"", x->plan->pod_ifname,
+                                x->plan->req->netns);
+        }
+        osvif_error_clear(&ignored);
+}
+
 static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                       osvif_error_t *err)
 {
@@ -247,15 +267,19 @@ static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, errno, "no random source");
         memcpy(x->pod_mac, p->mac, 6);
         o.name = s->u.veth.host;
-        o.peer_name = p->pod_tmpname;
+        o.peer_name = p->pod_ifname;
         o.peer_netns_fd = x->pod_ns;
         o.mac = x->host_mac;
         o.peer_mac = x->pod_mac;
         o.mtu = veth_mtu(x);
         o.master = s->u.veth.master[0] ? x->bridge_ifindex : 0;
         o.up = s->u.veth.master[0] || s->u.veth.host_up;
-        if (osvif_link_add_veth(x->host_nl, &o, err) < 0)
+        if (osvif_link_add_veth(x->host_nl, &o, err) < 0) {
+                if (err->errnum == EEXIST)
+                        which_exists(x, s, err);
                 goto out;
+        }
+        x->pod_named = true;
         if (set_owner(x, o.name, err) < 0) {
                 osvif_link_del_by_name(x->host_nl, o.name, &ignored);
                 osvif_error_clear(&ignored);
@@ -361,16 +385,16 @@ static int veth_describe(const struct osvif_plan *p, const struct osvif_step *s,
 
         if (s->u.veth.master[0])
                 r |= osvif_json_add_string(o, "bridge", s->u.veth.master);
-        r |= osvif_json_add_string(o, "pod", p->pod_tmpname);
+        r |= osvif_json_add_string(o, "pod", p->pod_ifname);
         r |= osvif_json_add_string(o, "netns", p->req->netns);
         return r;
 }
 
+/* the host end only: the pod end goes with it, and its name (CNI_IFNAME) may be another's */
 static void veth_intent(const struct osvif_plan *p, const struct osvif_step *s,
                         struct osvif_intent *in)
 {
         osvif_intent_add_host(in, s->u.veth.host);
-        osvif_intent_add_pod(in, p->pod_tmpname);
 }
 
 const struct osvif_step_ops osvif_step_veth_ops = {

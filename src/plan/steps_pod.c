@@ -37,19 +37,22 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
         struct osvif_link_change c = OSVIF_LINK_CHANGE_INIT;
         struct osvif_link_info info;
         struct osvif_nl *nl = osvif_exec_pod_nl(x, err);
+        /* a veth's pod end has its final name already; other kinds come in under pod_tmpname */
+        const char *name = x->pod_named ? p->pod_ifname : p->pod_tmpname;
         int r;
 
         if (!nl)
                 return -1;
-        r = osvif_link_get(nl, p->pod_tmpname, 0, &info, err);
+        r = osvif_link_get(nl, name, 0, &info, err);
         if (r == 0)
                 return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
-                                       "pod interface \"%s\" vanished from \"%s\"", p->pod_tmpname,
+                                       "pod interface \"%s\" vanished from \"%s\"", name,
                                        p->req->netns);
-        if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, p->pod_tmpname, err) < 0)
+        if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, (void *)name, err) < 0)
                 return -1;
         /* up only once the addresses are on it (POD_L3): bringing it up announces them */
-        c.name = p->pod_ifname;
+        if (!x->pod_named)
+                c.name = p->pod_ifname;
         c.alias = p->owner;
         if (osvif_link_change(nl, info.ifindex, &c, err) < 0) {
                 if (err->errnum == EEXIST)

@@ -35,8 +35,20 @@ echo "$out" | json_get 'd' >/dev/null
 [ "$(echo "$out" | json_get 'd["ips"][0]["interface"]')" = 1 ] || fail "ip points at the pod interface: $out"
 [ "$(echo "$out" | json_get 'd["dns"]["nameservers"][0]')" = 10.20.0.53 ] || fail "dns: $out"
 PREV1="$out"
+# the pod end is born in the pod as eth0: no temporary name, no rename (a rename waits for an
+# RCU grace period holding RTNL), and nothing watching the pod's links sees another name
+ip -n pod2 monitor link >/run/osvif-test/pod2-links 2>&1 &
+mon=$!
+sleep 0.2
 out=$(conf $ID2 10.20.0.6 | cni ADD /run/netns/pod2 eth0 pod2ctr) || fail "ADD pod2: $out"
 PREV2="$out"
+sleep 0.2
+kill $mon
+wait $mon 2>/dev/null || true
+grep -q ": eth0@" /run/osvif-test/pod2-links || fail "no link event for eth0 in pod2: $(cat /run/osvif-test/pod2-links)"
+if grep -v ": eth0@" /run/osvif-test/pod2-links | grep -q "^[0-9]*: "; then
+        fail "pod2 saw a link under another name: $(cat /run/osvif-test/pod2-links)"
+fi
 
 # host side: on the bridge, up, owned
 ip -o link show tapa1111111-22 | grep -q "master brtest" || fail "host end not on brtest"
