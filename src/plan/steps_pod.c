@@ -50,9 +50,13 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
                                        p->req->netns);
         if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, (void *)name, err) < 0)
                 return -1;
+        /* born under its name: the owner goes on with "up" (POD_L3), one request fewer */
+        if (x->pod_named) {
+                x->pod_ifindex = info.ifindex;
+                return 0;
+        }
         /* up only once the addresses are on it (POD_L3): bringing it up announces them */
-        if (!x->pod_named)
-                c.name = p->pod_ifname;
+        c.name = p->pod_ifname;
         c.alias = p->owner;
         if (osvif_link_change(nl, info.ifindex, &c, err) < 0) {
                 if (err->errnum == EEXIST)
@@ -166,6 +170,8 @@ static int pod_l3_apply(struct osvif_exec *x, const struct osvif_step *s, size_t
                         return -1;
         /* with arp_notify set, the kernel sends a gratuitous ARP for each address now */
         up.up = 1;
+        if (x->pod_named)
+                up.alias = x->plan->owner;
         if (osvif_link_change(nl, x->pod_ifindex, &up, err) < 0)
                 return -1;
         /* routes after: a gateway is only reachable through a link that is up */

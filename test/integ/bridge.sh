@@ -64,6 +64,8 @@ if [ -e /proc/sys/net/ipv6 ]; then
         [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ] || fail "accept_dad"
 fi
 ip -n pod1 -o link show eth0 | grep -q "mtu 1400" || fail "pod MTU"
+ip -n pod1 -d link show eth0 | grep -q "alias osvif bnet pod1ctr eth0" || fail "pod end lacks its owner alias"
+ip -n pod1 -o link show eth0 | grep -q "state UP" || fail "pod end not up"
 # one queue each way, asked for at creation (the kernel's default, a queue per CPU trimmed
 # to one afterwards, costs an RCU grace period under RTNL per end)
 ip -d link show tapa1111111-22 | grep -q "numtxqueues 1 numrxqueues 1 " || fail "host end: not created with one queue each way"
