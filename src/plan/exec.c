@@ -353,11 +353,26 @@ static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
                         osvif_error_move(&first, &e);
                 osvif_error_clear(&e);
         }
-        pod = in.n_pod && !in.done ? recorded_pod_nl(x, &in) : NULL;
+        pod = !in.done ? recorded_pod_nl(x, &in) : NULL;
         for (size_t i = 0; pod && i < in.n_pod; i++) {
                 osvif_error_t e = OSVIF_ERROR_INIT;
 
                 if (del_recorded(x, pod, in.pod[i], &e) < 0 && !osvif_error_is_set(&first))
+                        osvif_error_move(&first, &e);
+                osvif_error_clear(&e);
+        }
+        /* killed after POD_LINK renamed a link of its own: CNI_IFNAME, when it carries our owner
+         * (what DEL removes in a netns it is given; GC is given none) */
+        if (pod) {
+                osvif_error_t e = OSVIF_ERROR_INIT;
+                struct osvif_link_info info;
+                int f = osvif_exec_find_owned(x, pod, x->plan->pod_ifname, &info, &e);
+
+                if (f > 0)
+                        log_info("removing \"%s\", left by an interrupted ADD",
+                                 x->plan->pod_ifname);
+                if ((f < 0 || (f > 0 && osvif_link_del(pod, info.ifindex, &e) < 0)) &&
+                    !osvif_error_is_set(&first))
                         osvif_error_move(&first, &e);
                 osvif_error_clear(&e);
         }

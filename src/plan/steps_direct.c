@@ -294,7 +294,15 @@ int osvif_direct_describe(const struct osvif_plan *p, const struct osvif_step *s
 }
 
 /* the pod link goes by owner with POD_LINK on DEL, or with the pod's netns */
+/* created in the pod under its fresh temporary name, which is ours until the rename */
+static void macvlan_intent(const struct osvif_plan *p, const struct osvif_step *s,
+                           struct osvif_intent *in)
+{
+        osvif_intent_add_pod(in, p->pod_tmpname);
+}
+
 const struct osvif_step_ops osvif_step_macvlan_ops = {
+        .intent = macvlan_intent,
         .name = "macvlan",
         .describe = osvif_direct_describe,
         .apply = macvlan_apply,

@@ -3,10 +3,10 @@
 #
 # ADD is killed with SIGKILL (strace's syscall injection) at each of its netlink sends
 # (sendmsg: libnl) and then at each of its OVSDB sends (sendto: backend/ovsdb.c), for the
-# bridge VIF, OVS, the hybrid plug and a per-pod VIF (hybrid, names from the VIF id). After
-# each kill, three ways out must each give back exactly the host as it was before the ADD
-# (host links, pod links, addresses, routes, host-local leases, lock files, intent records,
-# OVS ports and interfaces):
+# bridge VIF, VIFDirect (a macvlan made in the pod), OVS, the hybrid plug and a per-pod VIF
+# (hybrid, names from the VIF id). After each kill, three ways out must each give back
+# exactly the host as it was before the ADD (host links, pod links, addresses, routes,
+# host-local leases, lock files, intent records, OVS ports and interfaces):
 #   1. GC with no valid attachment;
 #   2. (killed again) DEL, then GC;
 #   3. (killed again) a re-ADD of the same attachment, which must succeed, then DEL.
@@ -51,6 +51,15 @@ conf_podvif() {
          "args":{"cni":{"vif":{"type":"bridge","id":"'"$VIF_ID"'","network":{"bridge":"br-int"},
                 "port_profile":{"type":"openvswitch","datapath_type":"netdev","interface_id":"'"$VIF_ID"'"}}}}'"$1"'}'
 }
+# VIFDirect: a macvlan made in the pod on a lower device. Simulation of a PCI NIC: the fake
+# sysfs says PCI function 0000:03:00.0 is the netdev eno1 (a veth, the real kernel's)
+conf_direct() {
+        echo '{"cniVersion":"1.1.0","name":"knet","type":"osvif",'"$(ipam)"',
+         "vif":{"type":"direct","dev_address":"0000:03:00.0","mode":"bridge"}'"$1"'}'
+}
+mkdir -p "$T/sys/bus/pci/devices/0000:03:00.0/net/eno1"
+ip link add eno1 type veth peer name eno1p
+ip link set eno1 up
 gc_extra=',"cni.dev/valid-attachments":[]'
 
 state() {
@@ -66,7 +75,7 @@ run() {
         shift 2
         [ "$verb" = GC ] && extra=$gc_extra
         "conf_$shape" "$extra" | CNI_COMMAND=$verb CNI_NETNS=$POD CNI_IFNAME=eth0 CNI_CONTAINERID=kctr \
-                CNI_PATH=/usr/lib/cni "$@" "$OSVIF_BIN"
+                CNI_PATH=/usr/lib/cni OSVIF_SYSFS_ROOT=$T/sys "$@" "$OSVIF_BIN"
 }
 killed_add() { # killed_add SHAPE SYSCALL N: 137 when killed, 0 when ADD got through
         local rc=0
@@ -107,7 +116,7 @@ sweep() { # sweep SHAPE SYSCALL
                 result=$(run ADD "$shape") || fail "$shape $sc #$n: re-ADD: $result"
                 # what the re-ADD built is whole and its own (a half-made qbr reused answered 109)
                 out=$("conf_$shape" "" | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$result" |
-                        CNI_COMMAND=CHECK CNI_NETNS=$POD CNI_IFNAME=eth0 CNI_CONTAINERID=kctr CNI_PATH=/usr/lib/cni "$OSVIF_BIN") ||
+                        CNI_COMMAND=CHECK CNI_NETNS=$POD CNI_IFNAME=eth0 CNI_CONTAINERID=kctr CNI_PATH=/usr/lib/cni OSVIF_SYSFS_ROOT=$T/sys "$OSVIF_BIN") ||
                         fail "$shape $sc #$n: CHECK after the re-ADD: $out"
                 must "$shape $sc #$n: DEL after re-ADD" run DEL "$shape"
                 assert_same_snapshot "$before" "$(state)" "$shape: killed at $sc #$n, then re-ADD and DEL"
@@ -118,6 +127,7 @@ sweep() { # sweep SHAPE SYSCALL
 
 start=$SECONDS
 sweep bridge sendmsg
+sweep direct sendmsg
 for shape in ovs hybrid podvif; do
         sweep $shape sendmsg
         sweep $shape sendto
