@@ -286,6 +286,31 @@ static cJSON *ops_new_bridge(const struct osvif_ovs_port_spec *s)
         return ops;
 }
 
+static cJSON *select_op(const char *table, cJSON *where, const char *const *columns);
+static cJSON *map_to_object(const cJSON *m);
+
+/* The other_config select appended to an add-port transaction, when asked for. */
+static int append_read_other_config(cJSON *ops, const struct osvif_ovs_port_spec *s)
+{
+        static const char *const cols[] = { "other_config", NULL };
+
+        if (!ops || !s->other_config_key)
+                return 0;
+        return osvif_json_append(ops, select_op("Open_vSwitch", cJSON_CreateArray(), cols));
+}
+
+/* Its answer, the transaction's last result: *value, "" when unset, NULL when out of memory. */
+static void other_config_of(const cJSON *res, const struct osvif_ovs_port_spec *s)
+{
+        const cJSON *rows = cJSON_GetObjectItemCaseSensitive(
+                cJSON_GetArrayItem(res, cJSON_GetArraySize(res) - 1), "rows");
+        _cleanup_cjson_ cJSON *map = map_to_object(
+                cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(rows, 0), "other_config"));
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(map, s->other_config_key);
+
+        *s->other_config_value = map ? strdup(cJSON_IsString(v) ? v->valuestring : "") : NULL;
+}
+
 /* A `wait` with timeout 0 whose condition does not hold fails with "timed out". */
 static bool failed_wait(const osvif_error_t *err)
 {
@@ -308,9 +333,13 @@ int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec 
                 cJSON *ops = bridge_exists ? ops_existing_bridge(spec) : ops_new_bridge(spec);
                 _cleanup_cjson_ cJSON *res = NULL;
 
-                if (!ops)
+                if (!ops || append_read_other_config(ops, spec) < 0) {
+                        cJSON_Delete(ops);
                         return osvif_error_oom(err);
+                }
                 res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
+                if (res && spec->other_config_key)
+                        other_config_of(res, spec);
                 if (res)
                         return 0;
                 if (duplicate_name(err))

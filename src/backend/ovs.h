@@ -86,6 +86,11 @@ struct osvif_ovs_port_spec {
         bool isolate;         /* os-vif's isolate_vif: tag 4095, vlan_mode trunk, trunks [4095] */
         unsigned mtu_request; /* 0: not set */
         const char *vhost_server_path; /* options:vhost-server-path, or NULL */
+        /* also read Open_vSwitch other_config:<key> in the same transaction (saving a round
+         * trip to a server busy with the commit): *other_config_value, malloc'ed, "" when
+         * unset, left NULL when it could not be read */
+        const char *other_config_key;
+        char **other_config_value;
 };
 
 /*

@@ -3,11 +3,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <netlink/attr.h>
@@ -15,6 +21,7 @@
 #include "backend/nl.h"
 #include "backend/vhostuser.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/lock.h"
 #include "util/state.h"
@@ -143,6 +150,109 @@ int osvif_vhu_socket_exists(const char *path)
         struct stat st;
 
         return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) ? 1 : 0;
+}
+
+/*
+ * Polled, not watched: closing an inotify descriptor waits for an SRCU grace period (the
+ * kernel's fsnotify_destroy_group), 15 to 30 ms measured here, longer than the whole wait.
+ * A stat costs about a microsecond: every 0.5 ms for the first 100 ms (OVS makes the socket
+ * within a few), every 5 ms after that.
+ */
+int osvif_vhu_socket_wait(const char *path, int timeout_ms)
+{
+        int64_t start = osvif_now_ms(), deadline = start + timeout_ms;
+
+        while (!osvif_vhu_socket_exists(path)) {
+                int64_t now = osvif_now_ms();
+                struct timespec pause = { 0, now - start < 100 ? 500000 : 5000000 };
+
+                if (now >= deadline)
+                        return 0;
+                nanosleep(&pause, NULL);
+        }
+        return 1;
+}
+
+/* One answer of a sock_diag dump: 1 on a listener bound to ino on dev, 0, or -errno. */
+static int listener_in(const struct nlmsghdr *h, size_t n, const struct stat *st, bool *done)
+{
+        int found = 0;
+
+        for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+                const struct unix_diag_msg *m = NLMSG_DATA(h);
+                const struct rtattr *a;
+                size_t len;
+
+                if (h->nlmsg_type == NLMSG_DONE) {
+                        *done = true;
+                        return found;
+                }
+                if (h->nlmsg_type == NLMSG_ERROR) {
+                        const struct nlmsgerr *e = NLMSG_DATA(h);
+
+                        *done = true;
+                        return e->error ? e->error : -EPROTO;
+                }
+                if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->udiag_state != 10 /* LISTEN */)
+                        continue;
+                len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
+                for (a = (const void *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+                        const struct unix_diag_vfs *v = RTA_DATA(a);
+
+                        /* the kernel's dev_t: major above bit 20 */
+                        if (a->rta_type == UNIX_DIAG_VFS && RTA_PAYLOAD(a) >= sizeof(*v) &&
+                            v->udiag_vfs_ino == st->st_ino &&
+                            v->udiag_vfs_dev >> 20 == major(st->st_dev) &&
+                            (v->udiag_vfs_dev & 0xfffff) == minor(st->st_dev))
+                                found = 1;
+                }
+        }
+        return found;
+}
+
+int osvif_vhu_socket_listening(const char *path)
+{
+        struct {
+                struct nlmsghdr h;
+                struct unix_diag_req r;
+        } req = {
+                .h = { .nlmsg_len = sizeof(req),
+                       .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+                       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+                       .nlmsg_seq = 1 },
+                /* the kernel filters by state: listening sockets only, with their file */
+                .r = { .sdiag_family = AF_UNIX,
+                       .udiag_states = 1u << 10 /* TCP_LISTEN */,
+                       .udiag_show = UDIAG_SHOW_VFS },
+        };
+        _cleanup_close_ int fd = -1;
+        struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+        long buf[8192 / sizeof(long)];
+        struct stat st;
+        bool done = false;
+        int found = 0;
+
+        if (stat(path, &st) < 0 || !S_ISSOCK(st.st_mode))
+                return 0;
+        fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (fd < 0)
+                return -errno;
+        if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+                return -errno;
+        while (!done) {
+                ssize_t n = recv(fd, buf, sizeof(buf), 0);
+                int r;
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return n < 0 ? -errno : -EPROTO;
+                r = listener_in((const struct nlmsghdr *)buf, (size_t)n, &st, &done);
+                if (r < 0)
+                        return r;
+                found |= r;
+        }
+        return found;
 }
 
 /* ---- the placeholder ---- */
@@ -373,11 +483,15 @@ int osvif_vhu_state_read(const char *network, const char *cid, const char *ifnam
 int osvif_vhu_state_remove(const char *network, const char *cid, const char *ifname,
                            osvif_error_t *err)
 {
-        char name[PATH_MAX];
+        char name[PATH_MAX], dir[PATH_MAX];
 
-        if (state_name(network, cid, ifname, name, err) < 0)
+        if (state_name(network, cid, ifname, name, err) < 0 || osvif_state_remove(name, err) < 0)
                 return -1;
-        return osvif_state_remove(name, err);
+        /* nothing left behind once no attachment has state (ENOTEMPTY otherwise: fine; a
+         * writer racing with this makes the directory again) */
+        snprintf(dir, sizeof(dir), "%s/" STATE_SUBDIR, osvif_state_dir());
+        (void)rmdir(dir);
+        return 0;
 }
 
 struct vhu_walk {

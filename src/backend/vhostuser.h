@@ -47,6 +47,17 @@ int osvif_vhu_path_trusted(const char *path, const char *field, gid_t gid, bool 
 /* Whether a UNIX socket exists at path: 1 yes, 0 no. */
 int osvif_vhu_socket_exists(const char *path);
 
+/* Wait until a UNIX socket exists at path, for at most timeout_ms: 1 it exists, 0 not in time. */
+int osvif_vhu_socket_wait(const char *path, int timeout_ms);
+
+/*
+ * Whether the socket at path is bound by a listening socket of this network namespace, asked
+ * of the kernel (sock_diag, AF_UNIX, listening sockets only, matched by the file's device and
+ * inode): 1 it listens, 0 not seen listening (not yet, a stale file, or a listener in another
+ * namespace), -errno when the kernel cannot be asked.
+ */
+int osvif_vhu_socket_listening(const char *path);
+
 /*
  * The placeholder link Kata finds the vhost-user NIC by, created directly in the namespace
  * `netns_fd` (IFLA_NET_NS_FD) with its name, MAC and MTU, down. Kind "dummy" (what Kata

@@ -19,6 +19,7 @@ static void exec_fini(struct osvif_exec *x)
         osvif_lock_release(&x->attach_lock);
         osvif_lock_release(&x->vf_lock);
         free(x->vf);
+        free(x->vhost_sock_dir);
         osvif_ovsdb_close(x->ovsdb);
         osvif_nl_close(x->pod_nl);
         osvif_nl_close(x->host_nl);

@@ -69,6 +69,7 @@ struct osvif_exec {
         struct osvif_lock vf_lock;        /* held from the claim to the end of the invocation */
         int vf_pod_ifindex;               /* the VF in the pod, 0 until moved there */
         char pci_id[32];                  /* the result's pciID, "" when none */
+        char *vhost_sock_dir;             /* OVS's, read by OVS_PORT's transaction, or NULL */
         char socket_path[108];            /* vhost-user: the real socket (VHOSTUSER) */
         char socket_name[IF_NAMESIZE];    /* and the port that serves it, for the result */
         const char *pod_link_kind;        /* the placeholder's kind (PLACEHOLDER) */

@@ -66,6 +66,7 @@ struct osvif_step {
                         unsigned mtu_request;
                         char iface_type[24];         /* "": system; "dpdkvhostuser"... */
                         char vhost_server_path[108]; /* options:vhost-server-path, "" none */
+                        bool socket_wait; /* VHOSTUSER waits for its socket, not the ofport */
                 } ovs_port;
                 struct {
                         char pci[32];     /* runtimeConfig.deviceID, else vif.dev_address; "": a

@@ -62,6 +62,9 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .vhost_server_path = s->u.ovs_port.vhost_server_path[0]
                                              ? s->u.ovs_port.vhost_server_path
                                              : NULL,
+                /* where OVS puts the socket, for VHOSTUSER (steps_vhostuser.c) */
+                .other_config_key = s->u.ovs_port.socket_wait ? "vhost-sock-dir" : NULL,
+                .other_config_value = &x->vhost_sock_dir,
         };
 
         if (!db)
@@ -69,6 +72,9 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
         if (osvif_ovs_add_port(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0)
                 return -1;
         x->created[i] = true;
+        /* a dpdkvhostuser port is waited for by VHOSTUSER, by its socket (steps_vhostuser.c) */
+        if (s->u.ovs_port.socket_wait)
+                return 0;
         if (osvif_ovs_wait_port(db, spec.port, p->conf->ovs_port_timeout_ms, err) < 0) {
                 osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, 0, &ignored);
                 osvif_error_clear(&ignored);

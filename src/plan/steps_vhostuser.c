@@ -56,14 +56,23 @@ static int ovs_socket_path(struct osvif_exec *x, const char *port, char buf[OSVI
                            osvif_error_t *err)
 {
         const struct osvif_conf *conf = x->plan->conf;
-        struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
         _cleanup_free_ char *sub = NULL;
         char dir[PATH_MAX];
         int r, n;
 
-        if (!db || ovs_run_dir(conf, dir, err) < 0)
+        if (ovs_run_dir(conf, dir, err) < 0)
                 return -1;
-        r = osvif_ovs_get_other_config(db, "vhost-sock-dir", conf->ovsdb_timeout_ms, &sub, err);
+        /* ADD's OVS_PORT read it with the port's transaction; CHECK reads it now */
+        if (x->vhost_sock_dir) {
+                sub = strdup(x->vhost_sock_dir);
+                r = sub ? 1 : osvif_error_oom(err);
+        } else {
+                struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
+
+                r = db ? osvif_ovs_get_other_config(db, "vhost-sock-dir", conf->ovsdb_timeout_ms,
+                                                    &sub, err)
+                       : -1;
+        }
         if (r < 0)
                 return -1;
         n = snprintf(buf, OSVIF_VHU_PATH_MAX, "%s%s%s/%s", dir, r > 0 && *sub ? "/" : "",
@@ -85,20 +94,36 @@ static long now_ms(void)
         return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ovs-vswitchd creates the socket when it realizes the port: bounded wait for it. */
-static int wait_socket(const char *path, int timeout_ms, osvif_error_t *err)
+/*
+ * mode client: ovs-vswitchd serves the socket, and QEMU (Kata's too) connects to it once ADD
+ * has returned, so ADD returns once it listens. OVS makes it while it constructs the port's
+ * netdev (netdev_dpdk_vhost_construct: DPDK binds, then listens), before it adds the port to
+ * the datapath, reconfigures its PMD threads and mempools and only then writes the ofport
+ * (about 10 ms later here): that ofport is what ADD does not wait for. A socket that exists
+ * but that no listener of this network namespace is seen to hold (a stale file, an
+ * ovs-vswitchd in another namespace, no sock_diag) falls back to the ofport, as other ports.
+ */
+static int wait_served(struct osvif_exec *x, const struct osvif_step *s, osvif_error_t *err)
 {
+        int timeout_ms = x->plan->conf->ovs_port_timeout_ms;
         long deadline = now_ms() + timeout_ms;
-        struct timespec pause = { 0, 2000000 };
+        struct osvif_ovsdb *db;
 
-        while (!osvif_vhu_socket_exists(path)) {
-                if (now_ms() >= deadline)
-                        return osvif_error_set(err, OSVIF_ERR_OVS_PORT, ETIMEDOUT,
-                                               "ovs-vswitchd did not create vhost-user socket "
-                                               "\"%s\" within %d ms",
-                                               path, timeout_ms);
-                nanosleep(&pause, NULL);
-        }
+        if (!osvif_vhu_socket_wait(x->socket_path, timeout_ms))
+                return osvif_error_set(err, OSVIF_ERR_OVS_PORT, ETIMEDOUT,
+                                       "ovs-vswitchd did not create vhost-user socket \"%s\" "
+                                       "within %d ms",
+                                       x->socket_path, timeout_ms);
+        if (osvif_vhu_socket_listening(x->socket_path) > 0)
+                return 0;
+        log_debug("vhost-user socket \"%s\" not seen listening: waiting for the ofport",
+                  x->socket_path);
+        db = osvif_exec_ovsdb(x, err);
+        if (!db)
+                return -1;
+        timeout_ms = (int)(deadline - now_ms());
+        if (osvif_ovs_wait_port(db, s->u.vhostuser.port, timeout_ms > 0 ? timeout_ms : 1, err) < 0)
+                return -1;
         return 0;
 }
 
@@ -155,8 +180,7 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
 
         if (resolve_socket(x, s, err) < 0)
                 return -1;
-        if (!s->u.vhostuser.path[0] &&
-            wait_socket(x->socket_path, conf->ovs_port_timeout_ms, err) < 0)
+        if (!s->u.vhostuser.path[0] && wait_served(x, s, err) < 0)
                 return -1;
         if (!s->u.vhostuser.kata)
                 return 0;

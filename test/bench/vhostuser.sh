@@ -8,7 +8,8 @@
 # librte-mempool-ring23; the DPDK poll thread keeps one core busy while it runs.
 #
 #   make bench-vhostuser            (from a build dir; results in test/bench/results/)
-#   OSVIF_BENCH_RUNS (cycles per subject, default 50), OSVIF_BENCH_OUT (results directory)
+#   OSVIF_BENCH_RUNS (cycles per subject, default 50), OSVIF_BENCH_OUT (results directory),
+#   OSVIF_BENCH_BASE (another osvif binary, e.g. an older build, timed interleaved as "base")
 set -euo pipefail
 
 BUILD=$(cd "${1:?usage: vhostuser.sh BUILD_DIR}" && pwd)
@@ -32,7 +33,9 @@ RAW=$T/vhostuser-raw.csv
 echo "subject,verb,wall_us,cpu_us,maxrss_kb" >$RAW
 ID=3f2a9c6e-1b4d-4c8e-9a7f-0d2e5b6c7a81
 PORT=vhu3f2a9c6e-1b
-cat >$T/vhu.json <<JSON
+# the VIF as Kuryr passes it (args.cni.vif, which the network must trust): the port is then
+# named as os-vif names it, vhu + the VIF id, the very port the sequence below makes
+cat <<JSON | pod_vif_trusted >$T/vhu.json
 {"cniVersion":"1.1.0","name":"bench","type":"osvif","ovsdb":"$OVSDB",
  "args":{"cni":{"vif":{"type":"vhostuser","id":"$ID","address":"02:00:00:00:00:01",
   "path":"/run/openvswitch/$PORT","mode":"client",
@@ -40,20 +43,29 @@ cat >$T/vhu.json <<JSON
   "network":{"bridge":"br-bench","vlan":10,"mtu":1500,"subnets":[{"cidr":"10.96.0.0/16","ips":["10.96.0.5"]}]}}}}}
 JSON
 rec() { # SUBJECT VERB -- COMMAND...
-        local s=$1 v=$2
+        local s=$1 v=$2 m
         shift 3
-        set -- $("$RUNNER" -i $T/vhu.json -o $T/out.json -- "$@" 3>&1 >/dev/null) || fail "$s $v: $(cat $T/out.json)"
+        # a failed run fails the benchmark (not timed as if it had worked)
+        m=$("$RUNNER" -i $T/vhu.json -o $T/out.json -- "$@" 3>&1 >/dev/null) || fail "$s $v: $(cat $T/out.json)"
+        set -- $m
         echo "\"$s\",$v,$1,$2,$3" >>$RAW
 }
 vsctl() { ovs-vsctl --db="$OVSDB" --timeout=120 "$@"; }
 export -f vsctl
 export OVSDB PORT ID
 echo "== osvif and the ovs-vsctl sequence, $RUNS cycles each, interleaved" >&2
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((i = 0; i < RUNS; i++)); do
         CNI_COMMAND=ADD CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
                 rec "osvif vhost-user" ADD -- "$OSVIF_BIN"
         CNI_COMMAND=DEL CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
                 rec "osvif vhost-user" DEL -- "$OSVIF_BIN"
+        if [ -n "${OSVIF_BENCH_BASE:-}" ]; then
+                CNI_COMMAND=ADD CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
+                        rec "base vhost-user" ADD -- "$OSVIF_BENCH_BASE"
+                CNI_COMMAND=DEL CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
+                        rec "base vhost-user" DEL -- "$OSVIF_BENCH_BASE"
+        fi
         rec "ovs-vsctl sequence" ADD -- ovs-vsctl --db="$OVSDB" --timeout=120 \
                 -- --may-exist add-br br-bench -- set Bridge br-bench datapath_type=netdev \
                 -- --may-exist add-port br-bench $PORT -- set Port $PORT tag=10 \
@@ -63,17 +75,20 @@ for ((i = 0; i < RUNS; i++)); do
         rec "ovs-vsctl sequence" DEL -- ovs-vsctl --db="$OVSDB" --timeout=120 --if-exists del-port br-bench $PORT
 done
 cp $RAW "$OUT/"
-/usr/bin/python3 - "$RAW" <<'PY' | tee "$OUT/vhostuser.md"
+/usr/bin/python3 - "$RAW" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee "$OUT/vhostuser.md"
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 def med(s, v, k):
     return statistics.median(int(r[k]) / 1000.0 for r in rows if r["subject"] == s and r["verb"] == v)
 print("| subject | verb | wall median (ms) | CPU median (ms) |")
 print("|---|---|---|---|")
-for s in ("osvif vhost-user", "ovs-vsctl sequence"):
+for s in ("osvif vhost-user", "base vhost-user", "ovs-vsctl sequence"):
+    if not any(r["subject"] == s for r in rows):
+        continue
     for v in ("ADD", "DEL"):
         print("| %s | %s | %.2f | %.2f |" % (s, v, med(s, v, "wall_us"), med(s, v, "cpu_us")))
 r = med("ovs-vsctl sequence", "ADD", "wall_us") / med("osvif vhost-user", "ADD", "wall_us")
 print("\nADD wall time: osvif is %.1fx the speed of the ovs-vsctl sequence (target: 5x): %s"
       % (r, "met" if r >= 5 else "missed"))
+print("load average at start: %s, at end: %s" % (sys.argv[2], sys.argv[3]))
 PY

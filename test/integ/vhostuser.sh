@@ -8,7 +8,7 @@
 . "$OSVIF_SRCDIR/test/lib/ovs_dpdk.sh"
 . "$OSVIF_SRCDIR/test/lib/vhu_guest.sh"
 require_root
-require_cmd ip ping /usr/bin/python3
+require_cmd ip ping ss /usr/bin/python3
 isolate "$0" "$@"
 # Kata's entries live in /tmp: a private one for this test
 private_tmp
@@ -79,6 +79,8 @@ port=vhu4e5f6071-00
 sock=$(echo "$out" | json_get '[i for i in d["interfaces"] if "socketPath" in i][0]["socketPath"]')
 [ "$sock" = "$OVS_DIR/$port" ] || fail "socketPath $sock, OVS made $OVS_DIR/$port: $out"
 [ -S "$sock" ] || fail "no socket at $sock"
+# what ADD waits for, and all QEMU needs: OVS listening on it (not a stale file)
+ss -xlH | grep -qF " $sock " || fail "nobody listens on $sock after ADD: $(ss -xlH)"
 [ "$(echo "$out" | json_get '[i for i in d["interfaces"] if "socketPath" in i][0]["name"]')" = $port ] ||
         fail "the socket's interface is not named after the port: $out"
 # the placeholder: the VIF's MAC, MTU and IP, owned, up

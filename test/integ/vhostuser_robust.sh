@@ -47,12 +47,25 @@ sock=$(echo "$out" | json_get '[i for i in d["interfaces"] if "socketPath" in i]
 conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL"
 [ -z "$(ports | grep $PORT)" ] || fail "DEL left $PORT"
 [ -z "$(tmp_left)" ] || fail "DEL left $(tmp_left)"
+# the state file went, and with the last one its directory
+[ -e "$OSVIF_STATE_DIR/vhostuser" ] && fail "DEL left $OSVIF_STATE_DIR/vhostuser: $(ls -A "$OSVIF_STATE_DIR/vhostuser")"
 # socketPath exists from spec 1.0.0 on (libcni's types100); a 0.4.0 result drops it
 out=$(conf client /run/x | sed 's/"1.1.0"/"0.4.0"/' | cni ADD /run/netns/pod eth0 c1) || fail "ADD 0.4.0: $out"
 echo "$out" | grep -q socketPath && fail "a 0.4.0 result with socketPath: $out"
 echo "$out" | grep -q '"cniVersion":"0.4.0"' || fail "not a 0.4.0 result: $out"
 conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL"
 conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL again"
+
+# ---- a stale socket at OVS's path, which nobody listens on: ADD waits for a listener, not a
+# file, so it is not fooled; OVS cannot bind there and ADD reports its error ----
+before=$(state)
+/usr/bin/python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' \
+        "$OVS_DIR/vhu/$PORT"
+out=$(conf client /run/x | cni ADD /run/netns/pod eth0 s1) && fail "ADD over a stale socket succeeded: $out"
+expect_error 107 "$out" "ADD over a stale socket"
+echo "$out" | grep -qF "could not add port" || fail "ADD over a stale socket: not OVS's error: $out"
+rm "$OVS_DIR/vhu/$PORT"
+assert_same_snapshot "$before" "$(state)" "ADD over a stale socket"
 
 # ---- refusals: code 7 naming the field, nothing made ----
 before=$(state)
