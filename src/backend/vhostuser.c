@@ -290,8 +290,26 @@ int osvif_vhu_add_placeholder(struct osvif_nl *nl, const char *name, const uint8
                               unsigned mtu, int netns_fd, const char **ret_kind, osvif_error_t *err)
 {
         int r = -EOPNOTSUPP;
+        size_t first = 0;
 
+        /*
+         * The first kind whose driver is in the kernel (/sys/module/<kind>, built in or
+         * loaded): asked for a kind it lacks, the kernel runs modprobe for it on every request
+         * before it answers EOPNOTSUPP, a process per ADD. Neither there: dummy first, the
+         * kernel may load it.
+         */
         for (size_t i = 0; placeholder_kinds[i]; i++) {
+                char mod[64];
+
+                snprintf(mod, sizeof(mod), "/sys/module/%s", placeholder_kinds[i]);
+                if (access(mod, F_OK) == 0) {
+                        first = i;
+                        break;
+                }
+        }
+        for (size_t k = 0; placeholder_kinds[k]; k++) {
+                size_t i = k == 0 ? first : k <= first ? k - 1 : k;
+
                 r = add_link(nl, placeholder_kinds[i], name, mac, mtu, netns_fd);
                 /* a kernel without the driver answers EOPNOTSUPP: try the next kind */
                 if (r == -EOPNOTSUPP)

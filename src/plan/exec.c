@@ -142,7 +142,9 @@ void osvif_exec_undo_pod_link(struct osvif_exec *x)
         if (nl && x->pod_ifindex > 0)
                 osvif_link_del(nl, x->pod_ifindex, &ignored);
         else if (nl)
-                osvif_link_del_by_name(nl, x->plan->pod_tmpname, &ignored);
+                osvif_link_del_by_name(nl,
+                                       x->pod_named ? x->plan->pod_ifname : x->plan->pod_tmpname,
+                                       &ignored);
         osvif_error_clear(&ignored);
 }
 
@@ -472,9 +474,20 @@ static int intent_begin(struct osvif_exec *x, struct osvif_intent *in, osvif_err
                 if (r == 0)
                         osvif_intent_add_host(in, want.host[i]);
         }
-        /* pod names are fresh (osvtmp + random) where a step declares one: no lookup */
-        for (size_t i = 0; i < want.n_pod; i++)
-                osvif_intent_add_pod(in, want.pod[i]);
+        /* in the pod likewise: a temporary (osvtmp…) or the final name (a placeholder's) */
+        if (want.n_pod) {
+                struct osvif_nl *pod = osvif_exec_pod_nl(x, err);
+
+                if (!pod)
+                        return -1;
+                for (size_t i = 0; i < want.n_pod; i++) {
+                        r = osvif_link_get(pod, want.pod[i], 0, &info, err);
+                        if (r < 0)
+                                return -1;
+                        if (r == 0)
+                                osvif_intent_add_pod(in, want.pod[i]);
+                }
+        }
         snprintf(in->owner, sizeof(in->owner), "%s", p->owner);
         snprintf(in->netns, sizeof(in->netns), "%s", p->req->netns ? p->req->netns : "");
         return osvif_intent_write(in, err);

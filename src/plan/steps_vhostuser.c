@@ -320,17 +320,28 @@ static int placeholder_apply(struct osvif_exec *x, const struct osvif_step *s, s
 
         if (!nl)
                 return -1;
-        /* created straight into the pod (IFLA_NET_NS_FD) under its temporary name, down */
-        if (osvif_vhu_add_placeholder(x->host_nl, p->pod_tmpname, p->mac, p->mtu, x->pod_ns,
-                                      &x->pod_link_kind, err) < 0)
+        /*
+         * Created straight into the pod (IFLA_NET_NS_FD) under its final name, down: no rename
+         * (which waits for an RCU grace period holding RTNL). The intent record names it when
+         * ADD began without one of that name in the pod.
+         */
+        if (osvif_vhu_add_placeholder(x->host_nl, p->pod_ifname, p->mac, p->mtu, x->pod_ns,
+                                      &x->pod_link_kind, err) < 0) {
+                if (err->errnum == EEXIST) {
+                        osvif_error_clear(err);
+                        osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
+                                        "interface \"%s\" already exists in \"%s\"", p->pod_ifname,
+                                        p->req->netns);
+                }
                 return -1;
-        x->created[i] = true;
-        r = osvif_link_get(nl, p->pod_tmpname, 0, &info, err);
+        }
+        x->created[i] = x->pod_named = true;
+        r = osvif_link_get(nl, p->pod_ifname, 0, &info, err);
         if (r <= 0)
                 return r < 0 ? -1
                              : osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                                "placeholder \"%s\" vanished from \"%s\"",
-                                               p->pod_tmpname, p->req->netns);
+                                               p->pod_ifname, p->req->netns);
         x->pod_ifindex = info.ifindex;
         memcpy(x->pod_mac, info.mac, 6);
         x->pod_mtu = info.mtu;
@@ -378,8 +389,15 @@ static int placeholder_check(struct osvif_exec *x, const struct osvif_step *s, s
         return 0;
 }
 
+static void placeholder_intent(const struct osvif_plan *p, const struct osvif_step *s,
+                               struct osvif_intent *in)
+{
+        osvif_intent_add_pod(in, p->pod_ifname);
+}
+
 const struct osvif_step_ops osvif_step_placeholder_ops = {
         .name = "placeholder",
+        .intent = placeholder_intent,
         .apply = placeholder_apply,
         .undo = placeholder_undo,
         .check = placeholder_check,

@@ -3,13 +3,13 @@
 # test/integ/vhostuser.sh has it), with OVS's vhost-sock-dir set to a sub-directory: socket
 # paths that are relative, not normalized, too long for sun_path or that pass through symlinks
 # or directories other users control (code 7, the field named, nothing made); a Kata entry
-# that already exists (103); a fault before every step (host, OVS, /tmp and state exactly as
-# before); OVSDB down (11); a tcp: OVSDB target with and without ovsRunDir; vhostuserGroup;
+# that already exists (103); a fault before every step and a SIGKILL at every send (host,
+# OVS, /tmp and state exactly as before); OVSDB down (11); a tcp: OVSDB target with and without ovsRunDir; vhostuserGroup;
 # a VIF that Debian's python3-os-vif serialized; STATUS; repeated DEL.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs_dpdk.sh"
 require_root
-require_cmd ip /usr/bin/python3 setpriv
+require_cmd ip /usr/bin/python3 setpriv strace
 isolate "$0" "$@"
 private_tmp
 OVS_DPDK_SOCK_DIR=vhu ovs_dpdk_start
@@ -148,6 +148,33 @@ done
 out=$(conf client /run/x | OSVIF_FAULT_STEP=5 cni ADD /run/netns/pod eth0 f1) || fail "ADD past the last step: $out"
 conf client /run/x | cni DEL /run/netns/pod eth0 f1 || fail "DEL"
 assert_same_snapshot "$before" "$(state)" "ADD then DEL"
+
+# ---- killed (SIGKILL, strace's injection) at each netlink send (sendmsg) and then at each
+# OVSDB or sock_diag send (sendto) of ADD: a GC that lists no attachment gives back the host
+# exactly (the placeholder, born in the pod under CNI_IFNAME, is in the intent record) ----
+gc() { conf client /run/x | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["cni.dev/valid-attachments"]=[]; print(json.dumps(c))' |
+        CNI_COMMAND=GC CNI_PATH=/usr/lib/cni "$OSVIF_BIN"; }
+kills=0
+for sc in sendmsg sendto; do
+        n=1
+        while :; do
+                rc=0
+                conf client /run/x | CNI_COMMAND=ADD CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 CNI_CONTAINERID=k1 \
+                        CNI_PATH=/usr/lib/cni strace -o /dev/null -qq -e trace=$sc -e inject=$sc:signal=KILL:when=$n \
+                        "$OSVIF_BIN" >/dev/null 2>&1 || rc=$?
+                if [ $rc = 0 ]; then
+                        conf client /run/x | cni DEL /run/netns/pod eth0 k1 || fail "DEL after a complete ADD"
+                        assert_same_snapshot "$before" "$(state)" "ADD ($sc #$n not reached) then DEL"
+                        break
+                fi
+                [ $rc = 137 ] || fail "ADD under strace ($sc #$n) exited $rc, not killed"
+                kills=$((kills + 1))
+                out=$(gc) || fail "GC after a kill at $sc #$n: $out"
+                assert_same_snapshot "$before" "$(state)" "killed at $sc #$n, then GC"
+                n=$((n + 1))
+        done
+done
+[ $kills -ge 6 ] || fail "only $kills kills: the injection did not reach ADD's sends"
 
 # ---- STATUS, and a VIF python3-os-vif serialized ----
 echo '{"cniVersion":"1.1.0","name":"rnet","type":"osvif","ovsdb":"'"$OVSDB"'","vif":'"$(conf client /x | json_get 'd["args"]["cni"]["vif"]')"'}' |
