@@ -133,20 +133,22 @@ int osvif_link_foreach(struct osvif_nl *nl,
                        void *userdata, osvif_error_t *err)
 {
         struct link_reply rep = { 0 };
-        int r = -EINTR;
+        int64_t start = osvif_now_ms();
+        int r = -EINTR, tries = 0;
 
-        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+        while (osvif_nl_dump_again(r, tries, start)) {
                 rep.n_all = 0;
                 rep.found = 0;
                 r = get_links(nl, 0, NULL, &rep);
+                tries++;
         }
         if (r < 0) {
                 free(rep.all);
                 if (r == -EINTR)
                         return osvif_error_set(err, OSVIF_ERR_NETLINK, EINTR,
                                                "list links: the dump was interrupted %d times "
-                                               "(links kept changing)",
-                                               OSVIF_NL_DUMP_RETRIES + 1);
+                                               "in %d ms (links kept changing)",
+                                               tries, (int)(osvif_now_ms() - start));
                 return osvif_nl_error(nl, -r, err, "list links");
         }
         for (size_t i = 0; i < rep.n_all && r == 0; i++)

@@ -233,10 +233,11 @@ int osvif_nl_dump(struct osvif_nl *nl, int type, const void *hdr, size_t hdr_len
                   int (*on_msg)(struct nlmsghdr *h, void *arg), void (*restart)(void *arg),
                   void *arg)
 {
+        int64_t start = osvif_now_ms();
         int r = -EINTR;
 
         /* a new message each time: a sent one carries its sequence number */
-        for (int i = 0; i <= OSVIF_NL_DUMP_RETRIES && r == -EINTR; i++) {
+        for (int i = 0; osvif_nl_dump_again(r, i, start); i++) {
                 _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(type, NLM_F_DUMP);
 
                 if (!m || nlmsg_append(m, (void *)hdr, hdr_len, NLMSG_ALIGNTO) < 0)

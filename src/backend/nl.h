@@ -3,11 +3,14 @@
 #define OSVIF_NL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
 #include "backend/link.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 /* Internal to the link backend: the socket and one acknowledged request. */
@@ -19,11 +22,22 @@ struct osvif_nl {
 };
 
 /*
- * How many times a dump is repeated when the kernel marks it interrupted (NLM_F_DUMP_INTR:
- * the table changed while it was being sent; libnl answers NLE_DUMP_INTR, which
- * osvif_nl_errno() turns into EINTR). Churn settles long before ten tries.
+ * How a dump is repeated when the kernel marks it interrupted (NLM_F_DUMP_INTR: the table
+ * changed while it was being sent; libnl answers NLE_DUMP_INTR, which osvif_nl_errno() turns
+ * into EINTR): at least OSVIF_NL_DUMP_RETRIES more times, and for as long as
+ * OSVIF_NL_DUMP_PATIENCE_MS from the first try. On a busy host (pods starting and stopping,
+ * the dumping process preempted between the dump's messages) a large table's dump can be
+ * interrupted ten times running; a GC that waits a second more is better than one that fails.
  */
 #define OSVIF_NL_DUMP_RETRIES 10
+#define OSVIF_NL_DUMP_PATIENCE_MS 2000
+
+/* Whether a dump that answered r, tried `tries` times since `start_ms`, is tried again. */
+static inline bool osvif_nl_dump_again(int r, int tries, int64_t start_ms)
+{
+        return r == -EINTR && (tries <= OSVIF_NL_DUMP_RETRIES ||
+                               osvif_now_ms() - start_ms < OSVIF_NL_DUMP_PATIENCE_MS);
+}
 
 /* The error callback behind osvif_nl_transact(): records errno and the ext-ack text in nl. */
 int osvif_nl_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg);
@@ -40,8 +54,8 @@ int osvif_nl_request(struct osvif_nl *nl, struct nl_msg *msg,
                      int (*on_msg)(struct nlmsghdr *h, void *arg), void *arg);
 
 /*
- * A dump of message `type` whose family header is `hdr` (hdr_len bytes), asked again, up to
- * OSVIF_NL_DUMP_RETRIES times, while the kernel marks it interrupted; `restart` (or NULL)
+ * A dump of message `type` whose family header is `hdr` (hdr_len bytes), asked again while
+ * the kernel marks it interrupted (see OSVIF_NL_DUMP_RETRIES); `restart` (or NULL)
  * runs before every try so that on_msg starts afresh. 0, or -errno as osvif_nl_request()
  * (-EINTR when every try was interrupted).
  */
