@@ -50,6 +50,8 @@ JSON
 }
 extid() { ovs_vsctl get Interface "$1" "external_ids:$2" | tr -d '"'; }
 ports() { ovs_vsctl list-ports br-int 2>/dev/null | sort | tr '\n' ' '; }
+# the ports of the kernel's ovs-system datapath (OVS_DP=system, in test/vm's guest)
+dp_ports() { ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" dpctl/show | sed -n 's/^ *port [0-9]*: \([^ ]*\).*/\1/p' | sort | tr '\n' ' '; }
 
 make_netns pod
 # osvif plan: the steps, the port named once the representor is found
@@ -59,6 +61,14 @@ plan=$(conf 0000:04:00.1 | CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 CNI_CONTAINE
 [ "$(echo "$plan" | json_get 'd["steps"][1]["port"]')" = "(representor)" ] || fail "plan's port: $plan"
 out=$(conf 0000:04:00.1 | cni ADD /run/netns/pod eth0 o1) || fail "ADD: $out"
 [ "$(ports)" = "rep0 " ] || fail "ports of br-int: $(ports)"
+[ "$(ovs_vsctl get Bridge br-int datapath_type)" = "$OVS_DP" ] || fail "bridge datapath_type"
+# ovs-vswitchd opened the representor (an OpenFlow port number, no error)
+[ "$(ovs_vsctl get Interface rep0 ofport)" -gt 0 ] || fail "rep0: ofport $(ovs_vsctl get Interface rep0 ofport)"
+[ "$(ovs_vsctl get Interface rep0 error)" = "[]" ] || fail "rep0: $(ovs_vsctl get Interface rep0 error)"
+if [ "$OVS_DP" = system ]; then
+        dp_ports | grep -qw rep0 || fail "rep0 is not a port of the kernel datapath: $(dp_ports)"
+        ip -d link show rep0 | grep -q openvswitch_slave || fail "rep0: $(ip -d link show rep0)"
+fi
 [ "$(extid rep0 iface-id)" = "$IID" ] || fail "iface-id"
 [ "$(extid rep0 attached-mac)" = fa:16:3e:04:00:01 ] || fail "attached-mac"
 [ "$(extid rep0 iface-status)" = active ] || fail "iface-status"
@@ -79,7 +89,12 @@ conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o1 || fail "DEL"
 
 before=$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)
 out=$(conf 0000:04:00.1 | cni ADD /run/netns/pod eth0 o2) || fail "ADD o2: $out"
+[ "$OVS_DP" != system ] || dp_ports | grep -qw rep0 || fail "o2: rep0 not in the kernel datapath: $(dp_ports)"
 conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o2 || fail "DEL o2"
+if [ "$OVS_DP" = system ]; then
+        dp_ports | grep -qw rep0 && fail "DEL o2 left rep0 in the kernel datapath: $(dp_ports)"
+        ip -d link show rep0 | grep -q openvswitch_slave && fail "DEL o2 left rep0 enslaved: $(ip -d link show rep0)"
+fi
 conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o2 || fail "second DEL o2"
 assert_same_snapshot "$before" "$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)" "after DEL"
 
