@@ -155,8 +155,17 @@ static int return_from_pod(struct osvif_exec *x, const struct osvif_hostdev_stat
         nl = osvif_exec_pod_nl(x, err);
         if (!nl)
                 return -1;
-        r = x->vf_pod_ifindex > 0 ? osvif_link_get(nl, NULL, x->vf_pod_ifindex, &info, err)
-                                  : find_by_alias(nl, st->owner, &info, err);
+        if (x->vf_pod_ifindex > 0) {
+                r = osvif_link_get(nl, NULL, x->vf_pod_ifindex, &info, err);
+        } else {
+                /* where ADD left it (one request), else wherever our alias is (a dump) */
+                r = x->plan->pod_ifname[0] ? osvif_link_get(nl, x->plan->pod_ifname, 0, &info, err)
+                                           : 0;
+                if (r > 0 && strcmp(info.alias, st->owner) != 0)
+                        r = 0;
+                if (r == 0)
+                        r = find_by_alias(nl, st->owner, &info, err);
+        }
         if (r <= 0)
                 return r;
         /* by index: this invocation saw it go there (perhaps before our alias went on) */
@@ -326,8 +335,9 @@ static int find_representor(struct osvif_exec *x, const struct osvif_step *s,
 
 /* Discover, lock and check the claim; fill x->vf with what DEL will restore. */
 static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_vf_dev *d,
-                 struct osvif_vf_info *cur, bool *pf_has_vf, osvif_error_t *err)
+                 struct osvif_vf_info *cur, bool *pf_has_vf, int *ifindex, osvif_error_t *err)
 {
+        struct osvif_vf_config want;
         struct osvif_hostdev_state *st;
         struct osvif_link_info info;
         char who[300];
@@ -376,11 +386,15 @@ static int claim(struct osvif_exec *x, const struct osvif_step *s, struct osvif_
                 st->mtu = info.mtu;
                 st->up = info.flags & IFF_UP;
                 memcpy(st->alias, info.alias, sizeof(st->alias));
+                *ifindex = info.ifindex;
         }
         if (s->u.hostdev.representor && find_representor(x, s, d, st, err) < 0)
                 return -1;
         *pf_has_vf = false;
-        if (d->pf_netdev[0] && d->vf_index >= 0) {
+        /* nothing to set on the PF, nothing to read from it (the PF's VF list is its biggest
+         * netlink answer) */
+        want = wanted(x, s, d->vf_index);
+        if (d->pf_netdev[0] && d->vf_index >= 0 && !osvif_sriov_vf_config_empty(&want)) {
                 r = osvif_sriov_vf_get(x->host_nl, d->pf_netdev, d->vf_index, cur, err);
                 if (r < 0)
                         return -1;
@@ -413,9 +427,9 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
         struct osvif_link_info info;
         struct osvif_nl *nl;
         bool pf_has_vf = false;
-        int r;
+        int r, ifindex = 0;
 
-        if (claim(x, s, &d, &cur, &pf_has_vf, err) < 0)
+        if (claim(x, s, &d, &cur, &pf_has_vf, &ifindex, err) < 0)
                 goto fail;
         want = wanted(x, s, d.vf_index);
         /*
@@ -458,7 +472,13 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
         c.mac = p->has_mac ? p->mac : NULL;
         c.mtu = p->mtu;
         c.alias = p->owner;
-        r = osvif_link_get(x->host_nl, x->vf->name, 0, &info, err);
+        /* the netdev as claim() found it, unless the PF-side settings made since may have had
+         * its driver reset it: then found again */
+        r = 1;
+        info.ifindex = ifindex;
+        snprintf(info.name, sizeof(info.name), "%s", x->vf->name);
+        if (x->vf->pf_set)
+                r = osvif_link_get(x->host_nl, x->vf->name, 0, &info, err);
         if (r == 0)
                 osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                 "VF \"%s\": netdev \"%s\" vanished", d.pci, x->vf->name);
@@ -479,6 +499,7 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
                 goto fail;
         }
         x->vf_pod_ifindex = info.ifindex;
+        x->pod_tmp_ifindex = info.ifindex;
         memcpy(x->pod_mac, info.mac, 6);
         x->pod_mtu = info.mtu;
         return 0;

@@ -43,7 +43,16 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
 
         if (!nl)
                 return -1;
-        r = osvif_link_get(nl, name, 0, &info, err);
+        /* the step before found it in the pod just now (HOSTDEV, PLACEHOLDER), else by name */
+        if (x->pod_named && x->pod_ifindex > 0) {
+                info.ifindex = x->pod_ifindex;
+                r = 1;
+        } else if (!x->pod_named && x->pod_tmp_ifindex > 0) {
+                info.ifindex = x->pod_tmp_ifindex;
+                r = 1;
+        } else {
+                r = osvif_link_get(nl, name, 0, &info, err);
+        }
         if (r == 0)
                 return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                        "pod interface \"%s\" vanished from \"%s\"", name,

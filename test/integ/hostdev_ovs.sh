@@ -4,14 +4,16 @@
 # the fake tree's class/net, the PF and the veths standing in for VF representors share a
 # phys_switch_id, and each representor's phys_port_name names its VF, pf0vfN). The VF goes to
 # the pod; its representor becomes a port of a real OVS (ovsdb-server + ovs-vswitchd; the
-# userspace datapath, or OVS_DP when test/lib/ovs.sh sets one) with os-vif's external_ids, and
-# is brought up. CHECK, DEL, GC and a fault before every step; a PF without a switch id (legacy
+# userspace datapath, or OVS_DP when test/lib/ovs.sh sets one: test/vm/kernel.sh runs this
+# with the kernel's, where the representor must be a port of ovs-system) with os-vif's
+# external_ids, and is brought up. CHECK, DEL, GC and a fault before every step; a PF without a switch id (legacy
 # mode) has no representor.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs.sh"
 require_root
 require_cmd ip /usr/bin/python3
-/usr/bin/python3 -c 'import os_vif' 2>/dev/null || skip "needs python3-os-vif"
+/usr/bin/python3 -c 'import importlib.util as u, sys; sys.exit(not u.find_spec("os_vif"))' ||
+        skip "needs python3-os-vif"
 isolate "$0" "$@"
 ovs_start
 
@@ -50,6 +52,8 @@ JSON
 }
 extid() { ovs_vsctl get Interface "$1" "external_ids:$2" | tr -d '"'; }
 ports() { ovs_vsctl list-ports br-int 2>/dev/null | sort | tr '\n' ' '; }
+# the ports of the kernel's ovs-system datapath (OVS_DP=system, in test/vm's guest)
+dp_ports() { ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" dpctl/show | sed -n 's/^ *port [0-9]*: \([^ ]*\).*/\1/p' | sort | tr '\n' ' '; }
 
 make_netns pod
 # osvif plan: the steps, the port named once the representor is found
@@ -59,6 +63,14 @@ plan=$(conf 0000:04:00.1 | CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 CNI_CONTAINE
 [ "$(echo "$plan" | json_get 'd["steps"][1]["port"]')" = "(representor)" ] || fail "plan's port: $plan"
 out=$(conf 0000:04:00.1 | cni ADD /run/netns/pod eth0 o1) || fail "ADD: $out"
 [ "$(ports)" = "rep0 " ] || fail "ports of br-int: $(ports)"
+[ "$(ovs_vsctl get Bridge br-int datapath_type)" = "$OVS_DP" ] || fail "bridge datapath_type"
+# ovs-vswitchd opened the representor (an OpenFlow port number, no error)
+[ "$(ovs_vsctl get Interface rep0 ofport)" -gt 0 ] || fail "rep0: ofport $(ovs_vsctl get Interface rep0 ofport)"
+[ "$(ovs_vsctl get Interface rep0 error)" = "[]" ] || fail "rep0: $(ovs_vsctl get Interface rep0 error)"
+if [ "$OVS_DP" = system ]; then
+        dp_ports | grep -qw rep0 || fail "rep0 is not a port of the kernel datapath: $(dp_ports)"
+        ip -d link show rep0 | grep -q openvswitch_slave || fail "rep0: $(ip -d link show rep0)"
+fi
 [ "$(extid rep0 iface-id)" = "$IID" ] || fail "iface-id"
 [ "$(extid rep0 attached-mac)" = fa:16:3e:04:00:01 ] || fail "attached-mac"
 [ "$(extid rep0 iface-status)" = active ] || fail "iface-status"
@@ -79,7 +91,12 @@ conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o1 || fail "DEL"
 
 before=$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)
 out=$(conf 0000:04:00.1 | cni ADD /run/netns/pod eth0 o2) || fail "ADD o2: $out"
+[ "$OVS_DP" != system ] || dp_ports | grep -qw rep0 || fail "o2: rep0 not in the kernel datapath: $(dp_ports)"
 conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o2 || fail "DEL o2"
+if [ "$OVS_DP" = system ]; then
+        dp_ports | grep -qw rep0 && fail "DEL o2 left rep0 in the kernel datapath: $(dp_ports)"
+        ip -d link show rep0 | grep -q openvswitch_slave && fail "DEL o2 left rep0 enslaved: $(ip -d link show rep0)"
+fi
 conf 0000:04:00.1 | cni DEL /run/netns/pod eth0 o2 || fail "second DEL o2"
 assert_same_snapshot "$before" "$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)" "after DEL"
 
@@ -108,19 +125,33 @@ echo "$o" | grep -q "has no representor" || fail "message: $o"
 assert_same_snapshot "$before" "$(snapshot --netns pod --dir "$OSVIF_SYSFS_ROOT"; ports)" "no representor"
 echo 5a5a >"$NET/pf0/phys_switch_id"
 
-# the primitive form, as python3-os-vif emits a VIFHostDevice with an OpenVSwitch profile
-prim=$(/usr/bin/python3 - "$IID" "${OVS_DP:-netdev}" <<'PY'
+# python3-os-vif's primitives, all made by one process (an import of os_vif takes seconds in
+# test/vm's guest): a VIFHostDevice with an OpenVSwitch profile, and with an OVSRepresentor
+# profile naming its representor (Nova's form), rep0 or one that does not exist
+/usr/bin/python3 - "$IID" "${OVS_DP:-netdev}" /run/osvif-test <<'PY' || fail "python3-os-vif's primitives"
 import json, sys
 import os_vif.objects as O
 O.register_all()
+iid, dp, out = sys.argv[1:4]
+def write(name, vif):
+    with open(f"{out}/{name}.json", "w") as f:
+        json.dump(vif.obj_to_primitive(), f)
 net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int", mtu=1450,
     subnets=O.subnet.SubnetList(objects=[]))
-vif = O.vif.VIFHostDevice(id=sys.argv[1], address="fa:16:3e:04:00:09", network=net, plugin="ovs",
+write("prim", O.vif.VIFHostDevice(id=iid, address="fa:16:3e:04:00:09", network=net, plugin="ovs",
     dev_type="ethernet", dev_address="0000:04:00.2",
-    port_profile=O.vif.VIFPortProfileOpenVSwitch(interface_id=sys.argv[1], datapath_type=sys.argv[2]))
-print(json.dumps(vif.obj_to_primitive()))
+    port_profile=O.vif.VIFPortProfileOpenVSwitch(interface_id=iid, datapath_type=dp)))
+for rep in ("rep0", "nosuchrep"):
+    net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int",
+        subnets=O.subnet.SubnetList(objects=[]))
+    write("rprim-" + rep, O.vif.VIFHostDevice(id=iid, address="fa:16:3e:04:00:0a", network=net,
+        plugin="ovs", dev_type="ethernet", dev_address="0000:04:00.1",
+        port_profile=O.vif.VIFPortProfileOVSRepresentor(interface_id=iid, datapath_type=dp,
+            representor_name=rep, representor_address="0000:04:00.1")))
 PY
-)
+
+# the primitive form, as python3-os-vif emits a VIFHostDevice with an OpenVSwitch profile
+prim=$(cat /run/osvif-test/prim.json)
 out=$(echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'","vif":'"$prim"'}' |
         cni ADD /run/netns/pod eth0 oprim) || fail "ADD primitive: $out"
 [ "$(extid rep1 attached-mac)" = fa:16:3e:04:00:09 ] || fail "primitive: attached-mac"
@@ -129,19 +160,7 @@ echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'"
 [ "$(ports)" = "" ] || fail "sweep left ports: $(ports)"
 
 # os-vif's VIFPortProfileOVSRepresentor naming the representor (Nova's form), from python3-os-vif
-rprim() { # rprim REPRESENTOR_NAME
-        /usr/bin/python3 - "$IID" "$1" "${OVS_DP:-netdev}" <<'PY'
-import json, sys
-import os_vif.objects as O
-O.register_all()
-net = O.network.Network(id="8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", bridge="br-int", subnets=O.subnet.SubnetList(objects=[]))
-vif = O.vif.VIFHostDevice(id=sys.argv[1], address="fa:16:3e:04:00:0a", network=net, plugin="ovs",
-    dev_type="ethernet", dev_address="0000:04:00.1",
-    port_profile=O.vif.VIFPortProfileOVSRepresentor(interface_id=sys.argv[1], datapath_type=sys.argv[3],
-                                                     representor_name=sys.argv[2], representor_address="0000:04:00.1"))
-print(json.dumps(vif.obj_to_primitive()))
-PY
-}
+rprim() { cat "/run/osvif-test/rprim-$1.json"; } # rprim REPRESENTOR_NAME
 rconf() { echo '{"cniVersion":"1.1.0","name":"offload","type":"osvif","ovsdb":"'"$OVSDB"'","vif":'"$1"'}'; }
 out=$(rconf "$(rprim rep0)" | cni ADD /run/netns/pod eth0 orep) || fail "ADD OVSRepresentor: $out"
 [ "$(ports)" = "rep0 " ] || fail "OVSRepresentor: ports $(ports)"

@@ -9,8 +9,8 @@ export OSVIF_OVS_DATAPATH=system
 # everything is 10-25 times slower under TCG: ovs_robust's 50 concurrent ADDs become 10
 export OSVIF_CONCURRENCY=${OSVIF_CONCURRENCY:-10}
 suites="${OSVIF_VM_SUITES:-test/vm/ovs_datapath.sh test/integ/ovs.sh test/integ/ovs_hybrid.sh
-        test/integ/ovs_robust.sh test/vm/vlan.sh test/vm/netdevsim.sh test/vm/macvtap.sh
-        test/integ/direct_vlan.sh test/vm/hostdev_pf.sh}"
+        test/integ/ovs_robust.sh test/integ/hostdev_ovs.sh test/vm/vlan.sh test/vm/netdevsim.sh
+        test/vm/macvtap.sh test/integ/direct_vlan.sh test/vm/hostdev_pf.sh}"
 rc=0
 for s in $suites; do
         start=$(date +%s)
