@@ -13,21 +13,35 @@
 
 /* ---- POD_LINK ---- */
 
+static bool l3_has(const struct osvif_exec *x, int family)
+{
+        for (size_t k = 0; x->l3 && k < x->l3->n_ips; k++)
+                if (x->l3->ips[k].address.ip.family == family)
+                        return true;
+        return false;
+}
+
 static int pod_sysctls(struct osvif_exec *x, void *data, osvif_error_t *err)
 {
         const char *name = data;
+        bool v6 = l3_has(x, AF_INET6);
 
         /*
          * DAD would hold our IPv6 addresses "tentative" for seconds. arp_notify and
          * ndisc_notify make the kernel announce the addresses itself (gratuitous ARP when the
          * link comes up, unsolicited NA when an address is ready) and later MAC changes too:
-         * no packet socket of ours, whose release costs an RCU grace period.
+         * no packet socket of ours, whose release costs an RCU grace period. Each only for a
+         * family the pod has addresses of: with none of IPv6, the kernel's defaults stand
+         * (an NA for the link-local address alone would be flooded to every port of the
+         * bridge for nothing).
          */
-        if (!x->plan->dad && osvif_sysctl_dev_set("ipv6", "accept_dad", name, "0", err) < 0)
+        if (v6 && !x->plan->dad && osvif_sysctl_dev_set("ipv6", "accept_dad", name, "0", err) < 0)
                 return -1;
-        if (osvif_sysctl_dev_set("ipv6", "ndisc_notify", name, "1", err) < 0)
+        if (v6 && osvif_sysctl_dev_set("ipv6", "ndisc_notify", name, "1", err) < 0)
                 return -1;
-        return osvif_sysctl_dev_set("ipv4", "arp_notify", name, "1", err);
+        if (l3_has(x, AF_INET))
+                return osvif_sysctl_dev_set("ipv4", "arp_notify", name, "1", err);
+        return 0;
 }
 
 static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,

@@ -264,8 +264,7 @@ static int vf(char **argv)
         movelink_idx(fd, idx, pod, "floortmp0", (unsigned)atoi(argv[7]), "osvif floor vf");
         if (setns(pod, CLONE_NEWNET) < 0)
                 die("setns");
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        /* an IPv4 address only: osvif sets what that family needs, no IPv6 sysctls */
         sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
         close(fd);
         fd = rtnl();
@@ -280,8 +279,7 @@ static void pod_side(int fd, const char *tmp, const char *ifname, const char *al
 {
         int idx;
 
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        /* an IPv4 address only: osvif sets what that family needs, no IPv6 sysctls */
         sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
         idx = (int)if_nametoindex(tmp);
         setlink(fd, idx, ifname, alias, 0);
@@ -370,8 +368,7 @@ int main(int argc, char **argv)
         setlink(fd, 0, argv[3], alias, 0);
         if (setns(pod, CLONE_NEWNET) < 0)
                 die("setns");
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/accept_dad", "0");
-        sysctl("/proc/sys/net/ipv6/conf/floortmp0/ndisc_notify", "1");
+        /* an IPv4 address only: osvif sets what that family needs, no IPv6 sysctls */
         sysctl("/proc/sys/net/ipv4/conf/floortmp0/arp_notify", "1");
         close(fd);
         fd = rtnl();

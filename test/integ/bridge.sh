@@ -60,8 +60,11 @@ ip -n pod1 -o addr show eth0 | grep -q "inet 10.20.0.5/24" || fail "pod1 address
 ip -n pod1 route | grep -q "default via 10.20.0.1 dev eth0" || fail "pod1 default route"
 ip -n pod1 route | grep -q "192.0.2.0/24 via 10.20.0.254 dev eth0" || fail "pod1 subnet route"
 [ "$(ip netns exec pod1 cat /proc/sys/net/ipv4/conf/eth0/arp_notify)" = 1 ] || fail "arp_notify"
+# IPv4 only: the IPv6 sysctls keep the kernel's defaults (generic.sh has the dual-stack case)
 if [ -e /proc/sys/net/ipv6 ]; then
-        [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ] || fail "accept_dad"
+        [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/default/accept_dad)" ] ||
+                fail "accept_dad changed on an IPv4-only pod"
+        [ "$(ip netns exec pod1 cat /proc/sys/net/ipv6/conf/eth0/ndisc_notify)" = 0 ] || fail "ndisc_notify set on an IPv4-only pod"
 fi
 ip -n pod1 -o link show eth0 | grep -q "mtu 1400" || fail "pod MTU"
 ip -n pod1 -d link show eth0 | grep -q "alias osvif bnet pod1ctr eth0" || fail "pod end lacks its owner alias"

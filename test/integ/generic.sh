@@ -28,6 +28,8 @@ ip -n pod -o addr show eth0 | grep "inet6 fd31::9/64" | grep -q tentative && fai
 ip -n pod -6 route | grep -q "default via fd31::1" || fail "IPv6 default route"
 [ "$(echo "$out" | json_get 'len(d["ips"])')" = 2 ] || fail "dual stack result"
 
+[ "$(ip netns exec pod cat /proc/sys/net/ipv6/conf/eth0/accept_dad)" = 0 ] || fail "accept_dad on a pod with IPv6"
+[ "$(ip netns exec pod cat /proc/sys/net/ipv6/conf/eth0/ndisc_notify)" = 1 ] || fail "ndisc_notify on a pod with IPv6"
 # the kernel announced both addresses with the pod's MAC (arp_notify, ndisc_notify)
 mac=$(echo "$out" | json_get 'd["interfaces"][1]["mac"]')
 wait $capture
