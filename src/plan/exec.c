@@ -205,6 +205,14 @@ static int apply_all(struct osvif_exec *x, osvif_error_t *err)
                 undo_from(x, i);
                 return -1;
         }
+        for (size_t i = 0; i < x->plan->n_steps; i++) {
+                const struct osvif_step *s = &x->plan->steps[i];
+
+                if (!s->ops->settle || s->ops->settle(x, s, i, err) >= 0)
+                        continue;
+                undo_from(x, x->plan->n_steps);
+                return -1;
+        }
         return 0;
 }
 

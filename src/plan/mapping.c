@@ -321,7 +321,8 @@ static int build_vhostuser_on_ovs(struct osvif_plan *p, const char *bridge, cons
                          "netdev");
         snprintf(port->u.ovs_port.iface_type, sizeof(port->u.ovs_port.iface_type), "%s",
                  server ? "dpdkvhostuserclient" : "dpdkvhostuser");
-        /* mode client: what QEMU needs is OVS's listening socket, which VHOSTUSER waits for */
+        /* mode client: what QEMU needs is OVS's listening socket, which VHOSTUSER waits for
+         * once every step has applied (its settle: the placeholder is made meanwhile) */
         port->u.ovs_port.socket_wait = !server;
         if (!server)
                 sock = osvif_plan_push(p, &osvif_step_vhostuser_ops);

@@ -30,6 +30,13 @@ struct osvif_step_ops {
                         osvif_error_t *err);
         void (*intent)(const struct osvif_plan *p, const struct osvif_step *s,
                        struct osvif_intent *in);
+        /*
+         * After every step has applied, in step order: wait for what this step set going
+         * elsewhere to be done (OVS making a vhost-user socket), so that the later steps' work
+         * overlaps the wait instead of following it. A failure undoes every step. Or NULL.
+         */
+        int (*settle)(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                      osvif_error_t *err);
 };
 
 extern const struct osvif_step_ops osvif_step_ipam_ops;

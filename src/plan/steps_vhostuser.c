@@ -178,9 +178,9 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
         const struct osvif_conf *conf = p->conf;
         struct osvif_vhu_state st = { 0 };
 
+        /* OVS's socket (mode client) is waited for at the end (settle), not here: the pod's
+         * placeholder and L3 are made meanwhile; Kata's entries may lead to it before it is */
         if (resolve_socket(x, s, err) < 0)
-                return -1;
-        if (!s->u.vhostuser.path[0] && wait_served(x, s, err) < 0)
                 return -1;
         if (!s->u.vhostuser.kata)
                 return 0;
@@ -207,6 +207,13 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
                         return -1;
                 }
         return 0;
+}
+
+/* Mode client: ADD returns only once ovs-vswitchd listens on the socket it serves. */
+static int vhostuser_settle(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                            osvif_error_t *err)
+{
+        return s->u.vhostuser.path[0] ? 0 : wait_served(x, s, err);
 }
 
 static int teardown_owned(const struct osvif_plan *p, osvif_error_t *err)
@@ -303,6 +310,7 @@ const struct osvif_step_ops osvif_step_vhostuser_ops = {
         .name = "vhostuser",
         .describe = vhostuser_describe,
         .apply = vhostuser_apply,
+        .settle = vhostuser_settle,
         .undo = vhostuser_undo,
         .check = vhostuser_check,
         .teardown = vhostuser_teardown,
