@@ -158,9 +158,15 @@ static int ovs_port_check(struct osvif_exec *x, const struct osvif_step *s, size
                                 "OVS port \"%s\" has vhost-server-path \"%s\", not \"%s\"", port,
                                 extid(info.options, "vhost-server-path") ?: "",
                                 s->u.ovs_port.vhost_server_path);
-        else if (info.error || info.ofport <= 0)
+        else if (info.error)
                 osvif_error_set(err, OSVIF_ERR_CHECK, 0, "OVS port \"%s\" is not realized: %s",
-                                port, info.error ? info.error : "no ofport");
+                                port, info.error);
+        /* ovs-vswitchd may still be building it (a vhost-user ADD returns once the socket
+         * listens, before the ofport): as long as ADD would have waited */
+        else if (info.ofport <= 0 &&
+                 osvif_ovs_wait_port(db, port, p->conf->ovs_port_timeout_ms, err) < 0)
+                osvif_error_wrap_code(err, OSVIF_ERR_CHECK, "OVS port \"%s\" is not realized",
+                                      port);
         else
                 r = 0;
         osvif_ovs_port_info_clear(&info);

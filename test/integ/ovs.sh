@@ -59,6 +59,20 @@ ovs_vsctl set Port $port tag=300
 out=$(ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/p1 eth0 ctr1) && fail "CHECK passed with tag 300"
 expect_error 109 "$out" "CHECK with a changed tag"
 ovs_vsctl set Port $port tag=100
+# CHECK while ovs-vswitchd has not realized the port yet (no ofport; a vhost-user ADD returns
+# before that): CHECK waits for it, as ADD does, within ovsPortTimeout. The port's rows are
+# made again, the same, while ovs-vswitchd is stopped, so that their ofport is empty.
+pids=$(ovs_vsctl get Port $port external_ids)
+iids=$(ovs_vsctl get Interface $port external_ids)
+ovs_stop_vswitchd
+ovs_vsctl --no-wait -- del-port $port -- add-port br-int $port -- set Port $port tag=100 \
+        external_ids="$pids" -- set Interface $port external_ids="$iids"
+[ -z "$(ovs_vsctl get Interface $port ofport | tr -d '[]')" ] || fail "the re-made port has an ofport already"
+ovs_conf $UUID1 10.80.0.1 100 | with_prev "$PREV1" | cni CHECK /run/netns/p1 eth0 ctr1 >/run/osvif-test/check.out &
+check=$!
+sleep 0.5
+ovs_cont_vswitchd
+wait $check || fail "CHECK of a port ovs-vswitchd was still realizing: $(cat /run/osvif-test/check.out)"
 
 # a port name OVS already has (not ours): OVSDB's "constraint violation" becomes 103 naming the
 # port, and the ADD leaves the host and OVS as they were

@@ -49,6 +49,14 @@ conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL"
 [ -z "$(tmp_left)" ] || fail "DEL left $(tmp_left)"
 # the state file went, and with the last one its directory
 [ -e "$OSVIF_STATE_DIR/vhostuser" ] && fail "DEL left $OSVIF_STATE_DIR/vhostuser: $(ls -A "$OSVIF_STATE_DIR/vhostuser")"
+# CHECK right after ADD: ADD returns once OVS listens on the socket, before ovs-vswitchd has
+# the port in its datapath and writes the ofport; CHECK waits for that as ADD used to
+for i in 1 2 3 4 5 6; do
+        out=$(conf client /run/x | cni ADD /run/netns/pod eth0 c1) || fail "ADD $i: $out"
+        chk=$(conf client /run/x | /usr/bin/python3 -c 'import json,sys; c=json.load(sys.stdin); c["prevResult"]=json.loads(sys.argv[1]); print(json.dumps(c))' "$out" |
+                cni CHECK /run/netns/pod eth0 c1) || fail "CHECK right after ADD ($i): $chk"
+        conf client /run/x | cni DEL /run/netns/pod eth0 c1 || fail "DEL $i"
+done
 # socketPath exists from spec 1.0.0 on (libcni's types100); a 0.4.0 result drops it
 out=$(conf client /run/x | sed 's/"1.1.0"/"0.4.0"/' | cni ADD /run/netns/pod eth0 c1) || fail "ADD 0.4.0: $out"
 echo "$out" | grep -q socketPath && fail "a 0.4.0 result with socketPath: $out"

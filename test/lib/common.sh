@@ -125,9 +125,23 @@ snapshot() {
         done
         for d in "${dirs[@]}"; do
                 echo "== dir $d"
-                [ -d "$d" ] && (cd "$d" && find . -mindepth 1 | sort)
+                [ -d "$d" ] && (cd "$d" && find . -mindepth 1 | sort) | drop_kept "$d"
         done
         return 0
+}
+
+# In a listing of /tmp, not the trees private_tmp kept reachable (a CI clone under /tmp, whose
+# build directory other suites write their logs into meanwhile).
+drop_kept() {
+        if [ "$1" != /tmp ] || [ -z "${PRIVATE_TMP_KEPT:-}" ]; then
+                cat
+                return
+        fi
+        awk -v keep="$PRIVATE_TMP_KEPT" 'BEGIN { n = split(keep, k, "\n") }
+                { for (i = 1; i <= n; i++)
+                        if (k[i] != "" && ($0 == "./" k[i] || substr($0, 1, length(k[i]) + 3) == "./" k[i] "/"))
+                                next
+                  print }'
 }
 
 # assert_same_snapshot BEFORE AFTER CONTEXT: fail with a diff when they differ.
