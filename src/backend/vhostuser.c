@@ -173,12 +173,29 @@ int osvif_vhu_socket_wait(const char *path, int timeout_ms)
         return 1;
 }
 
+/* NLMSG_NEXT and RTA_NEXT without their casts from char * (clang's -Wcast-align) */
+static const struct nlmsghdr *next_msg(const struct nlmsghdr *h, size_t *n)
+{
+        size_t step = NLMSG_ALIGN(h->nlmsg_len);
+
+        *n = step < *n ? *n - step : 0;
+        return (const void *)((const unsigned char *)h + step);
+}
+
+static const struct rtattr *next_attr(const struct rtattr *a, size_t *n)
+{
+        size_t step = RTA_ALIGN(a->rta_len);
+
+        *n = step < *n ? *n - step : 0;
+        return (const void *)((const unsigned char *)a + step);
+}
+
 /* One answer of a sock_diag dump: 1 on a listener bound to ino on dev, 0, or -errno. */
 static int listener_in(const struct nlmsghdr *h, size_t n, const struct stat *st, bool *done)
 {
         int found = 0;
 
-        for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+        for (; NLMSG_OK(h, n); h = next_msg(h, &n)) {
                 const struct unix_diag_msg *m = NLMSG_DATA(h);
                 const struct rtattr *a;
                 size_t len;
@@ -196,7 +213,7 @@ static int listener_in(const struct nlmsghdr *h, size_t n, const struct stat *st
                 if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*m)) || m->udiag_state != 10 /* LISTEN */)
                         continue;
                 len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*m));
-                for (a = (const void *)(m + 1); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+                for (a = (const void *)(m + 1); RTA_OK(a, len); a = next_attr(a, &len)) {
                         const struct unix_diag_vfs *v = RTA_DATA(a);
 
                         /* the kernel's dev_t: major above bit 20 */
