@@ -261,7 +261,10 @@ static int timeout_ms(const struct osvif_cni_request *req)
         return req->ipam_timeout_ms > 0 ? req->ipam_timeout_ms : OSVIF_CNI_IPAM_TIMEOUT_MS;
 }
 
-/* Run once, retrying "text file busy" as libcni does. */
+/*
+ * Run once, retrying "text file busy" as libcni does (a second apart, five times at most),
+ * but within the delegation's bound: ipamTimeout holds for the retries too.
+ */
 static int run_once(const char *path, const char *type, const struct osvif_cni_request *req,
                     enum osvif_cni_verb verb, const char *conf, size_t len, int64_t deadline,
                     char **ret_out, osvif_error_t *err)
@@ -273,8 +276,11 @@ static int run_once(const char *path, const char *type, const struct osvif_cni_r
         if (!env)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
         for (int i = 0; i <= TXTBSY_RETRIES && status == -ETXTBSY; i++) {
+                /* a pause and a run must fit before the deadline, else "busy" it stays */
+                if (i > 0 && left_ms(deadline) <= 1000)
+                        break;
                 if (i > 0)
-                        sleep(1);
+                        (void)poll(NULL, 0, 1000);
                 free(io.out);
                 io.out = NULL;
                 io.out_len = 0;

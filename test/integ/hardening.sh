@@ -76,6 +76,22 @@ for plugin in never-reads closes-stdout leaves-child; do
         [ "$took" -lt 4500 ] || fail "$plugin: DEL took $took ms, bound 1500"
         echo "ok - IPAM plugin that $plugin: 105 in $took ms, nothing left"
 done
+# a plugin that cannot be run yet ("text file busy": something holds it open for writing, as
+# while it is being installed) is tried again a second apart, as libcni does, but within
+# ipamTimeout, not five seconds past it
+fake_ipam busy "cat >/dev/null; echo '$RESULT'"
+exec 9>>"$BIN/busy"
+start=$(now_ms)
+out=$(hang_conf busy 1500 | CNI_PATH=$BIN timeout 30 bash -c \
+        'CNI_COMMAND=ADD CNI_NETNS=/run/netns/pod CNI_IFNAME=eth0 CNI_CONTAINERID=ctr-busy "$OSVIF_BIN"') &&
+        fail "ADD with a busy IPAM plugin succeeded: $out"
+took=$(($(now_ms) - start))
+exec 9>&-
+expect_error 105 "$out" "busy IPAM plugin"
+case "$out" in *"ipam plugin \\\"busy\\\""*"busy"*) ;; *) fail "the message names neither the plugin nor why: $out" ;; esac
+[ "$took" -lt 4500 ] || fail "ADD with a busy IPAM plugin took $took ms, ipamTimeout 1500"
+assert_same_snapshot "$before" "$(snapshot --netns pod)" "busy IPAM plugin"
+echo "ok - a busy IPAM plugin: tried within ipamTimeout ($took ms), nothing left"
 ip link del brhang
 
 # a bound out of range is refused with code 7 naming the key
