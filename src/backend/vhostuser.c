@@ -307,26 +307,8 @@ int osvif_vhu_add_placeholder(struct osvif_nl *nl, const char *name, const uint8
                               unsigned mtu, int netns_fd, const char **ret_kind, osvif_error_t *err)
 {
         int r = -EOPNOTSUPP;
-        size_t first = 0;
 
-        /*
-         * The first kind whose driver is in the kernel (/sys/module/<kind>, built in or
-         * loaded): asked for a kind it lacks, the kernel runs modprobe for it on every request
-         * before it answers EOPNOTSUPP, a process per ADD. Neither there: dummy first, the
-         * kernel may load it.
-         */
         for (size_t i = 0; placeholder_kinds[i]; i++) {
-                char mod[64];
-
-                snprintf(mod, sizeof(mod), "/sys/module/%s", placeholder_kinds[i]);
-                if (access(mod, F_OK) == 0) {
-                        first = i;
-                        break;
-                }
-        }
-        for (size_t k = 0; placeholder_kinds[k]; k++) {
-                size_t i = k == 0 ? first : k <= first ? k - 1 : k;
-
                 r = add_link(nl, placeholder_kinds[i], name, mac, mtu, netns_fd);
                 /* a kernel without the driver answers EOPNOTSUPP: try the next kind */
                 if (r == -EOPNOTSUPP)
@@ -518,15 +500,12 @@ int osvif_vhu_state_read(const char *network, const char *cid, const char *ifnam
 int osvif_vhu_state_remove(const char *network, const char *cid, const char *ifname,
                            osvif_error_t *err)
 {
-        char name[PATH_MAX], dir[PATH_MAX];
+        char name[PATH_MAX];
 
-        if (state_name(network, cid, ifname, name, err) < 0 || osvif_state_remove(name, err) < 0)
+        /* the vhostuser/ directory goes with the last state file (osvif_state_remove) */
+        if (state_name(network, cid, ifname, name, err) < 0)
                 return -1;
-        /* nothing left behind once no attachment has state (ENOTEMPTY otherwise: fine; a
-         * writer racing with this makes the directory again) */
-        snprintf(dir, sizeof(dir), "%s/" STATE_SUBDIR, osvif_state_dir());
-        (void)rmdir(dir);
-        return 0;
+        return osvif_state_remove(name, err);
 }
 
 struct vhu_walk {

@@ -161,6 +161,17 @@ int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char 
         return strcmp(ret->alias, x->plan->owner) == 0 ? 1 : 0;
 }
 
+int osvif_exec_del_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                         osvif_error_t *err)
+{
+        struct osvif_link_info info;
+        int r = osvif_exec_find_owned(x, nl, name, &info, err);
+
+        if (r <= 0)
+                return r;
+        return osvif_link_del(nl, info.ifindex, err) < 0 ? -1 : 1;
+}
+
 static int fault_step(void)
 {
 #ifdef OSVIF_FAULT_INJECTION
@@ -376,14 +387,11 @@ static int intent_sweep(struct osvif_exec *x, osvif_error_t *err)
          * (what DEL removes in a netns it is given; GC is given none) */
         if (pod) {
                 osvif_error_t e = OSVIF_ERROR_INIT;
-                struct osvif_link_info info;
-                int f = osvif_exec_find_owned(x, pod, x->plan->pod_ifname, &info, &e);
+                int f = osvif_exec_del_owned(x, pod, x->plan->pod_ifname, &e);
 
                 if (f > 0)
-                        log_info("removing \"%s\", left by an interrupted ADD",
-                                 x->plan->pod_ifname);
-                if ((f < 0 || (f > 0 && osvif_link_del(pod, info.ifindex, &e) < 0)) &&
-                    !osvif_error_is_set(&first))
+                        log_info("removed \"%s\", left by an interrupted ADD", x->plan->pod_ifname);
+                if (f < 0 && !osvif_error_is_set(&first))
                         osvif_error_move(&first, &e);
                 osvif_error_clear(&e);
         }

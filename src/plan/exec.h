@@ -55,11 +55,8 @@ struct osvif_exec {
         uint8_t bridge_mac[6];  /* an existing bridge's MAC before this ADD */
         bool host_created;      /* the host end of the pod link exists (for the result) */
         uint8_t host_mac[6];
-        int pod_ifindex;     /* in the pod namespace */
-        int pod_tmp_ifindex; /* the pod link under its temporary name, when the step that put
-                              * it there found it (POD_LINK then looks it up no more); 0 */
-        bool pod_named;      /* the pod link was created under CNI_IFNAME (a veth's, a placeholder):
-                           no rename */
+        int pod_ifindex; /* the pod link, in the pod namespace, once a step has found it */
+        bool pod_named;  /* the pod link was created as CNI_IFNAME (a veth's, a placeholder) */
         uint8_t pod_mac[6];
         unsigned pod_mtu;
         /* VIFDirect: the lower device, resolved once per invocation */

@@ -168,15 +168,12 @@ int osvif_hostdev_state_load(const char *pci, struct osvif_hostdev_state *ret, o
 
 int osvif_hostdev_state_remove(const char *pci, osvif_error_t *err)
 {
-        char name[300], dir[PATH_MAX];
+        char name[300];
 
-        if (name_of(pci, name, sizeof(name), err) < 0 || osvif_state_remove(name, err) < 0)
+        /* the hostdev/ directory goes with the last claim (osvif_state_remove) */
+        if (name_of(pci, name, sizeof(name), err) < 0)
                 return -1;
-        /* nothing left behind once no VF is claimed (ENOTEMPTY otherwise: fine; a writer
-         * racing with this makes the directory again) */
-        snprintf(dir, sizeof(dir), "%s/" SUBDIR, osvif_state_dir());
-        (void)rmdir(dir);
-        return 0;
+        return osvif_state_remove(name, err);
 }
 
 struct walk {

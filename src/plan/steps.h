@@ -73,5 +73,8 @@ void osvif_exec_undo_pod_link(struct osvif_exec *x);
 /* Link helpers shared by the steps: look up by name and check that the alias is ours. */
 int osvif_exec_find_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
                           struct osvif_link_info *ret, osvif_error_t *err);
+/* Delete the link `name` when it carries our owner: 1 deleted, 0 none of ours, -1. */
+int osvif_exec_del_owned(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
+                         osvif_error_t *err);
 
 #endif

@@ -293,7 +293,6 @@ int osvif_direct_describe(const struct osvif_plan *p, const struct osvif_step *s
         return r;
 }
 
-/* the pod link goes by owner with POD_LINK on DEL, or with the pod's netns */
 /* created in the pod under its fresh temporary name, which is ours until the rename */
 static void macvlan_intent(const struct osvif_plan *p, const struct osvif_step *s,
                            struct osvif_intent *in)
@@ -301,9 +300,10 @@ static void macvlan_intent(const struct osvif_plan *p, const struct osvif_step *
         osvif_intent_add_pod(in, p->pod_tmpname);
 }
 
+/* the pod link goes by owner with POD_LINK on DEL, or with the pod's netns */
 const struct osvif_step_ops osvif_step_macvlan_ops = {
-        .intent = macvlan_intent,
         .name = "macvlan",
+        .intent = macvlan_intent,
         .describe = osvif_direct_describe,
         .apply = macvlan_apply,
         .undo = macvlan_undo,

@@ -498,8 +498,7 @@ static int hostdev_apply(struct osvif_exec *x, const struct osvif_step *s, size_
                                         "VF \"%s\" vanished from \"%s\"", d.pci, p->req->netns);
                 goto fail;
         }
-        x->vf_pod_ifindex = info.ifindex;
-        x->pod_tmp_ifindex = info.ifindex;
+        x->vf_pod_ifindex = x->pod_ifindex = info.ifindex;
         memcpy(x->pod_mac, info.mac, 6);
         x->pod_mtu = info.mtu;
         return 0;

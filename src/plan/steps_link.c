@@ -167,24 +167,13 @@ static int bridge_check(struct osvif_exec *x, const struct osvif_step *s, size_t
         return 0;
 }
 
-static int del_owned_link(struct osvif_exec *x, struct osvif_nl *nl, const char *name,
-                          osvif_error_t *err)
-{
-        struct osvif_link_info info;
-        int r = osvif_exec_find_owned(x, nl, name, &info, err);
-
-        if (r <= 0)
-                return r;
-        return osvif_link_del(nl, info.ifindex, err);
-}
-
 static int bridge_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                            osvif_error_t *err)
 {
         /* shared bridges outlive their pods, as with the reference bridge plugin */
         if (!s->u.bridge.owned)
                 return 0;
-        return del_owned_link(x, x->host_nl, s->u.bridge.name, err);
+        return osvif_exec_del_owned(x, x->host_nl, s->u.bridge.name, err) < 0 ? -1 : 0;
 }
 
 static int bridge_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)
@@ -231,15 +220,6 @@ static int set_owner(struct osvif_exec *x, const char *name, osvif_error_t *err)
         return osvif_link_change_by_name(x->host_nl, name, &c, err);
 }
 
-/*
- * One request creates the pair with everything: the pod end in the pod's namespace under its
- * final name (CNI_IFNAME), both MACs and the MTU, and the host end on its bridge and up.
- *
- * The final name at once spares a rename, which waits for an RCU grace period while it holds
- * RTNL, every other netlink request on the host waiting with it. Nothing of the pod end needs
- * a name of its own to be found again after a kill: deleting the host end (recorded in the
- * intent record before this request) deletes the pair, wherever the pod end is.
- */
 /* EEXIST from the veth's creation: the host end's name, or CNI_IFNAME in the pod? */
 static void which_exists(struct osvif_exec *x, const struct osvif_step *s, osvif_error_t *err)
 {
@@ -254,6 +234,16 @@ static void which_exists(struct osvif_exec *x, const struct osvif_step *s, osvif
         }
         osvif_error_clear(&ignored);
 }
+
+/*
+ * One request creates the pair with everything: the pod end in the pod's namespace under its
+ * final name (CNI_IFNAME), both MACs and the MTU, and the host end on its bridge and up.
+ *
+ * The final name at once spares a rename, which waits for an RCU grace period while it holds
+ * RTNL, every other netlink request on the host waiting with it. Nothing of the pod end needs
+ * a name of its own to be found again after a kill: deleting the host end (recorded in the
+ * intent record before this request) deletes the pair, wherever the pod end is.
+ */
 
 static int veth_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                       osvif_error_t *err)
@@ -470,10 +460,10 @@ static int qvb_qvo_check(struct osvif_exec *x, const struct osvif_step *s, size_
 static int qvb_qvo_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                             osvif_error_t *err)
 {
-        if (del_owned_link(x, x->host_nl, s->u.qvb_qvo.qvb, err) < 0)
+        if (osvif_exec_del_owned(x, x->host_nl, s->u.qvb_qvo.qvb, err) < 0)
                 return -1;
         /* normally gone with its peer; a half-deleted pair from an old failure is not */
-        return del_owned_link(x, x->host_nl, s->u.qvb_qvo.qvo, err);
+        return osvif_exec_del_owned(x, x->host_nl, s->u.qvb_qvo.qvo, err) < 0 ? -1 : 0;
 }
 
 static int qvb_qvo_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)

@@ -57,27 +57,20 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
 
         if (!nl)
                 return -1;
-        /* the step before found it in the pod just now (HOSTDEV, PLACEHOLDER), else by name */
-        if (x->pod_named && x->pod_ifindex > 0) {
-                info.ifindex = x->pod_ifindex;
-                r = 1;
-        } else if (!x->pod_named && x->pod_tmp_ifindex > 0) {
-                info.ifindex = x->pod_tmp_ifindex;
-                r = 1;
-        } else {
-                r = osvif_link_get(nl, name, 0, &info, err);
-        }
+        /* the step that put it there found it just now (HOSTDEV, MACVLAN, PLACEHOLDER); a
+         * veth's pod end is looked up by name */
+        info.ifindex = x->pod_ifindex;
+        r = x->pod_ifindex > 0 ? 1 : osvif_link_get(nl, name, 0, &info, err);
         if (r == 0)
                 return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                        "pod interface \"%s\" vanished from \"%s\"", name,
                                        p->req->netns);
         if (r < 0 || osvif_exec_in_pod(x, pod_sysctls, (void *)name, err) < 0)
                 return -1;
+        x->pod_ifindex = info.ifindex;
         /* born under its name: the owner goes on with "up" (POD_L3), one request fewer */
-        if (x->pod_named) {
-                x->pod_ifindex = info.ifindex;
+        if (x->pod_named)
                 return 0;
-        }
         /* up only once the addresses are on it (POD_L3): bringing it up announces them */
         c.name = p->pod_ifname;
         c.alias = p->owner;
@@ -88,7 +81,6 @@ static int pod_link_apply(struct osvif_exec *x, const struct osvif_step *s, size
                                                p->pod_ifname, p->req->netns);
                 return -1;
         }
-        x->pod_ifindex = info.ifindex;
         return 0;
 }
 
@@ -144,9 +136,7 @@ static int pod_link_check(struct osvif_exec *x, const struct osvif_step *s, size
 static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                              osvif_error_t *err)
 {
-        struct osvif_link_info info;
         struct osvif_nl *nl;
-        int r;
 
         /*
          * A veth's pod end goes with its host end (the VETH step, after OVS has let go of
@@ -158,10 +148,7 @@ static int pod_link_teardown(struct osvif_exec *x, const struct osvif_step *s, s
         nl = osvif_exec_pod_nl(x, err);
         if (!nl)
                 return -1;
-        r = osvif_exec_find_owned(x, nl, x->plan->pod_ifname, &info, err);
-        if (r <= 0)
-                return r;
-        return osvif_link_del(nl, info.ifindex, err);
+        return osvif_exec_del_owned(x, nl, x->plan->pod_ifname, err) < 0 ? -1 : 0;
 }
 
 static int pod_link_describe(const struct osvif_plan *p, const struct osvif_step *s, cJSON *o)

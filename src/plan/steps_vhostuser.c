@@ -9,6 +9,7 @@
 #include "backend/vhostuser.h"
 #include "plan/steps.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/json.h"
 #include "util/log.h"
 
@@ -86,14 +87,6 @@ static int ovs_socket_path(struct osvif_exec *x, const char *port, char buf[OSVI
         return 0;
 }
 
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * mode client: ovs-vswitchd serves the socket, and QEMU (Kata's too) connects to it once ADD
  * has returned, so ADD returns once it listens. OVS makes it while it constructs the port's
@@ -106,7 +99,7 @@ static long now_ms(void)
 static int wait_served(struct osvif_exec *x, const struct osvif_step *s, osvif_error_t *err)
 {
         int timeout_ms = x->plan->conf->ovs_port_timeout_ms;
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         struct osvif_ovsdb *db;
 
         if (!osvif_vhu_socket_wait(x->socket_path, timeout_ms))
@@ -121,7 +114,7 @@ static int wait_served(struct osvif_exec *x, const struct osvif_step *s, osvif_e
         db = osvif_exec_ovsdb(x, err);
         if (!db)
                 return -1;
-        timeout_ms = (int)(deadline - now_ms());
+        timeout_ms = (int)(deadline - osvif_now_ms());
         if (osvif_ovs_wait_port(db, s->u.vhostuser.port, timeout_ms > 0 ? timeout_ms : 1, err) < 0)
                 return -1;
         return 0;
@@ -419,7 +412,7 @@ static int wait_netdev(struct osvif_exec *x, const char *name, struct osvif_link
                        osvif_error_t *err)
 {
         int timeout_ms = x->plan->conf->fast_path_timeout_ms;
-        long deadline = now_ms() + timeout_ms;
+        int64_t deadline = osvif_now_ms() + timeout_ms;
         struct timespec pause = { 0, 5000000 };
 
         for (;;) {
@@ -427,7 +420,7 @@ static int wait_netdev(struct osvif_exec *x, const char *name, struct osvif_link
 
                 if (r != 0)
                         return r < 0 ? -1 : 0;
-                if (now_ms() >= deadline)
+                if (osvif_now_ms() >= deadline)
                         return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                                "the fast path made no netdev \"%s\" within %d ms",
                                                name, timeout_ms);

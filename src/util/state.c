@@ -323,6 +323,14 @@ static int file_remove(const char *dir, const char *name, bool sync, osvif_error
                                              "remove state file \"%s/%s\"", dir, name);
         if (sync)
                 (void)fsync(dfd); /* best effort: the file is gone either way for every reader */
+        if (file != name) {
+                char sub[PATH_MAX];
+
+                /* nothing left behind: a subdirectory goes with its last file (ENOTEMPTY
+                 * otherwise, fine; a writer racing with this makes it again, open_dir_of) */
+                snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)(file - name - 1), name);
+                (void)rmdir(sub);
+        }
         return 0;
 }
 

@@ -53,7 +53,10 @@ int osvif_state_write(const char *name, const void *data, size_t len, osvif_erro
  */
 int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err);
 
-/* Remove the state file `name`; none is fine. 0, or -1 with *err (OSVIF_ERR_STATE). */
+/*
+ * Remove the state file `name`; none is fine. A subdirectory ("sub/file") goes with its last
+ * file. 0, or -1 with *err (OSVIF_ERR_STATE).
+ */
 int osvif_state_remove(const char *name, osvif_error_t *err);
 
 /*
