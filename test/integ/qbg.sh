@@ -38,6 +38,12 @@ start_station() {
         for _ in $(seq 50); do [ -s /run/lldpad.pid ] && break; sleep 0.1; done
         [ "$(tr -d '\0\n' </run/lldpad.pid)" = "$STATION" ] || fail "station lldpad wrote no pid file"
         # the station role is lldpad's default: EVB on, nearest customer bridge agent up
+        # lldpad writes its pid file before it serves its control socket: lldptool may be
+        # refused for a moment after it
+        for _ in $(seq 50); do
+                lldptool -L -i eno1 -g ncb adminStatus=rxtx >/dev/null 2>&1 && break
+                sleep 0.1
+        done
         lldptool -L -i eno1 -g ncb adminStatus=rxtx >/dev/null || fail "lldptool adminStatus"
         lldptool -T -i eno1 -g ncb -V evb -c enabletx=yes >/dev/null || fail "lldptool evb"
 }
