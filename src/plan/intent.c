@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,16 +130,19 @@ int osvif_intent_foreach(const char *network,
                          int (*fn)(const char *container_id, const char *ifname, void *userdata),
                          void *userdata, osvif_error_t *err)
 {
-        int dfd = osvif_dir_open_private(osvif_run_dir(), err);
+        int top = osvif_dir_private(osvif_run_dir(), true, err), dfd;
         struct dirent *de;
         DIR *d;
         int r = 0;
 
-        if (dfd < 0)
+        if (top < 0)
                 return -1;
-        d = fdopendir(dfd);
+        /* an fd of its own for the listing: the checked one is shared */
+        dfd = openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        d = dfd < 0 ? NULL : fdopendir(dfd);
         if (!d) {
-                close(dfd);
+                if (dfd >= 0)
+                        close(dfd);
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "list \"%s\"",
                                              osvif_run_dir());
         }

@@ -39,32 +39,35 @@ const char *osvif_state_dir(void)
 /*
  * 1 locked the live file, 0 locked a stale (unlinked) one, -errno on failure. Opened relative
  * to the checked run directory with O_NOFOLLOW: a symlink planted under the lock's name makes
- * this fail (ELOOP) instead of making root create or truncate its target.
+ * this fail (ELOOP) instead of making root create or truncate its target. Whether the name
+ * still leads to the file is read from the file's link count (one fstat, after the flock):
+ * lock files are only ever unlinked, never linked or renamed, so a file with a link is the
+ * one its name leads to, and one without was unlinked by a releasing holder.
  */
 static int try_once(int dfd, const char *name, int op, int *ret_fd, bool *would_block)
 {
         _cleanup_close_ int fd = openat(dfd, name,
                                         O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
                                         0600);
-        struct stat a, b;
+        struct stat st;
+        bool held;
 
         *would_block = false;
         if (fd < 0)
                 return -errno;
-        if (fstat(fd, &a) < 0)
+        held = flock(fd, op | LOCK_NB) < 0;
+        if (held && errno != EWOULDBLOCK)
                 return -errno;
-        if (!S_ISREG(a.st_mode))
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
                 return -EINVAL;
-        if (flock(fd, op | LOCK_NB) < 0) {
-                if (errno != EWOULDBLOCK)
-                        return -errno;
+        if (held) {
                 /* held, but only by a last sharer removing the file: retry at once, no sleep */
-                *would_block = !(fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 ||
-                                 a.st_ino != b.st_ino || a.st_dev != b.st_dev);
+                *would_block = st.st_nlink > 0;
                 return 0;
         }
-        if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) < 0 || a.st_ino != b.st_ino ||
-            a.st_dev != b.st_dev)
+        if (st.st_nlink == 0)
                 return 0;
         *ret_fd = TAKE_FD(fd);
         return 1;
@@ -73,18 +76,19 @@ static int try_once(int dfd, const char *name, int op, int *ret_fd, bool *would_
 static int take(struct osvif_lock *lock, const char *key, bool shared, int timeout_ms,
                 osvif_error_t *err)
 {
-        _cleanup_close_ int dfd = -1;
         _cleanup_free_ char *path = NULL;
         int64_t deadline = osvif_now_ms() + timeout_ms;
         useconds_t pause = 200;
+        bool reopened = false;
         char name[201];
-        int r;
+        int dfd, r;
 
         /* a long key is hashed, never cut: two keys cut alike would share one lock */
         osvif_key_filename("", key, ".lock", name, sizeof(name));
         if (asprintf(&path, "%s/%s", osvif_run_dir(), name) < 0)
                 return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
-        dfd = osvif_dir_open_private(osvif_run_dir(), err);
+        /* this process's checked run directory (opened and checked at its first lock) */
+        dfd = osvif_dir_private(osvif_run_dir(), true, err);
         if (dfd < 0)
                 return osvif_error_wrap(err, "lock \"%s\"", key);
         for (;;) {
@@ -92,10 +96,20 @@ static int take(struct osvif_lock *lock, const char *key, bool shared, int timeo
                 int fd = -1;
 
                 r = try_once(dfd, name, shared ? LOCK_SH : LOCK_EX, &fd, &would_block);
+                if (r == -ENOENT && !reopened) {
+                        /* the run directory was removed since we checked it: check its successor */
+                        reopened = true;
+                        osvif_dir_private_forget(dfd);
+                        dfd = osvif_dir_private(osvif_run_dir(), true, err);
+                        if (dfd < 0)
+                                return osvif_error_wrap(err, "lock \"%s\"", key);
+                        continue;
+                }
                 if (r < 0)
                         return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "lock \"%s\"", path);
                 if (r > 0) {
                         lock->fd = fd;
+                        lock->dfd = dfd;
                         lock->path = TAKE_PTR(path);
                         lock->shared = shared;
                         return 0;
@@ -146,9 +160,10 @@ void osvif_lock_release(struct osvif_lock *lock)
          * releases later finds itself last.
          */
         if (lock->path && (!lock->shared || flock(lock->fd, LOCK_EX | LOCK_NB) == 0))
-                unlink(lock->path);
+                (void)unlinkat(lock->dfd, strrchr(lock->path, '/') + 1, 0);
         close(lock->fd);
         lock->fd = -1;
+        lock->dfd = -1;
         lock->shared = false;
         free(lock->path);
         lock->path = NULL;
@@ -157,7 +172,9 @@ void osvif_lock_release(struct osvif_lock *lock)
 void osvif_lock_sweep_stale(void)
 {
         osvif_error_t ignored = OSVIF_ERROR_INIT;
-        int dfd = osvif_dir_open_private(osvif_run_dir(), &ignored);
+        int top = osvif_dir_private(osvif_run_dir(), true, &ignored);
+        /* an fd of its own for the listing: the checked one is shared */
+        int dfd = top < 0 ? -1 : openat(top, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct dirent *de;
         DIR *d;
 
@@ -172,17 +189,17 @@ void osvif_lock_sweep_stale(void)
         while ((de = readdir(d))) {
                 size_t n = strlen(de->d_name);
                 _cleanup_close_ int fd = -1;
-                struct stat a, b;
+                struct stat st;
 
                 if (n < 6 || strcmp(de->d_name + n - 5, ".lock") != 0)
                         continue;
                 fd = openat(dirfd(d), de->d_name, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-                if (fd < 0 || fstat(fd, &a) < 0 || !S_ISREG(a.st_mode) ||
-                    flock(fd, LOCK_EX | LOCK_NB) < 0)
+                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0 ||
+                    !S_ISREG(st.st_mode))
                         continue;
-                /* held by nobody: released the usual way (waiters on this inode retry) */
-                if (fstatat(dirfd(d), de->d_name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-                    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+                /* held by nobody: released the usual way (waiters on this inode retry); one
+                 * already unlinked (no link left) is not the one the name leads to now */
+                if (st.st_nlink > 0)
                         (void)unlinkat(dirfd(d), de->d_name, 0);
         }
         closedir(d);

@@ -17,11 +17,12 @@ struct osvif_lock {
         int fd;
         char *path;
         bool shared;
+        int dfd; /* the checked run directory it is in (osvif_dir_private(); not ours to close) */
 };
 
-#define OSVIF_LOCK_INIT         \
-        {                       \
-                -1, NULL, false \
+#define OSVIF_LOCK_INIT             \
+        {                           \
+                -1, NULL, false, -1 \
         }
 
 /* The run directory: $OSVIF_RUN_DIR or OSVIF_DEFAULT_RUN_DIR. */
@@ -32,7 +33,8 @@ const char *osvif_state_dir(void);
 /*
  * Take the lock named `key` (characters [A-Za-z0-9_.:-] only; others are escaped; a key too
  * long for a file name is hashed, see osvif_key_filename()), waiting up to timeout_ms. The run directory is created (0700) if needed and must pass
- * osvif_dir_open_private(); the lock file is opened O_NOFOLLOW in it. Errors:
+ * osvif_dir_private() (checked once per process); the lock file is opened O_NOFOLLOW in it,
+ * and unlinked relative to it on release. Errors:
  * OSVIF_CNI_ERR_TRY_AGAIN on timeout, OSVIF_ERR_STATE otherwise (a planted symlink, a run
  * directory that others can write or that another user owns).
  */

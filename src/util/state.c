@@ -34,7 +34,7 @@ static int mkdir_p(const char *dir, mode_t mode)
         return 0;
 }
 
-/* The directory checks of osvif_dir_open_private() on an open directory `fd` named `dir`. */
+/* The directory checks of osvif_dir_private() on an open directory `fd` named `dir`. */
 static int check_private(int fd, const char *dir, osvif_error_t *err)
 {
         struct stat st;
@@ -76,12 +76,12 @@ static int open_private_at(int at, const char *name, const char *dir, osvif_erro
         return TAKE_FD(fd);
 }
 
-int osvif_dir_open_private(const char *dir, osvif_error_t *err)
+/* Open `dir` as a private directory, made (0700, with its parents) when missing and `create`. */
+static int open_private(const char *dir, bool create, osvif_error_t *err)
 {
         int r = open_private_at(AT_FDCWD, dir, dir, err);
 
-        /* created only when missing: this runs several times per verb, on ADD's path */
-        if (r != -ENOENT)
+        if (r != -ENOENT || !create)
                 return r;
         r = mkdir_p(dir, 0700);
         if (r < 0)
@@ -92,6 +92,49 @@ int osvif_dir_open_private(const char *dir, osvif_error_t *err)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, ENOENT, "open directory \"%s\"",
                                              dir);
         return r;
+}
+
+/*
+ * The directories this process has checked: path and fd (O_CLOEXEC, so no plugin we exec
+ * inherits one). An fd handed out stays open for the life of the process, also once
+ * forgotten, since a lock may still refer to it.
+ */
+static struct checked_dir {
+        char *path;
+        int fd;
+} * checked;
+static size_t n_checked;
+
+int osvif_dir_private(const char *dir, bool create, osvif_error_t *err)
+{
+        struct checked_dir *more;
+        char *copy;
+        int fd;
+
+        for (size_t i = 0; i < n_checked; i++)
+                if (checked[i].fd >= 0 && strcmp(checked[i].path, dir) == 0)
+                        return checked[i].fd;
+        fd = open_private(dir, create, err);
+        if (fd < 0)
+                return fd; /* a refusal is not remembered: the next call checks again */
+        more = realloc(checked, (n_checked + 1) * sizeof(*checked));
+        copy = strdup(dir);
+        if (more)
+                checked = more;
+        if (!more || !copy) {
+                free(copy);
+                close(fd);
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, ENOMEM, "out of memory");
+        }
+        checked[n_checked++] = (struct checked_dir){ copy, fd };
+        return fd;
+}
+
+void osvif_dir_private_forget(int fd)
+{
+        for (size_t i = 0; i < n_checked; i++)
+                if (checked[i].fd == fd)
+                        checked[i].fd = -1; /* stays open: see checked_dir */
 }
 
 /* One path component: not empty, not starting with '.' (so neither "." nor ".." nor our
@@ -122,40 +165,48 @@ static int bad_name(const char *name, osvif_error_t *err)
 /*
  * The private directory that holds file `name` of `dir` (the state or run directory, or a
  * subdirectory of it), created when `create`: the fd with *ret_file the file's name in it, -1 with
- * *err, or -ENOENT when !create and the directory does not exist (no file, then).
+ * *err, or -ENOENT when !create and the directory does not exist (no file, then). The state or
+ * run directory's fd is this process's checked one (osvif_dir_private()); a subdirectory's is
+ * returned in *ret_owned as well, for the caller to close (else -1).
  */
 static int open_dir_of(const char *dir, const char *name, bool create, const char **ret_file,
-                       osvif_error_t *err)
+                       int *ret_owned, osvif_error_t *err)
 {
-        _cleanup_close_ int top = -1;
         char sub[OSVIF_STATE_NAME_MAX + 1], path[PATH_MAX];
         size_t n;
-        int fd;
+        int top, fd = -ENOENT;
 
+        *ret_owned = -1;
         if (!name_ok(name, &n))
                 return bad_name(name, err);
-        top = create ? osvif_dir_open_private(dir, err) : open_private_at(AT_FDCWD, dir, dir, err);
-        if (top < 0 || n == 0) {
-                *ret_file = name;
-                return top < 0 ? top : TAKE_FD(top);
-        }
+        top = osvif_dir_private(dir, create, err);
+        *ret_file = n == 0 ? name : name + n + 1;
+        if (top < 0 || n == 0)
+                return top;
         memcpy(sub, name, n);
         sub[n] = '\0';
         snprintf(path, sizeof(path), "%s/%s", dir, sub);
-        fd = -ENOENT;
-        /* twice: a remover may take the emptied subdirectory away between mkdir and open */
-        for (int k = 0; create && k < 2 && fd == -ENOENT; k++) {
-                if (mkdirat(top, sub, 0700) < 0 && errno != EEXIST)
-                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
-                                                     "create directory \"%s\"", path);
-                fd = open_private_at(top, sub, path, err);
-        }
         if (!create)
                 fd = open_private_at(top, sub, path, err);
+        /* twice: a remover may take the emptied subdirectory away between mkdir and open; and
+         * once more if the checked directory itself was removed (then its successor is checked) */
+        for (int k = 0; create && k < 3 && fd == -ENOENT; k++) {
+                if (mkdirat(top, sub, 0700) == 0 || errno == EEXIST) {
+                        fd = open_private_at(top, sub, path, err);
+                } else if (errno == ENOENT && k == 0) {
+                        osvif_dir_private_forget(top);
+                        top = osvif_dir_private(dir, true, err);
+                        if (top < 0)
+                                return -1;
+                } else {
+                        return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno,
+                                                     "create directory \"%s\"", path);
+                }
+        }
         if (fd == -ENOENT && create)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, ENOENT, "open directory \"%s\"",
                                              path);
-        *ret_file = name + n + 1;
+        *ret_owned = fd;
         return fd;
 }
 
@@ -210,12 +261,13 @@ static int file_write(const char *dir, const char *name, const void *data, size_
         char tmp[NAME_MAX + 1];
         int r = -ENOENT;
 
-        /* twice: a remover may take an emptied subdirectory away between our open and write */
+        /* twice: a remover may take an emptied subdirectory (or the directory) away between
+         * our open and write */
         for (int k = 0; k < 2 && r == -ENOENT; k++) {
-                _cleanup_close_ int dfd = -1;
+                _cleanup_close_ int sub = -1;
                 const char *file;
+                int dfd = open_dir_of(dir, name, true, &file, &sub, err);
 
-                dfd = open_dir_of(dir, name, true, &file, err);
                 if (dfd < 0)
                         return -1;
                 /* the run directory's writers of one name are serialized by their caller: a
@@ -228,6 +280,8 @@ static int file_write(const char *dir, const char *name, const void *data, size_
                 /* the rename itself must reach the disk before anyone relies on it */
                 if (r == 0 && sync && fsync(dfd) < 0)
                         r = -errno;
+                if (r == -ENOENT && sub < 0) /* the checked directory was removed */
+                        osvif_dir_private_forget(dfd);
         }
         if (r < 0)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, -r, "write state file \"%s/%s\"",
@@ -248,13 +302,13 @@ int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_
 static int file_read(const char *dir, const char *name, char **ret, size_t *ret_len,
                      osvif_error_t *err)
 {
-        _cleanup_close_ int dfd = -1, fd = -1;
+        _cleanup_close_ int sub = -1, fd = -1;
         _cleanup_free_ char *buf = NULL;
         const char *file;
         size_t len = 0;
         struct stat st;
+        int dfd = open_dir_of(dir, name, false, &file, &sub, err);
 
-        dfd = open_dir_of(dir, name, false, &file, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
@@ -303,10 +357,10 @@ int osvif_run_read(const char *name, char **ret, size_t *ret_len, osvif_error_t 
 
 static int file_remove(const char *dir, const char *name, bool sync, osvif_error_t *err)
 {
-        _cleanup_close_ int dfd = -1;
+        _cleanup_close_ int sub = -1;
         const char *file;
+        int dfd = open_dir_of(dir, name, false, &file, &sub, err);
 
-        dfd = open_dir_of(dir, name, false, &file, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
@@ -323,13 +377,18 @@ static int file_remove(const char *dir, const char *name, bool sync, osvif_error
                                              "remove state file \"%s/%s\"", dir, name);
         if (sync)
                 (void)fsync(dfd); /* best effort: the file is gone either way for every reader */
-        if (file != name) {
-                char sub[PATH_MAX];
+        if (sub >= 0) {
+                char subname[OSVIF_STATE_NAME_MAX + 1];
+                osvif_error_t ignored = OSVIF_ERROR_INIT;
+                int top = osvif_dir_private(dir, false, &ignored);
 
                 /* nothing left behind: a subdirectory goes with its last file (ENOTEMPTY
-                 * otherwise, fine; a writer racing with this makes it again, open_dir_of) */
-                snprintf(sub, sizeof(sub), "%s/%.*s", dir, (int)(file - name - 1), name);
-                (void)rmdir(sub);
+                 * otherwise, fine; a writer racing with this makes it again, open_dir_of);
+                 * removed relative to the checked directory (the cached fd: no syscall) */
+                snprintf(subname, sizeof(subname), "%.*s", (int)(file - name - 1), name);
+                if (top >= 0)
+                        (void)unlinkat(top, subname, AT_REMOVEDIR);
+                osvif_error_clear(&ignored);
         }
         return 0;
 }
@@ -344,43 +403,87 @@ int osvif_run_remove(const char *name, osvif_error_t *err)
         return file_remove(osvif_run_dir(), name, false, err);
 }
 
+/*
+ * Call fn for each entry of the directory just opened as `fd` (its offset at the start; -1 for
+ * an open that failed with errno), read with getdents64 on the fd itself: what fdopendir() would add, an fstat and two fcntl, buys nothing here).
+ * fn's non-zero return stops the walk and is returned; else 0, with *ret_errno set (else 0)
+ * when the directory could not be read.
+ */
+static int list_fd(int fd, int (*fn)(const char *name, unsigned char type, void *userdata),
+                   void *userdata, int *ret_errno)
+{
+        char buf[8192] __attribute__((aligned(8)));
+
+        *ret_errno = 0;
+        if (fd < 0) {
+                *ret_errno = errno;
+                return 0;
+        }
+        for (;;) {
+                ssize_t n = getdents64(fd, buf, sizeof(buf));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        *ret_errno = errno;
+                if (n <= 0)
+                        return 0;
+                for (ssize_t off = 0; off < n;) {
+                        struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
+                        int r = fn(e->d_name, e->d_type, userdata);
+
+                        if (r)
+                                return r;
+                        off += e->d_reclen;
+                }
+        }
+}
+
+struct state_walk {
+        int (*fn)(const char *name, void *userdata);
+        void *userdata;
+};
+
+static int state_entry(const char *name, unsigned char type, void *data)
+{
+        struct state_walk *w = data;
+        size_t n;
+
+        /* ".", "..", temporary files and what no state file can be called */
+        if (!name_ok(name, &n) || n > 0 || (type != DT_REG && type != DT_UNKNOWN))
+                return 0;
+        return w->fn(name, w->userdata);
+}
+
 int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
                         void *userdata, osvif_error_t *err)
 {
-        _cleanup_closedir_ DIR *d = NULL;
-        _cleanup_close_ int dfd = -1;
+        _cleanup_close_ int sub = -1, own = -1;
+        struct state_walk w = { fn, userdata };
         char probe[OSVIF_STATE_NAME_MAX + 3];
         const char *file;
-        struct dirent *e;
-        size_t n;
+        int dfd, r, e;
 
         /* the directory as a state file's would be: same name rules, same checks */
         if (subdir && (strlen(subdir) > OSVIF_STATE_NAME_MAX || strchr(subdir, '/')))
                 return bad_name(subdir, err);
         snprintf(probe, sizeof(probe), "%s%sx", subdir ? subdir : "", subdir ? "/" : "");
-        dfd = open_dir_of(osvif_state_dir(), probe, false, &file, err);
+        dfd = open_dir_of(osvif_state_dir(), probe, false, &file, &sub, err);
         if (dfd == -ENOENT)
                 return 0;
         if (dfd < 0)
                 return -1;
-        d = fdopendir(dfd);
-        if (!d)
-                return osvif_error_set_errno(err, OSVIF_ERR_STATE, errno, "list \"%s%s%s\"",
+        /* the state directory's checked fd is shared: it gets a file offset of its own */
+        if (sub < 0) {
+                own = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                dfd = own;
+        }
+        r = list_fd(dfd, state_entry, &w, &e);
+        if (e)
+                return osvif_error_set_errno(err, OSVIF_ERR_STATE, e, "list \"%s%s%s\"",
                                              osvif_state_dir(), subdir ? "/" : "",
                                              subdir ? subdir : "");
-        TAKE_FD(dfd);
-        while ((e = readdir(d))) {
-                int r;
-
-                /* temporary files and what no state file can be called */
-                if (!name_ok(e->d_name, &n) || n > 0 ||
-                    (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
-                        continue;
-                r = fn(e->d_name, userdata);
-                if (r)
-                        return r;
-        }
-        return 0;
+        return r;
 }
 
 void osvif_key_filename(const char *prefix, const char *key, const char *suffix, char *buf,

@@ -2,6 +2,7 @@
 #ifndef OSVIF_STATE_H
 #define OSVIF_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/error.h"
@@ -15,11 +16,25 @@
  */
 
 /*
- * Create `dir` (and its parents, 0700) when missing and open it O_DIRECTORY|O_NOFOLLOW.
- * Returns the directory fd, or -1 with *err (OSVIF_ERR_STATE naming the path) when it cannot
- * be made or opened, is a symlink, is owned by another user, or is group or world writable.
+ * The private directory `dir`, checked once per process: opened O_DIRECTORY|O_NOFOLLOW|
+ * O_CLOEXEC (made, 0700 with its parents, when missing and `create`), refused unless it is
+ * a real directory owned by root or by us that neither group nor others can write. Its fd is
+ * kept and returned by every later call for the same path, so a verb pays the open and the
+ * checks once, not at each file it touches; the caller must not close it. Every file is then
+ * reached relative to that fd, which pins the directory that passed the checks: a path
+ * swapped for a symlink or another directory afterwards redirects nothing (it is checked
+ * when the next process starts). Returns the fd; -ENOENT (no error set) when it does not
+ * exist and !create; or -1 with *err (OSVIF_ERR_STATE naming the path). A refusal is not
+ * remembered: the next call checks again.
  */
-int osvif_dir_open_private(const char *dir, osvif_error_t *err);
+int osvif_dir_private(const char *dir, bool create, osvif_error_t *err);
+
+/*
+ * Forget the fd osvif_dir_private() returned (the directory was found removed: nothing can be
+ * created in it any more); the next call opens and checks the path again. The fd stays open:
+ * a lock taken in it still refers to it.
+ */
+void osvif_dir_private_forget(int fd);
 
 /* The largest state file osvif_state_read() accepts. */
 #define OSVIF_STATE_MAX (1024 * 1024)
@@ -33,7 +48,8 @@ int osvif_dir_open_private(const char *dir, osvif_error_t *err);
  * OSVIF_STATE_NAME_MAX bytes, has no '/' and does not start with '.' (so no "..", and no
  * temporary file); any other byte is allowed, since the names carry network names, container
  * ids and interface names. The state directory and the subdirectory must both pass the checks
- * of osvif_dir_open_private(); the writer creates them (0700), readers never do.
+ * of osvif_dir_private() (the subdirectory's are made at each access, since it goes with its
+ * last file); the writer creates them (0700), readers never do.
  */
 
 /*

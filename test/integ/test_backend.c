@@ -455,6 +455,51 @@ Test(backend, locks_exclude_other_processes_and_leave_no_file)
         cr_assert_eq(WEXITSTATUS(status), 0, "released: another may take it");
 }
 
+/*
+ * The run directory is checked once per process, at its first lock, and locks are then made
+ * and removed through the fd that passed the checks: a path swapped for a symlink afterwards
+ * redirects neither a later lock nor a release (a new process checks the path again).
+ */
+Test(backend, a_run_directory_swapped_after_its_check_redirects_no_lock)
+{
+        struct osvif_lock a = OSVIF_LOCK_INIT, b = OSVIF_LOCK_INIT;
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        int status;
+        pid_t pid;
+
+        cr_assert_eq(osvif_lock_take(&a, "bridge-p", 1000, &err), 0, "%s", err.msg);
+        cr_assert_eq(rename("/run/osvif", "/run/osvif-moved"), 0);
+        cr_assert_eq(mkdir("/run/elsewhere", 0700), 0);
+        cr_assert_eq(symlink("/run/elsewhere", "/run/osvif"), 0);
+        cr_assert_eq(osvif_lock_take(&b, "bridge-q", 1000, &err), 0, "%s", err.msg);
+        cr_assert_eq(access("/run/osvif-moved/bridge-q.lock", F_OK), 0,
+                     "the lock is not in the checked directory");
+        cr_assert_neq(access("/run/elsewhere/bridge-q.lock", F_OK), 0,
+                      "a lock made where the planted symlink points");
+        /* a file of that name where the symlink points is not the releaser's to remove */
+        cr_assert_eq(close(open("/run/elsewhere/bridge-p.lock", O_CREAT | O_WRONLY, 0600)), 0);
+        osvif_lock_release(&a);
+        osvif_lock_release(&b);
+        cr_assert_neq(access("/run/osvif-moved/bridge-p.lock", F_OK), 0, "not released");
+        cr_assert_neq(access("/run/osvif-moved/bridge-q.lock", F_OK), 0, "not released");
+        cr_assert_eq(access("/run/elsewhere/bridge-p.lock", F_OK), 0,
+                     "released through the planted symlink");
+        pid = fork();
+        if (pid == 0) {
+                osvif_error_t e = OSVIF_ERROR_INIT;
+                struct osvif_lock c = OSVIF_LOCK_INIT;
+
+                /* a forked process keeps the checked fd; across exec it is closed
+                 * (O_CLOEXEC), and the next process refuses the symlink */
+                _exit(osvif_lock_take(&c, "bridge-r", 200, &e) == 0 &&
+                                      access("/run/osvif-moved/bridge-r.lock", F_OK) == 0
+                              ? 0
+                              : 1);
+        }
+        cr_assert_eq(waitpid(pid, &status, 0), pid);
+        cr_assert_eq(WEXITSTATUS(status), 0, "a forked child left the checked directory");
+}
+
 /* 0 when another process takes `key` (shared or not) within 200 ms, 1 when it times out. */
 static int other_takes(const char *key, bool shared)
 {

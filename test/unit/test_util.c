@@ -316,6 +316,43 @@ Test(state, a_state_directory_that_others_can_write_is_refused)
         cr_assert_eq(count_entries(), 0);
 }
 
+/*
+ * The state directory is checked once per process and then reached through the fd that passed
+ * the checks: swapping its path for a symlink afterwards redirects nothing, reads and writes
+ * stay in the directory that was checked, and nothing is made where the symlink points.
+ */
+Test(state, a_state_directory_swapped_for_a_symlink_after_its_check_redirects_nothing)
+{
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *a = NULL;
+        char moved[256], victim[256], path[300], cmd[600];
+
+        cr_assert_eq(osvif_state_write("attachment", "old", 3, &err), 0, "%s", err.msg);
+        snprintf(moved, sizeof(moved), "%s.moved", state_dir);
+        snprintf(victim, sizeof(victim), "%s.victim", state_dir);
+        cr_assert_eq(rename(state_dir, moved), 0);
+        cr_assert_eq(mkdir(victim, 0700), 0);
+        cr_assert_eq(symlink(victim, state_dir), 0);
+        cr_assert_eq(osvif_state_write("kind/x", "new", 3, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_state_write("top", "new", 3, &err), 0, "%s", err.msg);
+        a = read_state("attachment");
+        cr_assert_str_eq(a, "old", "read through the swapped path");
+        snprintf(path, sizeof(path), "%s/top", victim);
+        cr_assert_neq(access(path, F_OK), 0, "written where the planted symlink points");
+        snprintf(path, sizeof(path), "%s/kind", victim);
+        cr_assert_neq(access(path, F_OK), 0, "a subdirectory made where the symlink points");
+        snprintf(path, sizeof(path), "%s/top", moved);
+        cr_assert_eq(access(path, F_OK), 0, "not written in the checked directory");
+        snprintf(path, sizeof(path), "%s/kind/x", moved);
+        cr_assert_eq(access(path, F_OK), 0, "not written in the checked directory");
+        cr_assert_eq(osvif_state_remove("kind/x", &err), 0, "%s", err.msg);
+        cr_assert_eq(access(path, F_OK), -1, "removed elsewhere than in the checked directory");
+        snprintf(path, sizeof(path), "%s/kind", moved);
+        cr_assert_eq(access(path, F_OK), -1, "the emptied subdirectory stays");
+        snprintf(cmd, sizeof(cmd), "rm -rf %s %s", moved, victim);
+        cr_assert_eq(system(cmd), 0);
+}
+
 static int collect_name(const char *name, void *data)
 {
         char *seen = data;
