@@ -139,22 +139,29 @@ static int from_json(const cJSON *o, struct osvif_hostdev_state *s)
         return 0;
 }
 
-static int load(const char *name, struct osvif_hostdev_state *ret, osvif_error_t *err)
+/* The claim in `text`, the content of state file `name`: 1 with *ret, or -1 with *err. */
+static int parse(const char *name, const char *text, size_t len, struct osvif_hostdev_state *ret,
+                 osvif_error_t *err)
 {
-        _cleanup_free_ char *text = NULL;
-        _cleanup_cjson_ cJSON *j = NULL;
-        size_t len;
-        int r = osvif_state_read(name, &text, &len, err);
+        _cleanup_cjson_ cJSON *j = osvif_json_parse(text, len, err);
 
-        if (r <= 0)
-                return r;
-        j = osvif_json_parse(text, len, err);
         if (!j || from_json(j, ret) < 0) {
                 osvif_error_clear(err);
                 return osvif_error_set(err, OSVIF_ERR_STATE, 0, "state file \"%s/%s\" is corrupt",
                                        osvif_state_dir(), name);
         }
         return 1;
+}
+
+static int load(const char *name, struct osvif_hostdev_state *ret, osvif_error_t *err)
+{
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r = osvif_state_read(name, &text, &len, err);
+
+        if (r <= 0)
+                return r;
+        return parse(name, text, len, ret, err);
 }
 
 int osvif_hostdev_state_load(const char *pci, struct osvif_hostdev_state *ret, osvif_error_t *err)
@@ -181,7 +188,8 @@ struct walk {
         void *userdata;
 };
 
-static int on_file(const char *file, void *data)
+/* each claim as the listing reads it (hostdev/ opened and checked once for all of them) */
+static int on_file(const char *file, const char *text, size_t len, const char *why, void *data)
 {
         struct walk *w = data;
         struct osvif_hostdev_state s;
@@ -192,8 +200,11 @@ static int on_file(const char *file, void *data)
         if (n < 6 || strcmp(file + n - 5, ".json") != 0)
                 return 0;
         snprintf(name, sizeof(name), SUBDIR "/%s", file);
-        if (load(name, &s, &e) <= 0) {
-                log_debug("skipping state file \"%s\": %s", name, e.msg ? e.msg : "gone");
+        if (!text || parse(name, text, len, &s, &e) < 0) {
+                log_debug("skipping state file \"%s\": %s", name,
+                          e.msg ? e.msg
+                          : why ? why
+                                : "gone");
                 osvif_error_clear(&e);
                 return 0;
         }
@@ -205,5 +216,5 @@ int osvif_hostdev_state_foreach(int (*fn)(const struct osvif_hostdev_state *s, v
 {
         struct walk w = { fn, userdata };
 
-        return osvif_state_foreach(SUBDIR, on_file, &w, err);
+        return osvif_state_foreach_read(SUBDIR, on_file, &w, err);
 }

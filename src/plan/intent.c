@@ -52,11 +52,52 @@ void osvif_intent_add_pod(struct osvif_intent *in, const char *name)
         add(in->pod, &in->n_pod, name);
 }
 
+#define DONE "done\n"
+
+/*
+ * The record this process wrote last, still open. ADD writes its record twice: before it
+ * changes anything and, once it completed, the same record with DONE added. The second is
+ * one pwrite() of DONE at the end of the open file instead of a new file and a rename: the
+ * attachment's lock, held from the first writing to the second, makes this process the
+ * record's only writer and remover (osvif_intent_remove() forgets it), and a reader sees the
+ * record without its last line or with it (a line cut short would parse as no line at all,
+ * and so as a record not done: what it was before).
+ */
+static struct {
+        char name[201];
+        int fd;
+        size_t len;
+        char text[sizeof(struct osvif_intent) + 256];
+} last = { .fd = -1 };
+
+static void forget_last(void)
+{
+        if (last.fd >= 0)
+                close(last.fd);
+        last.fd = -1;
+        last.name[0] = '\0';
+}
+
+/* 0 when `text` (len bytes) is the last record plus DONE and DONE was added to its file. */
+static int append_done(const char *name, const char *text, size_t len)
+{
+        size_t d = strlen(DONE);
+
+        if (last.fd < 0 || strcmp(last.name, name) != 0 || len != last.len + d ||
+            memcmp(text, last.text, last.len) != 0 || memcmp(text + last.len, DONE, d) != 0)
+                return -1;
+        if (pwrite(last.fd, DONE, d, (off_t)last.len) != (ssize_t)d)
+                return -1; /* rewritten whole: the rename replaces what this added */
+        memcpy(last.text + last.len, DONE, d);
+        last.len = len;
+        return 0;
+}
+
 int osvif_intent_write(const struct osvif_intent *in, osvif_error_t *err)
 {
         char buf[sizeof(*in) + 256], name[201];
         size_t len;
-        int n;
+        int n, fd;
 
         n = snprintf(buf, sizeof(buf), MAGIC "owner %s\n", in->owner);
         if (in->netns[0] && !strchr(in->netns, '\n'))
@@ -66,10 +107,23 @@ int osvif_intent_write(const struct osvif_intent *in, osvif_error_t *err)
         for (size_t i = 0; i < in->n_pod; i++)
                 n += snprintf(buf + n, sizeof(buf) - (size_t)n, "pod %s\n", in->pod[i]);
         if (in->done)
-                n += snprintf(buf + n, sizeof(buf) - (size_t)n, "done\n");
+                n += snprintf(buf + n, sizeof(buf) - (size_t)n, DONE);
         len = (size_t)n;
         file_name(in->owner, name);
-        return osvif_run_write(name, buf, len, err);
+        if (append_done(name, buf, len) == 0)
+                return 0;
+        forget_last();
+        if (osvif_run_write_keep(name, buf, len, &fd, err) < 0)
+                return -1;
+        if (len <= sizeof(last.text)) {
+                snprintf(last.name, sizeof(last.name), "%s", name);
+                memcpy(last.text, buf, len);
+                last.len = len;
+                last.fd = fd;
+        } else {
+                close(fd);
+        }
+        return 0;
 }
 
 /* 1 parsed, 0 not a record of ours (ignored). */
@@ -123,6 +177,8 @@ int osvif_intent_remove(const char *owner, osvif_error_t *err)
         char name[201];
 
         file_name(owner, name);
+        if (strcmp(last.name, name) == 0)
+                forget_last();
         return osvif_run_remove(name, err);
 }
 

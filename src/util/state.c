@@ -227,10 +227,10 @@ static int write_all(int fd, const char *p, size_t len)
 
 /*
  * Write, flush to disk (when `sync`) and rename the temporary file: -errno, having removed it
- * on failure.
+ * on failure. With ret_fd, the file is left open (for writing) in *ret_fd.
  */
 static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, const void *data,
-                                size_t len, bool sync)
+                                size_t len, bool sync, int *ret_fd)
 {
         _cleanup_close_ int fd = openat(dfd, tmp,
                                         O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -246,17 +246,19 @@ static int write_tmp_and_rename(int dfd, const char *tmp, const char *name, cons
         r = write_all(fd, data, len);
         if (r == 0 && sync && fsync(fd) < 0)
                 r = -errno;
-        if (r == 0 && close(TAKE_FD(fd)) < 0)
+        if (r == 0 && !ret_fd && close(TAKE_FD(fd)) < 0)
                 r = -errno;
         if (r == 0 && renameat(dfd, tmp, dfd, name) < 0)
                 r = -errno;
         if (r < 0)
                 (void)unlinkat(dfd, tmp, 0); /* rollback: the old file, if any, is untouched */
+        if (r == 0 && ret_fd)
+                *ret_fd = TAKE_FD(fd);
         return r;
 }
 
 static int file_write(const char *dir, const char *name, const void *data, size_t len, bool sync,
-                      osvif_error_t *err)
+                      int *ret_fd, osvif_error_t *err)
 {
         char tmp[NAME_MAX + 1];
         int r = -ENOENT;
@@ -276,7 +278,7 @@ static int file_write(const char *dir, const char *name, const void *data, size_
                         snprintf(tmp, sizeof(tmp), ".%s.%ld.tmp", file, (long)getpid());
                 else
                         snprintf(tmp, sizeof(tmp), ".%s.tmp", file);
-                r = write_tmp_and_rename(dfd, tmp, file, data, len, sync);
+                r = write_tmp_and_rename(dfd, tmp, file, data, len, sync, ret_fd);
                 /* the rename itself must reach the disk before anyone relies on it */
                 if (r == 0 && sync && fsync(dfd) < 0)
                         r = -errno;
@@ -291,29 +293,30 @@ static int file_write(const char *dir, const char *name, const void *data, size_
 
 int osvif_state_write(const char *name, const void *data, size_t len, osvif_error_t *err)
 {
-        return file_write(osvif_state_dir(), name, data, len, true, err);
+        return file_write(osvif_state_dir(), name, data, len, true, NULL, err);
 }
 
 int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_t *err)
 {
-        return file_write(osvif_run_dir(), name, data, len, false, err);
+        return file_write(osvif_run_dir(), name, data, len, false, NULL, err);
 }
 
-static int file_read(const char *dir, const char *name, char **ret, size_t *ret_len,
-                     osvif_error_t *err)
+int osvif_run_write_keep(const char *name, const void *data, size_t len, int *ret_fd,
+                         osvif_error_t *err)
 {
-        _cleanup_close_ int sub = -1, fd = -1;
+        *ret_fd = -1;
+        return file_write(osvif_run_dir(), name, data, len, false, ret_fd, err);
+}
+
+/* Read `file` of the directory open as `dfd`; `dir` and `name` name it in messages. */
+static int read_at(int dfd, const char *file, const char *dir, const char *name, char **ret,
+                   size_t *ret_len, osvif_error_t *err)
+{
+        _cleanup_close_ int fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         _cleanup_free_ char *buf = NULL;
-        const char *file;
         size_t len = 0;
         struct stat st;
-        int dfd = open_dir_of(dir, name, false, &file, &sub, err);
 
-        if (dfd == -ENOENT)
-                return 0;
-        if (dfd < 0)
-                return -1;
-        fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0 && errno == ENOENT)
                 return 0;
         if (fd < 0 || fstat(fd, &st) < 0)
@@ -343,6 +346,20 @@ static int file_read(const char *dir, const char *name, char **ret, size_t *ret_
         *ret = TAKE_PTR(buf);
         *ret_len = len;
         return 1;
+}
+
+static int file_read(const char *dir, const char *name, char **ret, size_t *ret_len,
+                     osvif_error_t *err)
+{
+        _cleanup_close_ int sub = -1;
+        const char *file;
+        int dfd = open_dir_of(dir, name, false, &file, &sub, err);
+
+        if (dfd == -ENOENT)
+                return 0;
+        if (dfd < 0)
+                return -1;
+        return read_at(dfd, file, dir, name, ret, ret_len, err);
 }
 
 int osvif_state_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err)
@@ -441,25 +458,39 @@ static int list_fd(int fd, int (*fn)(const char *name, unsigned char type, void 
 
 struct state_walk {
         int (*fn)(const char *name, void *userdata);
+        int (*fn_read)(const char *name, const char *text, size_t len, const char *why,
+                       void *userdata);
         void *userdata;
+        int dfd;
+        const char *subdir;
 };
 
 static int state_entry(const char *name, unsigned char type, void *data)
 {
         struct state_walk *w = data;
-        size_t n;
+        osvif_error_t e = OSVIF_ERROR_INIT;
+        _cleanup_free_ char *text = NULL;
+        char path[PATH_MAX];
+        size_t n, len = 0;
+        int r;
 
         /* ".", "..", temporary files and what no state file can be called */
         if (!name_ok(name, &n) || n > 0 || (type != DT_REG && type != DT_UNKNOWN))
                 return 0;
-        return w->fn(name, w->userdata);
+        if (!w->fn_read)
+                return w->fn(name, w->userdata);
+        /* read as osvif_state_read() would, in the directory being listed */
+        snprintf(path, sizeof(path), "%s%s%s", w->subdir ? w->subdir : "", w->subdir ? "/" : "",
+                 name);
+        r = read_at(w->dfd, name, osvif_state_dir(), path, &text, &len, &e);
+        r = w->fn_read(name, r > 0 ? text : NULL, len, r < 0 ? e.msg : NULL, w->userdata);
+        osvif_error_clear(&e);
+        return r;
 }
 
-int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
-                        void *userdata, osvif_error_t *err)
+static int state_walk(const char *subdir, struct state_walk *w, osvif_error_t *err)
 {
         _cleanup_close_ int sub = -1, own = -1;
-        struct state_walk w = { fn, userdata };
         char probe[OSVIF_STATE_NAME_MAX + 3];
         const char *file;
         int dfd, r, e;
@@ -473,17 +504,37 @@ int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *us
                 return 0;
         if (dfd < 0)
                 return -1;
+        w->dfd = dfd;
+        w->subdir = subdir;
         /* the state directory's checked fd is shared: it gets a file offset of its own */
         if (sub < 0) {
                 own = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 dfd = own;
         }
-        r = list_fd(dfd, state_entry, &w, &e);
+        r = list_fd(dfd, state_entry, w, &e);
         if (e)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, e, "list \"%s%s%s\"",
                                              osvif_state_dir(), subdir ? "/" : "",
                                              subdir ? subdir : "");
         return r;
+}
+
+int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
+                        void *userdata, osvif_error_t *err)
+{
+        struct state_walk w = { .fn = fn, .userdata = userdata };
+
+        return state_walk(subdir, &w, err);
+}
+
+int osvif_state_foreach_read(const char *subdir,
+                             int (*fn)(const char *name, const char *text, size_t len,
+                                       const char *why, void *userdata),
+                             void *userdata, osvif_error_t *err)
+{
+        struct state_walk w = { .fn_read = fn, .userdata = userdata };
+
+        return state_walk(subdir, &w, err);
 }
 
 void osvif_key_filename(const char *prefix, const char *key, const char *suffix, char *buf,

@@ -84,6 +84,9 @@ int osvif_state_remove(const char *name, osvif_error_t *err);
  * osvif_run_remove() removes one that a killed writer left.
  */
 int osvif_run_write(const char *name, const void *data, size_t len, osvif_error_t *err);
+/* osvif_run_write() that leaves the file it wrote open for writing (O_CLOEXEC) in *ret_fd. */
+int osvif_run_write_keep(const char *name, const void *data, size_t len, int *ret_fd,
+                         osvif_error_t *err);
 int osvif_run_read(const char *name, char **ret, size_t *ret_len, osvif_error_t *err);
 int osvif_run_remove(const char *name, osvif_error_t *err);
 
@@ -105,5 +108,16 @@ void osvif_key_filename(const char *prefix, const char *key, const char *suffix,
  */
 int osvif_state_foreach(const char *subdir, int (*fn)(const char *name, void *userdata),
                         void *userdata, osvif_error_t *err);
+
+/*
+ * The same walk, reading each state file as osvif_state_read() would, relative to the
+ * directory being listed (no second open and check of it): fn(name, text, len, why, userdata)
+ * with the NUL-terminated content, or with text NULL when the file went away since the
+ * listing (why NULL) or could not be read (why: the reason).
+ */
+int osvif_state_foreach_read(const char *subdir,
+                             int (*fn)(const char *name, const char *text, size_t len,
+                                       const char *why, void *userdata),
+                             void *userdata, osvif_error_t *err);
 
 #endif

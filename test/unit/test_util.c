@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "plan/intent.h"
 #include "util/addr.h"
 #include "util/cleanup.h"
 #include "util/error.h"
@@ -436,4 +437,95 @@ Test(state, a_subdirectory_that_is_a_symlink_or_others_can_write_is_refused)
         cr_assert_eq(err.code, OSVIF_ERR_STATE);
         osvif_error_clear(&err);
         cr_assert_str_eq(seen, "");
+}
+
+/* Intent records in a private run directory of their own. */
+static char run_dir[] = "/tmp/osvif-run-XXXXXX";
+
+static void run_setup(void)
+{
+        cr_assert_not_null(mkdtemp(run_dir));
+        cr_assert_eq(chmod(run_dir, 0700), 0);
+        setenv("OSVIF_RUN_DIR", run_dir, 1);
+}
+
+static void run_teardown(void)
+{
+        char cmd[128];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", run_dir);
+        cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(intent, .init = run_setup, .fini = run_teardown);
+
+static ino_t record_inode(const char *owner)
+{
+        char name[201], path[300];
+        struct stat st;
+
+        osvif_key_filename("intent.", owner, "", name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", run_dir, name);
+        if (stat(path, &st) < 0)
+                return 0;
+        return st.st_ino;
+}
+
+static int count_run_entries(void)
+{
+        DIR *d = opendir(run_dir);
+        struct dirent *e;
+        int n = 0;
+
+        cr_assert_not_null(d);
+        while ((e = readdir(d)))
+                n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(d);
+        return n;
+}
+
+/*
+ * ADD's second writing of its record (the same record, done) is added to the file it wrote
+ * first; a record removed in between, or one that changed otherwise, is written anew whole.
+ */
+Test(intent, done_is_added_to_the_record_written_and_anything_else_rewrites_it)
+{
+        static const char owner[] = "osvif net c1 eth0";
+        osvif_error_t err = OSVIF_ERROR_INIT;
+        struct osvif_intent in = { 0 }, got;
+        ino_t first;
+
+        snprintf(in.owner, sizeof(in.owner), "%s", owner);
+        osvif_intent_add_host(&in, "tap1");
+        cr_assert_eq(osvif_intent_write(&in, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_intent_read(owner, &got, &err), 1, "%s", err.msg);
+        cr_assert(!got.done);
+        first = record_inode(owner);
+        cr_assert_neq(first, 0);
+        in.done = true;
+        cr_assert_eq(osvif_intent_write(&in, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_intent_read(owner, &got, &err), 1, "%s", err.msg);
+        cr_assert(got.done, "not done");
+        cr_assert_eq(got.n_host, 1);
+        cr_assert_str_eq(got.host[0], "tap1");
+        cr_assert_eq(record_inode(owner), first, "done was not added to the open record");
+        cr_assert_eq(count_run_entries(), 1, "a temporary file was left");
+        /* removed: the next writing makes a new file, not one in the removed inode */
+        cr_assert_eq(osvif_intent_remove(owner, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_intent_read(owner, &got, &err), 0, "the record stays");
+        cr_assert_eq(osvif_intent_write(&in, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_intent_read(owner, &got, &err), 1, "written into a removed file");
+        cr_assert(got.done);
+        /* not the last record plus done: rewritten whole (tap1 gone, not done) */
+        memset(&in, 0, sizeof(in));
+        snprintf(in.owner, sizeof(in.owner), "%s", owner);
+        osvif_intent_add_host(&in, "tap2");
+        first = record_inode(owner);
+        cr_assert_eq(osvif_intent_write(&in, &err), 0, "%s", err.msg);
+        cr_assert_eq(osvif_intent_read(owner, &got, &err), 1, "%s", err.msg);
+        cr_assert(!got.done, "a rewrite kept done");
+        cr_assert_eq(got.n_host, 1);
+        cr_assert_str_eq(got.host[0], "tap2");
+        cr_assert_neq(record_inode(owner), first, "not replaced whole");
+        cr_assert_eq(count_run_entries(), 1, "a temporary file was left");
 }
