@@ -420,16 +420,10 @@ int osvif_run_remove(const char *name, osvif_error_t *err)
         return file_remove(osvif_run_dir(), name, false, err);
 }
 
-/*
- * Call fn for each entry of the directory just opened as `fd` (its offset at the start; -1 for
- * an open that failed with errno), read with getdents64 on the fd itself: what fdopendir() would add, an fstat and two fcntl, buys nothing here).
- * fn's non-zero return stops the walk and is returned; else 0, with *ret_errno set (else 0)
- * when the directory could not be read.
- */
-static int list_fd(int fd, int (*fn)(const char *name, unsigned char type, void *userdata),
+int osvif_dir_list(int fd, int (*fn)(const char *name, unsigned char type, void *userdata),
                    void *userdata, int *ret_errno)
 {
-        char buf[8192] __attribute__((aligned(8)));
+        char buf[32768] __attribute__((aligned(8)));
 
         *ret_errno = 0;
         if (fd < 0) {
@@ -511,7 +505,7 @@ static int state_walk(const char *subdir, struct state_walk *w, osvif_error_t *e
                 own = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 dfd = own;
         }
-        r = list_fd(dfd, state_entry, w, &e);
+        r = osvif_dir_list(dfd, state_entry, w, &e);
         if (e)
                 return osvif_error_set_errno(err, OSVIF_ERR_STATE, e, "list \"%s%s%s\"",
                                              osvif_state_dir(), subdir ? "/" : "",

@@ -36,6 +36,16 @@ int osvif_dir_private(const char *dir, bool create, osvif_error_t *err);
  */
 void osvif_dir_private_forget(int fd);
 
+/*
+ * Call fn for each entry (".", ".." included) of the directory just opened as `fd` (its
+ * offset at the start; -1 for an open that failed, with errno), read with getdents64 on the
+ * fd itself: what opendir()/fdopendir() add, an fstat (and two fcntl), buys nothing here.
+ * fn's non-zero return stops the walk and is returned; else 0, with *ret_errno set (else 0)
+ * when the directory could not be opened or read.
+ */
+int osvif_dir_list(int fd, int (*fn)(const char *name, unsigned char type, void *userdata),
+                   void *userdata, int *ret_errno);
+
 /* The largest state file osvif_state_read() accepts. */
 #define OSVIF_STATE_MAX (1024 * 1024)
 

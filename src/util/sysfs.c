@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/state.h"
 #include "util/sysfs.h"
 
 const char *osvif_sysfs_root(void)
@@ -50,23 +51,29 @@ int osvif_sysfs_link_name(const char *path, char *buf, size_t size)
         return 0;
 }
 
+struct list_walk {
+        int (*fn)(const char *name, void *userdata);
+        void *userdata;
+};
+
+static int list_entry(const char *name, unsigned char type, void *data)
+{
+        struct list_walk *w = data;
+
+        (void)type;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+                return 0;
+        return w->fn(name, w->userdata);
+}
+
 int osvif_sysfs_list(const char *path, int (*fn)(const char *name, void *userdata), void *userdata)
 {
-        _cleanup_closedir_ DIR *d = opendir(path);
-        struct dirent *e;
+        _cleanup_(osvif_closep) int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct list_walk w = { fn, userdata };
+        int r, e;
 
-        if (!d)
-                return -errno;
-        while ((e = readdir(d))) {
-                int r;
-
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                        continue;
-                r = fn(e->d_name, userdata);
-                if (r)
-                        return r;
-        }
-        return 0;
+        r = osvif_dir_list(fd, list_entry, &w, &e);
+        return e ? -e : r;
 }
 
 int osvif_sysfs_read(const char *path, char *buf, size_t size)
@@ -84,36 +91,43 @@ int osvif_sysfs_read(const char *path, char *buf, size_t size)
         return 0;
 }
 
+struct netdev_walk {
+        char found[IF_NAMESIZE];
+        unsigned n;
+};
+
+static int netdev_entry(const char *name, void *data)
+{
+        struct netdev_walk *w = data;
+
+        if (name[0] == '.' || strlen(name) >= IF_NAMESIZE)
+                return 0;
+        if (w->n++ == 0)
+                snprintf(w->found, sizeof(w->found), "%s", name);
+        return 0;
+}
+
 int osvif_sysfs_pci_netdev(const char *pci_addr, char ret[IF_NAMESIZE], osvif_error_t *err)
 {
-        _cleanup_closedir_ DIR *d = NULL;
-        char path[4096], found[IF_NAMESIZE] = "";
-        unsigned n = 0;
-        struct dirent *e;
+        struct netdev_walk w = { "", 0 };
+        char path[4096];
+        int r;
 
         snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/net", osvif_sysfs_root(), pci_addr);
-        d = opendir(path);
-        if (!d)
-                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, errno,
+        r = osvif_sysfs_list(path, netdev_entry, &w);
+        if (r < 0)
+                return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, -r,
                                        "PCI device \"%s\" has no network device (%s: %s)", pci_addr,
-                                       path, strerror(errno));
-        while ((e = readdir(d))) {
-                if (e->d_name[0] == '.')
-                        continue;
-                if (strlen(e->d_name) >= IF_NAMESIZE)
-                        continue;
-                if (n++ == 0)
-                        snprintf(found, sizeof(found), "%s", e->d_name);
-        }
-        if (n == 0)
+                                       path, strerror(-r));
+        if (w.n == 0)
                 return osvif_error_set(err, OSVIF_ERR_NOT_FOUND, ENODEV,
                                        "PCI device \"%s\" has no network device", pci_addr);
         /* a multi-port function: the address alone does not say which port is meant */
-        if (n > 1)
+        if (w.n > 1)
                 return osvif_error_set(err, OSVIF_ERR_UNSUPPORTED, 0,
                                        "PCI device \"%s\" has %u network devices; name the "
                                        "one to use with the config key \"master\"",
-                                       pci_addr, n);
-        memcpy(ret, found, IF_NAMESIZE);
+                                       pci_addr, w.n);
+        memcpy(ret, w.found, IF_NAMESIZE);
         return 0;
 }
