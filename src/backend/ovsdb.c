@@ -25,7 +25,14 @@
  * then parsed strictly.
  */
 
-#define READ_CHUNK 65536
+/*
+ * The receive buffer starts at 16 KiB and doubles as a message needs it: the replies of an
+ * ADD or DEL are a few hundred bytes, and a first buffer of 128 KiB was an mmap of its own
+ * (glibc's threshold), with its munmap and page faults, on every call. Each read asks for
+ * at least READ_MIN bytes of room.
+ */
+#define READ_FIRST 16384
+#define READ_MIN 4096
 
 /* "unix:/path", "tcp:host:port", "tcp:[v6]:port" */
 static int open_socket(const char *target, int *ret_family, struct sockaddr_storage *ss,
@@ -265,13 +272,13 @@ static cJSON *recv_json(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t 
         }
 }
 
-/* Room for READ_CHUNK more bytes: consumed bytes dropped first, then the buffer doubled. */
+/* Room for READ_MIN more bytes: consumed bytes dropped first, then the buffer doubled. */
 static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
 {
         size_t ncap;
         char *nb;
 
-        if (db->cap - db->len >= READ_CHUNK)
+        if (db->cap - db->len >= READ_MIN)
                 return 0;
         if (db->start > 0) {
                 /* once per message at most: after this, start is 0 until it is consumed */
@@ -279,16 +286,16 @@ static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
                 db->len -= db->start;
                 db->scan.pos -= db->start;
                 db->start = 0;
-                if (db->cap - db->len >= READ_CHUNK)
+                if (db->cap - db->len >= READ_MIN)
                         return 0;
         }
         if (db->len >= OSVIF_OVSDB_MAX_MESSAGE)
                 return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
                                        "ovsdb \"%s\": a message larger than %d MiB", db->target,
                                        OSVIF_OVSDB_MAX_MESSAGE / (1024 * 1024));
-        ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
-        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK)
-                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK;
+        ncap = db->cap ? db->cap * 2 : READ_FIRST;
+        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_MIN)
+                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_MIN;
         nb = realloc(db->buf, ncap);
         if (!nb)
                 return osvif_error_oom(err);
