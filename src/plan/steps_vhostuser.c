@@ -17,7 +17,9 @@
  * vhost-user steps (backend/vhostuser.h):
  * VHOSTUSER    the socket's real path (OVS's socket dir for mode client, vif.path for mode
  *              server), checked, and Kata's /tmp/vhostuser_<IP>/vhu.sock entries leading to
- *              it, recorded in a state file before they are made;
+ *              it, recorded in a state file before they are made. For OVS's socket (mode
+ *              client) all of it is done by settle, once OVS_PORT's transaction has answered
+ *              where the socket is: the pod's side is made while ovsdb-server commits;
  * PLACEHOLDER  the link in the pod that carries the VIF's MAC, MTU and (by POD_LINK and
  *              POD_L3 after it) its name, owner and L3, so that Kata finds the socket.
  */
@@ -164,15 +166,15 @@ static int forget(const struct osvif_plan *p, const struct osvif_vhu_state *st)
         return r;
 }
 
-static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                           osvif_error_t *err)
+/* The socket's path, checked, and Kata's entries to it (recorded first). */
+static int make_entries(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
         const struct osvif_conf *conf = p->conf;
         struct osvif_vhu_state st = { 0 };
 
-        /* OVS's socket (mode client) is waited for at the end (settle), not here: the pod's
-         * placeholder and L3 are made meanwhile; Kata's entries may lead to it before it is */
+        /* Kata's entries may lead to OVS's socket before it exists: settle waits for it */
         if (resolve_socket(x, s, err) < 0)
                 return -1;
         if (!s->u.vhostuser.kata)
@@ -202,11 +204,25 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
         return 0;
 }
 
-/* Mode client: ADD returns only once ovs-vswitchd listens on the socket it serves. */
+/* A socket at vif.path (mode server, the fast path's): checked and its entries made now. */
+static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        return s->u.vhostuser.path[0] ? make_entries(x, s, i, err) : 0;
+}
+
+/*
+ * OVS's socket (mode client), once OVS_PORT's settle has read where it is: its entries, and
+ * ADD returns only once ovs-vswitchd listens on it.
+ */
 static int vhostuser_settle(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                             osvif_error_t *err)
 {
-        return s->u.vhostuser.path[0] ? 0 : wait_served(x, s, err);
+        if (s->u.vhostuser.path[0])
+                return 0;
+        if (make_entries(x, s, i, err) < 0)
+                return -1;
+        return wait_served(x, s, err);
 }
 
 static int teardown_owned(const struct osvif_plan *p, osvif_error_t *err)
