@@ -323,21 +323,40 @@ static bool duplicate_name(const osvif_error_t *err)
         return err->code == OSVIF_ERR_OVSDB && err->errnum == EEXIST;
 }
 
-int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
-                       int timeout_ms, osvif_error_t *err)
+/* Send the transaction that adds the port, to a bridge that exists or one it creates. */
+static int add_port_send(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                         bool bridge_exists, int timeout_ms, osvif_error_t *err)
+{
+        cJSON *ops = bridge_exists ? ops_existing_bridge(spec) : ops_new_bridge(spec);
+
+        if (!ops || append_read_other_config(ops, spec) < 0) {
+                cJSON_Delete(ops);
+                return osvif_error_oom(err);
+        }
+        if (osvif_ovsdb_transact_start(db, ops, timeout_ms, err) < 0)
+                return osvif_error_wrap(err, "add OVS port \"%s\" to bridge \"%s\"", spec->port,
+                                        spec->bridge);
+        return 0;
+}
+
+int osvif_ovs_add_port_start(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                             int timeout_ms, osvif_error_t *err)
+{
+        return add_port_send(db, spec, true, timeout_ms, err);
+}
+
+int osvif_ovs_add_port_finish(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                              int timeout_ms, osvif_error_t *err)
 {
         bool bridge_exists = true;
 
         /* the loser of a race to create the bridge finds it existing on the next round */
         for (int attempt = 0; attempt < ADD_PORT_ATTEMPTS; attempt++) {
-                cJSON *ops = bridge_exists ? ops_existing_bridge(spec) : ops_new_bridge(spec);
                 _cleanup_cjson_ cJSON *res = NULL;
 
-                if (!ops || append_read_other_config(ops, spec) < 0) {
-                        cJSON_Delete(ops);
-                        return osvif_error_oom(err);
-                }
-                res = osvif_ovsdb_transact(db, ops, timeout_ms, err);
+                if (attempt > 0 && add_port_send(db, spec, bridge_exists, timeout_ms, err) < 0)
+                        return -1;
+                res = osvif_ovsdb_transact_finish(db, err);
                 if (res && spec->other_config_key)
                         other_config_of(res, spec);
                 if (res)
@@ -354,6 +373,14 @@ int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec 
         return osvif_error_set(err, OSVIF_CNI_ERR_TRY_AGAIN, 0,
                                "add OVS port \"%s\": bridge \"%s\" kept appearing and vanishing",
                                spec->port, spec->bridge);
+}
+
+int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                       int timeout_ms, osvif_error_t *err)
+{
+        if (osvif_ovs_add_port_start(db, spec, timeout_ms, err) < 0)
+                return -1;
+        return osvif_ovs_add_port_finish(db, spec, timeout_ms, err);
 }
 
 static cJSON *select_op(const char *table, cJSON *where, const char *const *columns)

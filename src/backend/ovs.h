@@ -61,6 +61,18 @@ static inline void osvif_ovsdb_closep(struct osvif_ovsdb **db)
  */
 cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err);
 
+/*
+ * The same transaction in two halves, so that the caller works while the server commits:
+ * _start sends it (0, or -1 with *err; `ops` is consumed), _finish reads its reply as
+ * osvif_ovsdb_transact() would (its timeout counted from _start). One pending at a time;
+ * other calls may be made meanwhile (a reply they read first is kept for _finish).
+ */
+int osvif_ovsdb_transact_start(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
+                               osvif_error_t *err);
+cJSON *osvif_ovsdb_transact_finish(struct osvif_ovsdb *db, osvif_error_t *err);
+/* Whether a transaction is pending on db (NULL: no). */
+bool osvif_ovsdb_pending(const struct osvif_ovsdb *db);
+
 /* Who owns a port: stored in the Port's and Interface's external_ids. */
 struct osvif_ovs_owner {
         const char *network;
@@ -100,6 +112,15 @@ struct osvif_ovs_port_spec {
  */
 int osvif_ovs_add_port(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
                        int timeout_ms, osvif_error_t *err);
+/*
+ * The same in two halves (osvif_ovsdb_transact_start): _start sends the transaction, _finish
+ * reads its answer (and makes the further attempts a bridge that appears or vanishes
+ * meanwhile needs). Between them the connection must not be closed; `spec` must be the same.
+ */
+int osvif_ovs_add_port_start(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                             int timeout_ms, osvif_error_t *err);
+int osvif_ovs_add_port_finish(struct osvif_ovsdb *db, const struct osvif_ovs_port_spec *spec,
+                              int timeout_ms, osvif_error_t *err);
 
 /*
  * Wait until ovs-vswitchd has realized the interface: ofport assigned (> 0) and no `error`.

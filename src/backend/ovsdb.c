@@ -25,7 +25,14 @@
  * then parsed strictly.
  */
 
-#define READ_CHUNK 65536
+/*
+ * The receive buffer starts at 16 KiB and doubles as a message needs it: the replies of an
+ * ADD or DEL are a few hundred bytes, and a first buffer of 128 KiB was an mmap of its own
+ * (glibc's threshold), with its munmap and page faults, on every call. Each read asks for
+ * at least READ_MIN bytes of room.
+ */
+#define READ_FIRST 16384
+#define READ_MIN 4096
 
 /* "unix:/path", "tcp:host:port", "tcp:[v6]:port" */
 static int open_socket(const char *target, int *ret_family, struct sockaddr_storage *ss,
@@ -166,6 +173,7 @@ void osvif_ovsdb_close(struct osvif_ovsdb *db)
                 return;
         if (db->fd >= 0)
                 close(db->fd);
+        cJSON_Delete(db->pending.reply);
         free(db->buf);
         free(db->target);
         free(db);
@@ -265,13 +273,13 @@ static cJSON *recv_json(struct osvif_ovsdb *db, int64_t deadline, osvif_error_t 
         }
 }
 
-/* Room for READ_CHUNK more bytes: consumed bytes dropped first, then the buffer doubled. */
+/* Room for READ_MIN more bytes: consumed bytes dropped first, then the buffer doubled. */
 static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
 {
         size_t ncap;
         char *nb;
 
-        if (db->cap - db->len >= READ_CHUNK)
+        if (db->cap - db->len >= READ_MIN)
                 return 0;
         if (db->start > 0) {
                 /* once per message at most: after this, start is 0 until it is consumed */
@@ -279,16 +287,16 @@ static int make_room(struct osvif_ovsdb *db, osvif_error_t *err)
                 db->len -= db->start;
                 db->scan.pos -= db->start;
                 db->start = 0;
-                if (db->cap - db->len >= READ_CHUNK)
+                if (db->cap - db->len >= READ_MIN)
                         return 0;
         }
         if (db->len >= OSVIF_OVSDB_MAX_MESSAGE)
                 return osvif_error_set(err, OSVIF_ERR_OVSDB, EMSGSIZE,
                                        "ovsdb \"%s\": a message larger than %d MiB", db->target,
                                        OSVIF_OVSDB_MAX_MESSAGE / (1024 * 1024));
-        ncap = db->cap ? db->cap * 2 : 2 * READ_CHUNK;
-        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK)
-                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_CHUNK;
+        ncap = db->cap ? db->cap * 2 : READ_FIRST;
+        if (ncap > OSVIF_OVSDB_MAX_MESSAGE + READ_MIN)
+                ncap = OSVIF_OVSDB_MAX_MESSAGE + READ_MIN;
         nb = realloc(db->buf, ncap);
         if (!nb)
                 return osvif_error_oom(err);
@@ -343,26 +351,36 @@ static int answer_echo(struct osvif_ovsdb *db, const cJSON *msg, int64_t deadlin
         return send_json(db, reply, deadline, err);
 }
 
-cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *params, int timeout_ms,
-                        osvif_error_t *err)
+/* Send one request; `params` is consumed. *ret_id: its id. */
+static int send_request(struct osvif_ovsdb *db, const char *method, cJSON *params, int64_t deadline,
+                        double *ret_id, osvif_error_t *err)
 {
         _cleanup_cjson_ cJSON *req = cJSON_CreateObject();
-        int64_t deadline = osvif_now_ms() + timeout_ms;
         double id = (double)++db->next_id;
 
         if (!req)
                 cJSON_Delete(params);
         if (!req || osvif_json_add_string(req, "method", method) < 0 ||
             osvif_json_add_item(req, "params", params) < 0 ||
-            osvif_json_add_item(req, "id", cJSON_CreateNumber(id)) < 0) {
-                osvif_error_oom(err);
-                return NULL;
-        }
+            osvif_json_add_item(req, "id", cJSON_CreateNumber(id)) < 0)
+                return osvif_error_oom(err);
         if (send_json(db, req, deadline, err) < 0)
-                return NULL;
+                return -1;
+        *ret_id = id;
+        return 0;
+}
+
+/*
+ * The reply to request `id` (the whole message, owned by the caller), answering the server's
+ * echoes meanwhile. The reply of the pending transaction, when it comes first, is kept.
+ */
+static cJSON *wait_reply(struct osvif_ovsdb *db, double id, int64_t deadline, osvif_error_t *err)
+{
+        if (db->pending.active && db->pending.id == id && db->pending.reply)
+                return TAKE_PTR(db->pending.reply);
         for (;;) {
                 _cleanup_cjson_ cJSON *msg = recv_json(db, deadline, err);
-                const cJSON *mid, *m, *e;
+                const cJSON *mid, *m;
 
                 if (!msg)
                         return NULL;
@@ -373,18 +391,42 @@ cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *param
                         continue;
                 }
                 mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
-                if (!cJSON_IsNumber(mid) || mid->valuedouble != id)
-                        continue; /* a notification, or a reply to somebody else's id */
-                e = cJSON_GetObjectItemCaseSensitive(msg, "error");
-                if (e && !cJSON_IsNull(e)) {
-                        _cleanup_free_ char *r = osvif_json_repr(e);
-
-                        osvif_error_set(err, OSVIF_ERR_OVSDB, 0, "ovsdb \"%s\": %s failed: %s",
-                                        db->target, method, r ? r : "?");
-                        return NULL;
-                }
-                return cJSON_DetachItemFromObjectCaseSensitive(msg, "result");
+                if (!cJSON_IsNumber(mid))
+                        continue; /* a notification */
+                if (mid->valuedouble == id)
+                        return TAKE_PTR(msg);
+                if (db->pending.active && mid->valuedouble == db->pending.id && !db->pending.reply)
+                        db->pending.reply = TAKE_PTR(msg);
+                /* else a reply to somebody else's id */
         }
+}
+
+/* A reply's "result" (detached, owned by the caller), or NULL with its error. */
+static cJSON *result_of(struct osvif_ovsdb *db, const char *method, cJSON *msg, osvif_error_t *err)
+{
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(msg, "error");
+
+        if (e && !cJSON_IsNull(e)) {
+                _cleanup_free_ char *r = osvif_json_repr(e);
+
+                osvif_error_set(err, OSVIF_ERR_OVSDB, 0, "ovsdb \"%s\": %s failed: %s", db->target,
+                                method, r ? r : "?");
+                return NULL;
+        }
+        return cJSON_DetachItemFromObjectCaseSensitive(msg, "result");
+}
+
+cJSON *osvif_ovsdb_call(struct osvif_ovsdb *db, const char *method, cJSON *params, int timeout_ms,
+                        osvif_error_t *err)
+{
+        int64_t deadline = osvif_now_ms() + timeout_ms;
+        _cleanup_cjson_ cJSON *msg = NULL;
+        double id;
+
+        if (send_request(db, method, params, deadline, &id, err) < 0)
+                return NULL;
+        msg = wait_reply(db, id, deadline, err);
+        return msg ? result_of(db, method, msg, err) : NULL;
 }
 
 /*
@@ -430,12 +472,10 @@ static int first_failure(const cJSON *result, const cJSON **ret)
         return -1;
 }
 
-cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err)
+/* ["Open_vSwitch", ops...]: `ops` is consumed. */
+static cJSON *transact_params(cJSON *ops, osvif_error_t *err)
 {
         cJSON *params = cJSON_CreateArray();
-        _cleanup_cjson_ cJSON *result = NULL;
-        const cJSON *failed = NULL;
-        int n_ops = cJSON_GetArraySize(ops), i;
 
         if (!params || osvif_json_append(params, cJSON_CreateString("Open_vSwitch")) < 0) {
                 cJSON_Delete(params);
@@ -447,7 +487,16 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
         while (cJSON_GetArraySize(ops) > 0)
                 cJSON_AddItemToArray(params, cJSON_DetachItemFromArray(ops, 0));
         cJSON_Delete(ops);
-        result = osvif_ovsdb_call(db, "transact", params, timeout_ms, err);
+        return params;
+}
+
+/* A transact result (consumed): returned when every operation succeeded. */
+static cJSON *transact_result(struct osvif_ovsdb *db, cJSON *res, int n_ops, osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *result = res;
+        const cJSON *failed = NULL;
+        int i;
+
         if (!result)
                 return NULL;
         if (!cJSON_IsArray(result)) {
@@ -468,6 +517,62 @@ cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, 
                 return NULL;
         }
         return TAKE_PTR(result);
+}
+
+cJSON *osvif_ovsdb_transact(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms, osvif_error_t *err)
+{
+        int n_ops = cJSON_GetArraySize(ops);
+        cJSON *params = transact_params(ops, err);
+
+        if (!params)
+                return NULL;
+        return transact_result(db, osvif_ovsdb_call(db, "transact", params, timeout_ms, err), n_ops,
+                               err);
+}
+
+int osvif_ovsdb_transact_start(struct osvif_ovsdb *db, cJSON *ops, int timeout_ms,
+                               osvif_error_t *err)
+{
+        int n_ops = cJSON_GetArraySize(ops);
+        int64_t deadline = osvif_now_ms() + timeout_ms;
+        cJSON *params;
+        double id;
+
+        if (db->pending.active) {
+                cJSON_Delete(ops);
+                return osvif_error_set(err, OSVIF_ERR_INTERNAL, EBUSY,
+                                       "ovsdb \"%s\": a transaction is already pending",
+                                       db->target);
+        }
+        params = transact_params(ops, err);
+        if (!params || send_request(db, "transact", params, deadline, &id, err) < 0)
+                return -1;
+        db->pending.active = true;
+        db->pending.id = id;
+        db->pending.n_ops = n_ops;
+        db->pending.deadline = deadline;
+        return 0;
+}
+
+bool osvif_ovsdb_pending(const struct osvif_ovsdb *db)
+{
+        return db && db->pending.active;
+}
+
+cJSON *osvif_ovsdb_transact_finish(struct osvif_ovsdb *db, osvif_error_t *err)
+{
+        _cleanup_cjson_ cJSON *msg = NULL;
+
+        if (!db->pending.active) {
+                osvif_error_set(err, OSVIF_ERR_INTERNAL, EINVAL,
+                                "ovsdb \"%s\": no transaction is pending", db->target);
+                return NULL;
+        }
+        msg = wait_reply(db, db->pending.id, db->pending.deadline, err);
+        db->pending.active = false;
+        if (!msg)
+                return NULL;
+        return transact_result(db, result_of(db, "transact", msg, err), db->pending.n_ops, err);
 }
 
 int osvif_ovsdb_ping(struct osvif_ovsdb *db, int timeout_ms, osvif_error_t *err)

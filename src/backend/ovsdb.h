@@ -28,6 +28,18 @@ struct osvif_ovsdb {
                 bool in_string, escaped, started;
         } scan;
         uint64_t next_id;
+        /*
+         * A transaction sent by osvif_ovsdb_transact_start() whose reply is read later, by
+         * osvif_ovsdb_transact_finish(): one at a time. Another call made meanwhile keeps
+         * that reply here when it reads it first.
+         */
+        struct {
+                bool active;
+                double id;
+                int n_ops;
+                int64_t deadline;
+                cJSON *reply;
+        } pending;
 };
 
 /*

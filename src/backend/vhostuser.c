@@ -155,8 +155,10 @@ int osvif_vhu_socket_exists(const char *path)
 /*
  * Polled, not watched: closing an inotify descriptor waits for an SRCU grace period (the
  * kernel's fsnotify_destroy_group), 15 to 30 ms measured here, longer than the whole wait.
- * A stat costs about a microsecond: every 0.5 ms for the first 100 ms (OVS makes the socket
- * within a few), every 5 ms after that.
+ * A stat costs about a microsecond. OVS makes the socket 0.2 to 2 ms after its transaction
+ * (in a quarter of the ADDs it is not there yet when ADD has made the pod's side): a sleep
+ * of 0.5 ms added 0.25 ms on average to those; every 0.1 ms for the first 20 ms (some 10 us
+ * of CPU a round), every 0.5 ms to 100 ms, every 5 ms after that.
  */
 int osvif_vhu_socket_wait(const char *path, int timeout_ms)
 {
@@ -164,7 +166,9 @@ int osvif_vhu_socket_wait(const char *path, int timeout_ms)
 
         while (!osvif_vhu_socket_exists(path)) {
                 int64_t now = osvif_now_ms();
-                struct timespec pause = { 0, now - start < 100 ? 500000 : 5000000 };
+                struct timespec pause = { 0, now - start < 20    ? 100000
+                                             : now - start < 100 ? 500000
+                                                                 : 5000000 };
 
                 if (now >= deadline)
                         return 0;

@@ -60,7 +60,7 @@ int osvif_vhu_socket_listening(const char *path);
 
 /*
  * The placeholder link Kata finds the vhost-user NIC by, created directly in the namespace
- * `netns_fd` (IFLA_NET_NS_FD) with its name, MAC and MTU, down. Kind "dummy" (what Kata
+ * `netns_fd` (IFLA_NET_NS_FD; -1: nl's own) with its name, MAC and MTU, down. Kind "dummy" (what Kata
  * expects), else "ifb" when the kernel has no dummy driver: both are links without a peer
  * or a file descriptor that the kernel creates from one RTM_NEWLINK, and Kata's vhost-user
  * test comes before its test of the link's kind. *ret_kind names the kind made. 0, or -1.

@@ -39,14 +39,13 @@ static struct osvif_ovs_owner owner_of(const struct osvif_plan *p)
         return (struct osvif_ovs_owner){ p->req->name, p->container_id, p->pod_ifname };
 }
 
-static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                          osvif_error_t *err)
+/* The port as os-vif makes it, from the step (spec's strings point into x, s and the plan) */
+static struct osvif_ovs_port_spec port_spec(struct osvif_exec *x, const struct osvif_step *s,
+                                            char mac[OSVIF_MAC_STRLEN])
 {
         const struct osvif_plan *p = x->plan;
-        struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
-        osvif_error_t ignored = OSVIF_ERROR_INIT;
-        char mac[OSVIF_MAC_STRLEN];
-        struct osvif_ovs_port_spec spec = {
+
+        return (struct osvif_ovs_port_spec){
                 .bridge = s->u.ovs_port.bridge,
                 .datapath_type = s->u.ovs_port.datapath_type[0] ? s->u.ovs_port.datapath_type
                                                                 : NULL,
@@ -66,18 +65,54 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 .other_config_key = s->u.ovs_port.socket_wait ? "vhost-sock-dir" : NULL,
                 .other_config_value = &x->vhost_sock_dir,
         };
+}
+
+/*
+ * A dpdkvhostuser port (socket_wait) is sent here and its answer read by settle, once the
+ * later steps have made the pod's side while ovsdb-server commits (0.2-0.4 ms here, and
+ * ovs-vswitchd then makes the socket, which VHOSTUSER's settle waits for). Meanwhile
+ * created[i] is true: undo reads the answer before it deletes the port. Other ports are
+ * added and waited for here (their ofport).
+ */
+static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                          osvif_error_t *err)
+{
+        const struct osvif_plan *p = x->plan;
+        struct osvif_ovsdb *db = osvif_exec_ovsdb(x, err);
+        osvif_error_t ignored = OSVIF_ERROR_INIT;
+        char mac[OSVIF_MAC_STRLEN];
+        struct osvif_ovs_port_spec spec = port_spec(x, s, mac);
 
         if (!db)
                 return -1;
+        if (s->u.ovs_port.socket_wait) {
+                if (osvif_ovs_add_port_start(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0)
+                        return -1;
+                x->created[i] = true;
+                return 0;
+        }
         if (osvif_ovs_add_port(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0)
                 return -1;
         x->created[i] = true;
-        /* a dpdkvhostuser port is waited for by VHOSTUSER, by its socket (steps_vhostuser.c) */
-        if (s->u.ovs_port.socket_wait)
-                return 0;
         if (osvif_ovs_wait_port(db, spec.port, p->conf->ovs_port_timeout_ms, err) < 0) {
                 osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, 0, &ignored);
                 osvif_error_clear(&ignored);
+                x->created[i] = false;
+                return -1;
+        }
+        return 0;
+}
+
+/* The answer to apply's transaction (socket_wait): a port refused was not created. */
+static int ovs_port_settle(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        char mac[OSVIF_MAC_STRLEN];
+        struct osvif_ovs_port_spec spec = port_spec(x, s, mac);
+
+        if (!s->u.ovs_port.socket_wait || !osvif_ovsdb_pending(x->ovsdb))
+                return 0;
+        if (osvif_ovs_add_port_finish(x->ovsdb, &spec, x->plan->conf->ovsdb_timeout_ms, err) < 0) {
                 x->created[i] = false;
                 return -1;
         }
@@ -92,6 +127,15 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
         if (!x->created[i])
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
+        /* apply's transaction not answered yet (a later step failed): a refused one made
+         * nothing, a lost answer leaves the port to DEL and GC (its owner is in it) */
+        if (db && osvif_ovsdb_pending(db)) {
+                cJSON *res = osvif_ovsdb_transact_finish(db, &ignored);
+
+                cJSON_Delete(res);
+                if (!res)
+                        db = NULL;
+        }
         /*
          * A DPDK vhost-user port is let go of before the rollback ends: ovs-vswitchd-dpdk
          * re-adding one of the same name before it has removed the old one (a retried ADD)
@@ -210,6 +254,7 @@ const struct osvif_step_ops osvif_step_ovs_port_ops = {
         .name = "ovs-port",
         .describe = ovs_port_describe,
         .apply = ovs_port_apply,
+        .settle = ovs_port_settle,
         .undo = ovs_port_undo,
         .check = ovs_port_check,
         .teardown = ovs_port_teardown,

@@ -17,7 +17,9 @@
  * vhost-user steps (backend/vhostuser.h):
  * VHOSTUSER    the socket's real path (OVS's socket dir for mode client, vif.path for mode
  *              server), checked, and Kata's /tmp/vhostuser_<IP>/vhu.sock entries leading to
- *              it, recorded in a state file before they are made;
+ *              it, recorded in a state file before they are made. For OVS's socket (mode
+ *              client) all of it is done by settle, once OVS_PORT's transaction has answered
+ *              where the socket is: the pod's side is made while ovsdb-server commits;
  * PLACEHOLDER  the link in the pod that carries the VIF's MAC, MTU and (by POD_LINK and
  *              POD_L3 after it) its name, owner and L3, so that Kata finds the socket.
  */
@@ -164,15 +166,15 @@ static int forget(const struct osvif_plan *p, const struct osvif_vhu_state *st)
         return r;
 }
 
-static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
-                           osvif_error_t *err)
+/* The socket's path, checked, and Kata's entries to it (recorded first). */
+static int make_entries(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                        osvif_error_t *err)
 {
         const struct osvif_plan *p = x->plan;
         const struct osvif_conf *conf = p->conf;
         struct osvif_vhu_state st = { 0 };
 
-        /* OVS's socket (mode client) is waited for at the end (settle), not here: the pod's
-         * placeholder and L3 are made meanwhile; Kata's entries may lead to it before it is */
+        /* Kata's entries may lead to OVS's socket before it exists: settle waits for it */
         if (resolve_socket(x, s, err) < 0)
                 return -1;
         if (!s->u.vhostuser.kata)
@@ -202,11 +204,25 @@ static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, siz
         return 0;
 }
 
-/* Mode client: ADD returns only once ovs-vswitchd listens on the socket it serves. */
+/* A socket at vif.path (mode server, the fast path's): checked and its entries made now. */
+static int vhostuser_apply(struct osvif_exec *x, const struct osvif_step *s, size_t i,
+                           osvif_error_t *err)
+{
+        return s->u.vhostuser.path[0] ? make_entries(x, s, i, err) : 0;
+}
+
+/*
+ * OVS's socket (mode client), once OVS_PORT's settle has read where it is: its entries, and
+ * ADD returns only once ovs-vswitchd listens on it.
+ */
 static int vhostuser_settle(struct osvif_exec *x, const struct osvif_step *s, size_t i,
                             osvif_error_t *err)
 {
-        return s->u.vhostuser.path[0] ? 0 : wait_served(x, s, err);
+        if (s->u.vhostuser.path[0])
+                return 0;
+        if (make_entries(x, s, i, err) < 0)
+                return -1;
+        return wait_served(x, s, err);
 }
 
 static int teardown_owned(const struct osvif_plan *p, osvif_error_t *err)
@@ -322,12 +338,15 @@ static int placeholder_apply(struct osvif_exec *x, const struct osvif_step *s, s
         if (!nl)
                 return -1;
         /*
-         * Created straight into the pod (IFLA_NET_NS_FD) under its final name, down: no rename
-         * (which waits for an RCU grace period holding RTNL). The intent record names it when
-         * ADD began without one of that name in the pod.
+         * Created in the pod, by the pod's socket, under its final name, down: no rename
+         * (which waits for an RCU grace period holding RTNL). Not from the host's socket with
+         * IFLA_NET_NS_FD: older kernels (Debian 12's 6.1 among them:
+         * __rtnl_newlink) look the new name up in the socket's namespace and refuse it (EEXIST)
+         * when the host has a link of that name, an eth0 for instance; 6.18 here does not. The intent record names it when ADD began
+         * without one of that name in the pod.
          */
-        if (osvif_vhu_add_placeholder(x->host_nl, p->pod_ifname, p->mac, p->mtu, x->pod_ns,
-                                      &x->pod_link_kind, err) < 0) {
+        if (osvif_vhu_add_placeholder(nl, p->pod_ifname, p->mac, p->mtu, -1, &x->pod_link_kind,
+                                      err) < 0) {
                 if (err->errnum == EEXIST) {
                         osvif_error_clear(err);
                         osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,

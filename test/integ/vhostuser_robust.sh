@@ -3,7 +3,8 @@
 # test/integ/vhostuser.sh has it), with OVS's vhost-sock-dir set to a sub-directory: socket
 # paths that are relative, not normalized, too long for sun_path or that pass through symlinks
 # or directories other users control (code 7, the field named, nothing made); a Kata entry
-# that already exists (103); a fault before every step and a SIGKILL at every send (host,
+# that already exists (103); a port of that name that is not ours (103, after the placeholder
+# was made meanwhile); a fault before every step and a SIGKILL at every send (host,
 # OVS, /tmp and state exactly as before); OVSDB down (11); a tcp: OVSDB target with and without ovsRunDir; vhostuserGroup;
 # a VIF that Debian's python3-os-vif serialized; STATUS; repeated DEL.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
@@ -137,6 +138,17 @@ out=$(conf client /run/x | cni ADD /run/netns/pod eth0 c2) && fail "ADD over an 
 expect_error 103 "$out" "existing Kata entry"
 assert_same_snapshot "$before" "$(state)" "existing Kata entry"
 rmdir /tmp/vhostuser_10.91.0.7
+# a port of that name that is not ours (mode client): OVSDB refuses the transaction, whose
+# answer ADD reads after it has made the pod's placeholder and addresses; refused (103),
+# the placeholder undone, the other port left alone, no Kata entry or state file made
+ovs_vsctl add-port br-r $PORT -- set Interface $PORT type=dpdkvhostuser
+before=$(state)
+out=$(conf client /run/x | cni ADD /run/netns/pod eth0 c2) && fail "ADD over another's port"
+expect_error 103 "$out" "another's port"
+echo "$out" | grep -q "$PORT" || fail "the error does not name the port: $out"
+assert_same_snapshot "$before" "$(state)" "another's port"
+[ -e "$OSVIF_STATE_DIR/vhostuser" ] && fail "a refused ADD left $OSVIF_STATE_DIR/vhostuser"
+ovs_vsctl del-port br-r $PORT
 
 # ---- vhostuserGroup: the entries' directories are 0750 and that group's ----
 groupadd -f -g 4242 osvifqemu 2>/dev/null || true
