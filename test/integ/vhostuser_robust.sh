@@ -148,6 +148,16 @@ expect_error 103 "$out" "another's port"
 echo "$out" | grep -q "$PORT" || fail "the error does not name the port: $out"
 assert_same_snapshot "$before" "$(state)" "another's port"
 [ -e "$OSVIF_STATE_DIR/vhostuser" ] && fail "a refused ADD left $OSVIF_STATE_DIR/vhostuser"
+# and with eth0 taken in the pod too: the placeholder fails while the answer is still pending,
+# and the rollback must read it before it deletes anything (it says the port is not ours)
+foreign=$(ovs_vsctl get Interface $PORT _uuid)
+ip -n pod link add eth0 type veth peer name eth0x
+before=$(state)
+out=$(conf client /run/x | cni ADD /run/netns/pod eth0 c2) && fail "ADD over another's port and eth0"
+expect_error 103 "$out" "another's port and eth0"
+assert_same_snapshot "$before" "$(state)" "another's port and eth0"
+[ "$(ovs_vsctl get Interface $PORT _uuid)" = "$foreign" ] || fail "the rollback deleted another's port"
+ip -n pod link del eth0
 ovs_vsctl del-port br-r $PORT
 
 # ---- vhostuserGroup: the entries' directories are 0750 and that group's ----
