@@ -8,7 +8,7 @@
 # librte-mempool-ring23; the DPDK poll thread keeps one core busy while it runs.
 #
 #   make bench-vhostuser            (from a build dir; results in test/bench/results/)
-#   OSVIF_BENCH_RUNS (cycles per subject, default 50), OSVIF_BENCH_OUT (results directory),
+#   OSVIF_BENCH_RUNS (cycles per subject, default 300), OSVIF_BENCH_OUT (results directory),
 #   OSVIF_BENCH_BASE (another osvif binary, e.g. an older build, timed interleaved as "base")
 set -euo pipefail
 
@@ -16,7 +16,7 @@ BUILD=$(cd "${1:?usage: vhostuser.sh BUILD_DIR}" && pwd)
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 export OSVIF_SRCDIR=$SRC OSVIF_BIN=$BUILD/osvif
 RUNNER=$BUILD/test/bench/runner
-RUNS=${OSVIF_BENCH_RUNS:-50}
+RUNS=${OSVIF_BENCH_RUNS:-300}
 OUT=${OSVIF_BENCH_OUT:-$BUILD/test/bench/results}
 . "$SRC/test/lib/common.sh"
 . "$SRC/test/lib/ovs_dpdk.sh"
@@ -53,19 +53,14 @@ rec() { # SUBJECT VERB -- COMMAND...
 vsctl() { ovs-vsctl --db="$OVSDB" --timeout=120 "$@"; }
 export -f vsctl
 export OVSDB PORT ID
-echo "== osvif and the ovs-vsctl sequence, $RUNS cycles each, interleaved" >&2
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-for ((i = 0; i < RUNS; i++)); do
+# one ADD and DEL of each subject
+osvif_pair() { # LABEL BINARY
         CNI_COMMAND=ADD CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
-                rec "osvif vhost-user" ADD -- "$OSVIF_BIN"
+                rec "$1" ADD -- "$2"
         CNI_COMMAND=DEL CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
-                rec "osvif vhost-user" DEL -- "$OSVIF_BIN"
-        if [ -n "${OSVIF_BENCH_BASE:-}" ]; then
-                CNI_COMMAND=ADD CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
-                        rec "base vhost-user" ADD -- "$OSVIF_BENCH_BASE"
-                CNI_COMMAND=DEL CNI_CONTAINERID=bench CNI_NETNS=/run/netns/bpod CNI_IFNAME=eth0 \
-                        rec "base vhost-user" DEL -- "$OSVIF_BENCH_BASE"
-        fi
+                rec "$1" DEL -- "$2"
+}
+sequence_pair() {
         rec "ovs-vsctl sequence" ADD -- ovs-vsctl --db="$OVSDB" --timeout=120 \
                 -- --may-exist add-br br-bench -- set Bridge br-bench datapath_type=netdev \
                 -- --may-exist add-port br-bench $PORT -- set Port $PORT tag=10 \
@@ -73,6 +68,21 @@ for ((i = 0; i < RUNS; i++)); do
                 external_ids:iface-status=active external_ids:attached-mac=02:00:00:00:00:01 \
                 external_ids:vm-uuid=bench mtu_request=1500
         rec "ovs-vsctl sequence" DEL -- ovs-vsctl --db="$OVSDB" --timeout=120 --if-exists del-port br-bench $PORT
+}
+subjects=(osvif base sequence)
+[ -n "${OSVIF_BENCH_BASE:-}" ] || subjects=(osvif sequence)
+echo "== osvif and the ovs-vsctl sequence, $RUNS cycles each, interleaved" >&2
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((i = 0; i < RUNS; i++)); do
+        # the order turns every cycle, so that each subject follows the others' DEL (and
+        # whatever ovs-vswitchd still does after it) as often as they follow its own
+        for ((k = 0; k < ${#subjects[@]}; k++)); do
+                case ${subjects[(i + k) % ${#subjects[@]}]} in
+                osvif) osvif_pair "osvif vhost-user" "$OSVIF_BIN" ;;
+                base) osvif_pair "base vhost-user" "$OSVIF_BENCH_BASE" ;;
+                sequence) sequence_pair ;;
+                esac
+        done
 done
 cp $RAW "$OUT/"
 /usr/bin/python3 - "$RAW" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY' | tee "$OUT/vhostuser.md"
