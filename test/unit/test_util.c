@@ -177,27 +177,38 @@ Test(strv, split_drops_empty_fields)
 /* State files: written atomically, never through a planted symlink, in a private dir only. */
 static char state_dir[] = "/tmp/osvif-state-XXXXXX";
 
+/* A private directory from template `dir`, named by `env` for the code under test. */
+static void private_dir_make(char *dir, const char *env)
+{
+        cr_assert_not_null(mkdtemp(dir));
+        cr_assert_eq(chmod(dir, 0700), 0);
+        setenv(env, dir, 1);
+}
+
+static void private_dir_remove(const char *dir)
+{
+        char cmd[128];
+
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        cr_assert_eq(system(cmd), 0);
+}
+
 static void state_setup(void)
 {
-        cr_assert_not_null(mkdtemp(state_dir));
-        cr_assert_eq(chmod(state_dir, 0700), 0);
-        setenv("OSVIF_STATE_DIR", state_dir, 1);
+        private_dir_make(state_dir, "OSVIF_STATE_DIR");
 }
 
 static void state_teardown(void)
 {
-        char cmd[128];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", state_dir);
-        cr_assert_eq(system(cmd), 0);
+        private_dir_remove(state_dir);
 }
 
 TestSuite(state, .init = state_setup, .fini = state_teardown);
 
-/* How many entries the state directory holds. */
-static int count_entries(void)
+/* How many entries a directory holds. */
+static int count_dir_entries(const char *dir)
 {
-        DIR *d = opendir(state_dir);
+        DIR *d = opendir(dir);
         struct dirent *e;
         int n = 0;
 
@@ -206,6 +217,12 @@ static int count_entries(void)
                 n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
         closedir(d);
         return n;
+}
+
+/* How many entries the state directory holds. */
+static int count_entries(void)
+{
+        return count_dir_entries(state_dir);
 }
 
 static char *read_state(const char *name)
@@ -444,17 +461,12 @@ static char run_dir[] = "/tmp/osvif-run-XXXXXX";
 
 static void run_setup(void)
 {
-        cr_assert_not_null(mkdtemp(run_dir));
-        cr_assert_eq(chmod(run_dir, 0700), 0);
-        setenv("OSVIF_RUN_DIR", run_dir, 1);
+        private_dir_make(run_dir, "OSVIF_RUN_DIR");
 }
 
 static void run_teardown(void)
 {
-        char cmd[128];
-
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", run_dir);
-        cr_assert_eq(system(cmd), 0);
+        private_dir_remove(run_dir);
 }
 
 TestSuite(intent, .init = run_setup, .fini = run_teardown);
@@ -473,15 +485,7 @@ static ino_t record_inode(const char *owner)
 
 static int count_run_entries(void)
 {
-        DIR *d = opendir(run_dir);
-        struct dirent *e;
-        int n = 0;
-
-        cr_assert_not_null(d);
-        while ((e = readdir(d)))
-                n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-        closedir(d);
-        return n;
+        return count_dir_entries(run_dir);
 }
 
 /*
