@@ -201,5 +201,9 @@ private_tmp() {
 
 # What is in the private /tmp besides the trees private_tmp kept reachable.
 tmp_left() {
-        ls /tmp | grep -vxF -e "${PRIVATE_TMP_KEPT:-/}" $(printf -- '-e %s ' $PRIVATE_TMP_KEPT) || true
+        local keep=(-e /) d
+        for d in ${PRIVATE_TMP_KEPT:-}; do
+                keep+=(-e "$d")
+        done
+        ls /tmp | grep -vxF "${keep[@]}" || true
 }
