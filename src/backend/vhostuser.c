@@ -289,7 +289,7 @@ bool osvif_vhu_placeholder_kind(const char *kind)
 }
 
 static int add_link(struct osvif_nl *nl, const char *kind, const char *name, const uint8_t mac[6],
-                    unsigned mtu, int netns_fd)
+                    unsigned mtu)
 {
         struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
         _cleanup_nlmsg_ struct nl_msg *m = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE |
@@ -300,7 +300,6 @@ static int add_link(struct osvif_nl *nl, const char *kind, const char *name, con
         if (!m || nlmsg_append(m, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
             nla_put_string(m, IFLA_IFNAME, name) < 0 || nla_put(m, IFLA_ADDRESS, 6, mac) < 0 ||
             (mtu && nla_put_u32(m, IFLA_MTU, mtu) < 0) ||
-            (netns_fd >= 0 && nla_put_u32(m, IFLA_NET_NS_FD, (uint32_t)netns_fd) < 0) ||
             !(li = nla_nest_start(m, IFLA_LINKINFO)) || nla_put_string(m, IFLA_INFO_KIND, kind) < 0)
                 return -ENOMEM;
         nla_nest_end(m, li);
@@ -308,12 +307,12 @@ static int add_link(struct osvif_nl *nl, const char *kind, const char *name, con
 }
 
 int osvif_vhu_add_placeholder(struct osvif_nl *nl, const char *name, const uint8_t mac[6],
-                              unsigned mtu, int netns_fd, const char **ret_kind, osvif_error_t *err)
+                              unsigned mtu, const char **ret_kind, osvif_error_t *err)
 {
         int r = -EOPNOTSUPP;
 
         for (size_t i = 0; placeholder_kinds[i]; i++) {
-                r = add_link(nl, placeholder_kinds[i], name, mac, mtu, netns_fd);
+                r = add_link(nl, placeholder_kinds[i], name, mac, mtu);
                 /* a kernel without the driver answers EOPNOTSUPP: try the next kind */
                 if (r == -EOPNOTSUPP)
                         continue;

@@ -59,15 +59,16 @@ int osvif_vhu_socket_wait(const char *path, int timeout_ms);
 int osvif_vhu_socket_listening(const char *path);
 
 /*
- * The placeholder link Kata finds the vhost-user NIC by, created directly in the namespace
- * `netns_fd` (IFLA_NET_NS_FD; -1: nl's own) with its name, MAC and MTU, down. Kind "dummy" (what Kata
- * expects), else "ifb" when the kernel has no dummy driver: both are links without a peer
- * or a file descriptor that the kernel creates from one RTM_NEWLINK, and Kata's vhost-user
- * test comes before its test of the link's kind. *ret_kind names the kind made. 0, or -1.
+ * The placeholder link Kata finds the vhost-user NIC by, created in nl's namespace (the
+ * pod's socket: a kernel such as 6.1 looks a new link's name up in the requesting socket's
+ * namespace, so IFLA_NET_NS_FD from the host's would clash with a host link of that name)
+ * with its name, MAC and MTU, down. Kind "dummy" (what Kata expects), else "ifb" when the
+ * kernel has no dummy driver: both are links without a peer or a file descriptor that the
+ * kernel creates from one RTM_NEWLINK, and Kata's vhost-user test comes before its test of
+ * the link's kind. *ret_kind names the kind made. 0, or -1.
  */
 int osvif_vhu_add_placeholder(struct osvif_nl *nl, const char *name, const uint8_t mac[6],
-                              unsigned mtu, int netns_fd, const char **ret_kind,
-                              osvif_error_t *err);
+                              unsigned mtu, const char **ret_kind, osvif_error_t *err);
 
 /* Whether a link kind is one the placeholder can have. */
 bool osvif_vhu_placeholder_kind(const char *kind);

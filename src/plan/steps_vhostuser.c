@@ -338,15 +338,12 @@ static int placeholder_apply(struct osvif_exec *x, const struct osvif_step *s, s
         if (!nl)
                 return -1;
         /*
-         * Created in the pod, by the pod's socket, under its final name, down: no rename
-         * (which waits for an RCU grace period holding RTNL). Not from the host's socket with
-         * IFLA_NET_NS_FD: older kernels (Debian 12's 6.1 among them:
-         * __rtnl_newlink) look the new name up in the socket's namespace and refuse it (EEXIST)
-         * when the host has a link of that name, an eth0 for instance; 6.18 here does not. The intent record names it when ADD began
-         * without one of that name in the pod.
+         * Created in the pod, by the pod's socket (osvif_vhu_add_placeholder says why), under
+         * its final name, down: no rename (which waits for an RCU grace period holding RTNL).
+         * The intent record names it when ADD began without one of that name in the pod.
          */
-        if (osvif_vhu_add_placeholder(nl, p->pod_ifname, p->mac, p->mtu, -1, &x->pod_link_kind,
-                                      err) < 0) {
+        if (osvif_vhu_add_placeholder(nl, p->pod_ifname, p->mac, p->mtu, &x->pod_link_kind, err) <
+            0) {
                 if (err->errnum == EEXIST) {
                         osvif_error_clear(err);
                         osvif_error_set(err, OSVIF_ERR_EXISTS, EEXIST,
