@@ -68,6 +68,53 @@ static struct osvif_ovs_port_spec port_spec(struct osvif_exec *x, const struct o
 }
 
 /*
+ * How long undo lets ovs-vswitchd take to let go of the port: a DPDK vhost-user port re-added
+ * before ovs-vswitchd-dpdk has removed the old one (a retried ADD) stays unrealized, and a
+ * representor's flags come back from ovs-vswitchd when it lets go of it, which HOSTDEV's undo
+ * must follow. Bounded, so a stuck ovs-vswitchd costs a rollback 1 s.
+ */
+static int release_ms(const struct osvif_exec *x, const struct osvif_step *s)
+{
+        return x->vf || s->u.ovs_port.iface_type[0] ? OVS_SYNC_MS : 0;
+}
+
+/*
+ * The answer to the port's transaction is lost: the connection went (ovsdb-server restarted,
+ * or something between us dropped it) after the request was sent, so the server may have
+ * committed the port. Under the attachment's lock a port that carries our owner is this
+ * ADD's (an interrupted earlier ADD was finished before this one began), so it is deleted by
+ * owner, over a new connection. A server that stops answering (ETIMEDOUT) is not asked
+ * again, which would double the wait: a port it commits later is found by owner by DEL and
+ * GC (race.sh).
+ */
+static void del_after_lost_answer(struct osvif_exec *x, const struct osvif_step *s,
+                                  const osvif_error_t *lost)
+{
+        osvif_error_t e = OSVIF_ERROR_INIT;
+        struct osvif_ovs_owner owner = owner_of(x->plan);
+        struct osvif_ovsdb *db;
+        int n;
+
+        if (lost->code != OSVIF_CNI_ERR_TRY_AGAIN || lost->errnum == ETIMEDOUT)
+                return;
+        osvif_ovsdb_close(x->ovsdb);
+        x->ovsdb = NULL;
+        db = osvif_exec_ovsdb(x, &e);
+        n = db ? osvif_ovs_del_owned(db, &owner, x->plan->conf->ovsdb_timeout_ms, release_ms(x, s),
+                                     &e)
+               : -1;
+        if (n > 0)
+                log_info("OVS port \"%s\": the answer to its transaction was lost; the port "
+                         "was removed by owner",
+                         port_of(x, s));
+        else if (n < 0)
+                log_info("OVS port \"%s\": the answer to its transaction was lost, and removing "
+                         "it by owner failed too (DEL and GC will): %s",
+                         port_of(x, s), e.msg ? e.msg : "");
+        osvif_error_clear(&e);
+}
+
+/*
  * A dpdkvhostuser port (socket_wait) is sent here and its answer read by settle, once the
  * later steps have made the pod's side while ovsdb-server commits (0.2-0.4 ms here, and
  * ovs-vswitchd then makes the socket, which VHOSTUSER's settle waits for). Meanwhile
@@ -91,8 +138,10 @@ static int ovs_port_apply(struct osvif_exec *x, const struct osvif_step *s, size
                 x->created[i] = true;
                 return 0;
         }
-        if (osvif_ovs_add_port(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0)
+        if (osvif_ovs_add_port(db, &spec, p->conf->ovsdb_timeout_ms, err) < 0) {
+                del_after_lost_answer(x, s, err);
                 return -1;
+        }
         x->created[i] = true;
         if (osvif_ovs_wait_port(db, spec.port, p->conf->ovs_port_timeout_ms, err) < 0) {
                 osvif_ovs_del_port(db, spec.port, p->conf->ovsdb_timeout_ms, 0, &ignored);
@@ -114,6 +163,7 @@ static int ovs_port_settle(struct osvif_exec *x, const struct osvif_step *s, siz
                 return 0;
         if (osvif_ovs_add_port_finish(x->ovsdb, &spec, x->plan->conf->ovsdb_timeout_ms, err) < 0) {
                 x->created[i] = false;
+                del_after_lost_answer(x, s, err);
                 return -1;
         }
         return 0;
@@ -128,25 +178,19 @@ static void ovs_port_undo(struct osvif_exec *x, const struct osvif_step *s, size
                 return;
         db = osvif_exec_ovsdb(x, &ignored);
         /* apply's transaction not answered yet (a later step failed): a refused one made
-         * nothing, a lost answer leaves the port to DEL and GC (its owner is in it) */
+         * nothing; the port is deleted by name only once the answer says it is ours */
         if (db && osvif_ovsdb_pending(db)) {
                 cJSON *res = osvif_ovsdb_transact_finish(db, &ignored);
 
                 cJSON_Delete(res);
-                if (!res)
+                if (!res) {
+                        del_after_lost_answer(x, s, &ignored);
                         db = NULL;
+                }
         }
-        /*
-         * A DPDK vhost-user port is let go of before the rollback ends: ovs-vswitchd-dpdk
-         * re-adding one of the same name before it has removed the old one (a retried ADD)
-         * left it unrealized. Bounded, so a stuck ovs-vswitchd costs the rollback 1 s.
-         */
         if (db)
-                /* a representor's flags come back from ovs-vswitchd when it lets go of the
-                 * port: wait for that too, so that HOSTDEV's undo has the last word */
                 osvif_ovs_del_port(db, port_of(x, s), x->plan->conf->ovsdb_timeout_ms,
-                                   x->vf || s->u.ovs_port.iface_type[0] ? OVS_SYNC_MS : 0,
-                                   &ignored);
+                                   release_ms(x, s), &ignored);
         osvif_error_clear(&ignored);
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The OVS paths under failure and load: a fault before every step of the VIFOpenVSwitch and
-# hybrid plans, OVSDB killed (code 11), ovs-vswitchd stopped (a bounded wait, code 107), an
+# hybrid plans, OVSDB killed (code 11), the answer to a committed port lost (code 11, the port
+# removed by owner), ovs-vswitchd stopped (a bounded wait, code 107), an
 # error ovs-vswitchd reports on the Interface (code 107 and a rollback), OVSDB echo requests
 # answered during a long wait, and 50 concurrent ADDs onto one OVS bridge that does not exist
 # yet. Every failure leaves the host and the OVS database as they were.
@@ -53,6 +54,19 @@ expect_error 11 "$out" "DEL without OVSDB"
 ovsdb-server "$OVS_DIR/conf.db" --remote="punix:$OVS_DIR/db.sock" --pidfile="$OVS_DIR/ovsdb-server.pid" \
         --unixctl="$OVS_DIR/ovsdb-server.ctl" --log-file="$OVS_DIR/ovsdb-server.log" --detach --no-chdir
 [ -z "$(ovs_vsctl --columns=name find Interface external_ids:osvif-container-id=nodb)" ] || fail "rows of the failed ADD"
+
+# the answer to the port's transaction is lost: ovsdb-server commits the port and the
+# connection goes before its answer arrives (a relay in front of the real ovsdb-server drops
+# it, as a restart after the commit would). ADD cannot know the port was made; it fails with
+# 11 and deletes the port by its owner over a new connection, so nothing is left.
+before="$(snapshot --netns pod)$(ovs_state)"
+lossy_ovsdb_start "$OVSDB"
+out=$(ovs_conf ovs | sed "s|\"ovsdb\":\"[^\"]*\"|\"ovsdb\":\"$LOSSY_TARGET\"|" | cni ADD /run/netns/pod eth0 lost) &&
+        fail "ADD succeeded although its answer was lost"
+lossy_ovsdb_stop
+expect_error 11 "$out" "ADD whose answer was lost"
+assert_same_snapshot "$before" "$(snapshot --netns pod)$(ovs_state)" "lost answer"
+echo "ok - the answer to the port's transaction lost after its commit: code 11, the port removed by owner"
 
 # ovs-vswitchd stops answering: the wait is bounded, the error named, everything undone
 before="$(snapshot --netns pod)$(ovs_state)"

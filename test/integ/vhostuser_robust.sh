@@ -5,7 +5,8 @@
 # or directories other users control (code 7, the field named, nothing made); a Kata entry
 # that already exists (103); a port of that name that is not ours (103, after the placeholder
 # was made meanwhile); a fault before every step and a SIGKILL at every send (host,
-# OVS, /tmp and state exactly as before); OVSDB down (11); a tcp: OVSDB target with and without ovsRunDir; vhostuserGroup;
+# OVS, /tmp and state exactly as before); OVSDB down (11); the answer to the port lost after
+# its commit (11, the port deleted by owner); a tcp: OVSDB target with and without ovsRunDir; vhostuserGroup;
 # a VIF that Debian's python3-os-vif serialized; STATUS; repeated DEL.
 . "${OSVIF_SRCDIR:?}/test/lib/common.sh"
 . "$OSVIF_SRCDIR/test/lib/ovs_dpdk.sh"
@@ -159,6 +160,24 @@ assert_same_snapshot "$before" "$(state)" "another's port and eth0"
 [ "$(ovs_vsctl get Interface $PORT _uuid)" = "$foreign" ] || fail "the rollback deleted another's port"
 ip -n pod link del eth0
 ovs_vsctl del-port br-r $PORT
+# the answer to the port's transaction lost after ovsdb-server committed it (a relay drops it
+# and the connection): read in settle, 11, and the port deleted by owner over a new
+# connection; then with eth0 taken in the pod, so that undo is the one that finds it lost
+before=$(state)
+lossy_ovsdb_start "$OVSDB"
+out=$(OVSDB_T=$LOSSY_TARGET conf client /run/x | cni ADD /run/netns/pod eth0 c2) && fail "ADD whose answer was lost"
+lossy_ovsdb_stop
+expect_error 11 "$out" "lost answer"
+assert_same_snapshot "$before" "$(state)" "lost answer"
+ip -n pod link add eth0 type veth peer name eth0x
+before=$(state)
+lossy_ovsdb_start "$OVSDB"
+out=$(OVSDB_T=$LOSSY_TARGET conf client /run/x | cni ADD /run/netns/pod eth0 c2) && fail "ADD over eth0, answer lost"
+lossy_ovsdb_stop
+expect_error 103 "$out" "eth0 taken, answer lost"
+assert_same_snapshot "$before" "$(state)" "eth0 taken, answer lost"
+ip -n pod link del eth0
+[ -e "$OSVIF_STATE_DIR/vhostuser" ] && fail "an ADD that lost its answer left $OSVIF_STATE_DIR/vhostuser"
 
 # ---- vhostuserGroup: the entries' directories are 0750 and that group's ----
 groupadd -f -g 4242 osvifqemu 2>/dev/null || true

@@ -207,3 +207,25 @@ tmp_left() {
         done
         ls /tmp | grep -vxF "${keep[@]}" || true
 }
+
+# lossy_ovsdb_start UPSTREAM: test/integ/ovsdb_relay.py in front of the OVSDB unix target
+# UPSTREAM (unix:PATH). It loses the answer to the first transaction that inserts a Port (after
+# ovsdb-server has committed it) and closes that connection; everything else passes. Sets
+# LOSSY_TARGET (its unix: target) and LOSSY_LOG (the lost answer is written there);
+# lossy_ovsdb_stop ends it.
+lossy_ovsdb_start() {
+        local sock=/run/osvif-test/lossy-ovsdb.sock
+        rm -f "$sock" "$sock.log"
+        setsid /usr/bin/python3 "$OSVIF_SRCDIR/test/integ/ovsdb_relay.py" "$sock" "${1#unix:}" "$sock.log" &
+        LOSSY_PID=$!
+        on_exit "kill $LOSSY_PID 2>/dev/null"
+        for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+        [ -S "$sock" ] || fail "the OVSDB relay did not start"
+        LOSSY_TARGET=unix:$sock LOSSY_LOG=$sock.log
+}
+lossy_ovsdb_stop() {
+        kill "$LOSSY_PID" 2>/dev/null
+        wait "$LOSSY_PID" 2>/dev/null || true
+        # the premise of a test that uses it: ovsdb-server committed what ADD never heard of
+        grep -q '^lost {.*"uuid"' "$LOSSY_LOG" || fail "the relay lost no committed answer: nothing to prove"
+}
