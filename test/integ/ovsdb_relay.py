@@ -60,45 +60,41 @@ def serve(client):
             except OSError:
                 pass
 
-    def up():  # client -> server, watching for the transaction whose answer goes
+    def pump(src, dst, on_message):
+        """Relays src to dst message by message until on_message says stop (False)."""
         buf, utf8 = "", codecs.getincrementaldecoder("utf-8")()
         try:
             while not done.is_set():
-                chunk = client.recv(65536)
+                chunk = src.recv(65536)
                 if not chunk:
                     break
                 msgs, buf = messages(buf + utf8.decode(chunk))
                 for text, msg in msgs:
-                    with lock:
-                        if state["armed"] and inserts_port(msg):
-                            state["armed"] = False
-                            lost["id"] = msg.get("id")
-                    server.sendall(text.encode())
-        except OSError:
-            pass
-        close_both()
-
-    def down():  # server -> client, all but that one answer
-        buf, utf8 = "", codecs.getincrementaldecoder("utf-8")()
-        try:
-            while not done.is_set():
-                chunk = server.recv(65536)
-                if not chunk:
-                    break
-                msgs, buf = messages(buf + utf8.decode(chunk))
-                for text, msg in msgs:
-                    if lost["id"] is not None and isinstance(msg, dict) and \
-                            msg.get("id") == lost["id"] and "result" in msg:
-                        with open(log, "a") as f:
-                            f.write("lost " + json.dumps(msg) + "\n")
+                    if not on_message(msg):
                         close_both()
                         return
-                    client.sendall(text.encode())
+                    dst.sendall(text.encode())
         except OSError:
             pass
         close_both()
 
-    threads = [threading.Thread(target=up, daemon=True), threading.Thread(target=down, daemon=True)]
+    def request(msg):  # client -> server: spots the transaction whose answer goes
+        with lock:
+            if state["armed"] and inserts_port(msg):
+                state["armed"] = False
+                lost["id"] = msg.get("id")
+        return True
+
+    def answer(msg):  # server -> client: all but that one answer
+        if lost["id"] is not None and isinstance(msg, dict) and \
+                msg.get("id") == lost["id"] and "result" in msg:
+            with open(log, "a") as f:
+                f.write("lost " + json.dumps(msg) + "\n")
+            return False
+        return True
+
+    threads = [threading.Thread(target=pump, args=(client, server, request), daemon=True),
+               threading.Thread(target=pump, args=(server, client, answer), daemon=True)]
     for t in threads:
         t.start()
     for t in threads:
